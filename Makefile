@@ -1,0 +1,56 @@
+# PRAP Tracker: two commands do everything.
+#   make run   - create .venv, install, migrate, load reference + demo data, serve on :8000
+#   make test  - install test dependencies and run the whole suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Local development defaults; real deployments set these in the environment instead.
+export DEBUG ?= true
+export SECURE_SSL_REDIRECT ?= false
+
+.PHONY: run test install install-test migrate data lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+data: migrate
+	$(BIN)/python manage.py load_reference
+	$(BIN)/python manage.py seed_demo --if-empty
+
+run: data
+	@echo ""
+	@echo "PRAP Tracker is running at http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	@echo ""
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install-test
+	@if [ -x /usr/bin/chromium ]; then \
+		echo "Browser tests: chromium found, running them."; \
+	else \
+		echo "Browser tests: SKIPPED - /usr/bin/chromium is not installed (apt-get install -y chromium)."; \
+	fi
+	DEBUG=false $(BIN)/python -m pytest
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .hypothesis

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        fields.setdefault("role", User.Role.ADMINISTRATOR)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A member of staff. Signs in with e-mail; the public never has an account.
+
+    A coordinator belongs to exactly one force; the national team and administrators
+    belong to none.
+    """
+
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", "Force coordinator"
+        NATIONAL = "national", "National team"
+        ADMINISTRATOR = "administrator", "Administrator"
+
+    email = models.EmailField("e-mail address", unique=True)
+    full_name = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.COORDINATOR)
+    force = models.ForeignKey(
+        "plans.Force",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        help_text="Required for a force coordinator; empty for everyone else.",
+    )
+    is_active = models.BooleanField(
+        default=True, help_text="Untick to deactivate: the person can no longer sign in."
+    )
+    is_staff = models.BooleanField(
+        "Django admin access", default=False, help_text="Can sign in to the Django admin."
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.CheckConstraint(
+                name="coordinator_has_exactly_one_force",
+                condition=(Q(role="coordinator") & Q(force__isnull=False))
+                | (~Q(role="coordinator") & Q(force__isnull=True)),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        if self.role == self.Role.COORDINATOR and self.force_id is None:
+            raise ValidationError({"force": "Choose the force this coordinator works for."})
+        if self.role != self.Role.COORDINATOR and self.force_id is not None:
+            raise ValidationError({"force": "Only a force coordinator belongs to a force."})
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == self.Role.COORDINATOR
+
+    @property
+    def is_national(self) -> bool:
+        return self.role == self.Role.NATIONAL

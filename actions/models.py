@@ -1,0 +1,265 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from actions.progress import STATUS_ORDER, StatusCounts
+from plans.fields import QuarterField
+from plans.quarters import Quarter
+
+
+class Status(models.TextChoices):
+    """A deliverable's progress. Always shown in words as well as colour."""
+
+    NOT_STARTED = "not_started", "Not started"
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OFF_TRACK = "off_track", "Off track"
+    COMPLETE = "complete", "Complete"
+
+
+assert tuple(Status.values) == STATUS_ORDER
+
+
+class QuarterlyUpdateQuerySet(models.QuerySet["QuarterlyUpdate"]):
+    def published(self, at: dt.datetime | None = None) -> QuarterlyUpdateQuerySet:
+        """Updates published (by ``at``, when given). The only updates the public may see."""
+        published = self.filter(published_at__isnull=False)
+        return published.filter(published_at__lte=at) if at else published
+
+    def drafts(self) -> QuarterlyUpdateQuerySet:
+        return self.filter(published_at__isnull=True)
+
+    def for_force(self, force) -> QuarterlyUpdateQuerySet:
+        return self.filter(deliverable__plan__force=force)
+
+    def public(self) -> QuarterlyUpdateQuerySet:
+        """Published updates of deliverables in published plans."""
+        return self.published().filter(deliverable__plan__is_published=True)
+
+
+class DeliverableQuerySet(models.QuerySet["Deliverable"]):
+    def for_force(self, force) -> DeliverableQuerySet:
+        return self.filter(plan__force=force)
+
+    def active(self) -> DeliverableQuerySet:
+        """Not withdrawn."""
+        return self.filter(withdrawn_at__isnull=True)
+
+    def withdrawn(self) -> DeliverableQuerySet:
+        return self.filter(withdrawn_at__isnull=False)
+
+    def public(self) -> DeliverableQuerySet:
+        """Deliverables of published plans."""
+        return self.filter(plan__is_published=True)
+
+    def with_current_status(self) -> DeliverableQuerySet:
+        """Annotate ``current_status`` (status of the latest published update, or
+        Not started) and ``current_quarter`` (that update's quarter, or None) in one query.
+        """
+        latest = (
+            QuarterlyUpdate.objects.published()
+            .filter(deliverable=OuterRef("pk"))
+            .order_by("-quarter")
+        )
+        return self.annotate(
+            current_status=Coalesce(
+                Subquery(latest.values("status")[:1]), Value(Status.NOT_STARTED.value)
+            ),
+            current_quarter=Subquery(latest.values("quarter")[:1]),
+        )
+
+    def status_counts(self) -> StatusCounts:
+        """Counts of active deliverables by current status, from one grouped query."""
+        row = self.active().with_current_status().aggregate(**_status_count_aggregates())
+        return StatusCounts.from_mapping(row)
+
+    def status_counts_by(self, *fields: str) -> list[dict]:
+        """One row per distinct value of ``fields`` with a count per status of its active
+        deliverables, e.g. ``status_counts_by("plan__force")``. Each row carries a
+        ``counts`` :class:`StatusCounts`.
+        """
+        rows = (
+            self.active()
+            .with_current_status()
+            .order_by()
+            .values(*fields)
+            .annotate(**_status_count_aggregates())
+        )
+        return [{**row, "counts": StatusCounts.from_mapping(row)} for row in rows]
+
+
+def _status_count_aggregates() -> dict[str, Count]:
+    return {status: Count("pk", filter=Q(current_status=status)) for status in STATUS_ORDER}
+
+
+class Deliverable(models.Model):
+    """One commitment in a force's plan, placed in the quarters it spans.
+
+    Never deleted: a deliverable is withdrawn with a reason, which the public can see.
+    """
+
+    plan = models.ForeignKey("plans.Plan", on_delete=models.PROTECT, related_name="deliverables")
+    workstream = models.ForeignKey(
+        "workstreams.Workstream", on_delete=models.PROTECT, related_name="deliverables"
+    )
+    reference = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="Optional code the force uses for this deliverable, e.g. R-04.",
+    )
+    title = models.CharField(
+        max_length=150, help_text='A short title, as on a roadmap: "Reform use of stop and search"'
+    )
+    description = models.TextField(
+        max_length=5000, blank=True, help_text='What the force will do: "We will..."'
+    )
+    lead = models.CharField(
+        "accountable lead",
+        max_length=150,
+        blank=True,
+        help_text='A role, not a name: "Head of Learning and Development"',
+    )
+    start_quarter = QuarterField()
+    due_quarter = QuarterField()
+    national_actions = models.ManyToManyField(
+        "workstreams.NationalAction", blank=True, related_name="deliverables"
+    )
+    order = models.PositiveIntegerField(default=0, help_text="Position within its workstream.")
+    withdrawn_at = models.DateField(null=True, blank=True)
+    withdrawn_reason = models.TextField(max_length=2000, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[national_actions])
+    objects = DeliverableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["workstream__order", "order", "start_quarter", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="deliverable_due_not_before_start",
+                condition=Q(due_quarter__gte=F("start_quarter")),
+            ),
+            models.CheckConstraint(
+                name="deliverable_withdrawn_with_reason",
+                condition=(Q(withdrawn_at__isnull=True) & Q(withdrawn_reason=""))
+                | (Q(withdrawn_at__isnull=False) & ~Q(withdrawn_reason="")),
+            ),
+            models.UniqueConstraint(
+                name="deliverable_reference_unique_in_plan",
+                fields=["plan", "reference"],
+                condition=~Q(reference=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:deliverable", args=[self.plan.force.slug, self.pk])
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def quarters(self) -> list[Quarter]:
+        return Quarter.range(self.start_quarter, self.due_quarter)
+
+    @property
+    def span_label(self) -> str:
+        if self.start_quarter == self.due_quarter:
+            return str(self.start_quarter)
+        return f"{self.start_quarter} to {self.due_quarter}"
+
+    def is_overdue(self, today: dt.date, current_status: str) -> bool:
+        """Due quarter over and not complete."""
+        return current_status != Status.COMPLETE and self.due_quarter.last_day < today
+
+
+class Milestone(models.Model):
+    """A checkpoint inside a deliverable, due in a quarter, done or not."""
+
+    deliverable = models.ForeignKey(
+        Deliverable, on_delete=models.CASCADE, related_name="milestones"
+    )
+    title = models.CharField(max_length=200)
+    due_quarter = QuarterField()
+    done_on = models.DateField(null=True, blank=True)
+    order = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_quarter", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_on is not None
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return not self.is_done and self.due_quarter.last_day < today
+
+
+class QuarterlyUpdate(models.Model):
+    """A force's report on one deliverable for one quarter. Draft until published."""
+
+    deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="updates")
+    quarter = QuarterField()
+    status = models.CharField(max_length=20, choices=Status.choices)
+    done = models.TextField("what was done", max_length=5000, blank=True)
+    next = models.TextField("what is next", max_length=5000, blank=True)
+    evidence = models.TextField(
+        "evidence links", max_length=4000, blank=True, help_text="One web address per line."
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    corrected_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when a published update is edited."
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = QuarterlyUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-quarter", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                name="one_update_per_deliverable_per_quarter", fields=["deliverable", "quarter"]
+            ),
+            models.CheckConstraint(
+                name="update_status_is_known", condition=Q(status__in=STATUS_ORDER)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deliverable} - {self.quarter}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def evidence_links(self) -> list[str]:
+        return [line.strip() for line in self.evidence.splitlines() if line.strip()]

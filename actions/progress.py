@@ -1,0 +1,68 @@
+"""Progress rollups: counts by status and share complete. Pure, no Django imports.
+
+Status keys are the values stored in the database (``QuarterlyUpdate.Status``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+STATUS_ORDER: tuple[str, ...] = ("not_started", "on_track", "at_risk", "off_track", "complete")
+STATUS_LABELS: Mapping[str, str] = {
+    "not_started": "Not started",
+    "on_track": "On track",
+    "at_risk": "At risk",
+    "off_track": "Off track",
+    "complete": "Complete",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StatusCounts:
+    """How many deliverables are at each status. ``total`` counts active deliverables only."""
+
+    not_started: int = 0
+    on_track: int = 0
+    at_risk: int = 0
+    off_track: int = 0
+    complete: int = 0
+
+    @classmethod
+    def from_statuses(cls, statuses: Iterable[str]) -> StatusCounts:
+        counts = dict.fromkeys(STATUS_ORDER, 0)
+        for status in statuses:
+            if status not in counts:
+                raise ValueError(f"Unknown status {status!r}.")
+            counts[status] += 1
+        return cls(**counts)
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, int | None]) -> StatusCounts:
+        """Build from a row such as an aggregate ``{"complete": 3, ...}`` (None counts as 0)."""
+        return cls(**{status: int(mapping.get(status) or 0) for status in STATUS_ORDER})
+
+    @property
+    def total(self) -> int:
+        return sum(getattr(self, status) for status in STATUS_ORDER)
+
+    @property
+    def percent_complete(self) -> int:
+        """Share complete as a whole percentage, rounded half up; 0 when there is nothing."""
+        return percent(self.complete, self.total)
+
+    def items(self) -> list[tuple[str, str, int]]:
+        """(key, label, count) for every status in display order."""
+        return [(status, STATUS_LABELS[status], getattr(self, status)) for status in STATUS_ORDER]
+
+    def __add__(self, other: StatusCounts) -> StatusCounts:
+        return StatusCounts(
+            **{status: getattr(self, status) + getattr(other, status) for status in STATUS_ORDER}
+        )
+
+
+def percent(part: int, whole: int) -> int:
+    """``part`` of ``whole`` as a whole percentage, rounded half up; 0 when ``whole`` is 0."""
+    if whole <= 0:
+        return 0
+    return (200 * part + whole) // (2 * whole)

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from plans.models import Force, Plan
+
+
+@admin.register(Force)
+class ForceAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "region", "country"]
+    list_filter = ["country", "region"]
+    search_fields = ["name", "slug", "region"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Plan)
+class PlanAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "force", "first_quarter", "last_quarter", "is_published", "is_demo"]
+    list_filter = ["is_published", "is_demo", "force__region"]
+    search_fields = ["title", "summary", "force__name"]
+    list_select_related = ["force"]
+    autocomplete_fields = ["force"]

@@ -1,0 +1,370 @@
+"""Deterministic demonstration data.
+
+Dorset's real roadmap and Cheshire's published achievements come from the CSV files in
+``plans/demo/``; every other force gets a plausible generated plan from a fixed random seed,
+so two runs with the same ``today``, ``scale`` and ``seed`` produce identical content.
+Demo rows are flagged ``is_demo`` and replaced wholesale on each run.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.test.utils import override_settings
+
+from actions.models import Deliverable, Milestone, QuarterlyUpdate, Status
+from plans.context_processors import DEMO_FLAG_CACHE_KEY
+from plans.models import Force, Plan
+from plans.quarters import Quarter, quarter_just_ended
+from workstreams.models import NationalAction, PracticeExample, Workstream
+
+DEMO_DIR = Path(__file__).resolve().parent / "demo"
+PRACTICE_FILE = Path(settings.BASE_DIR) / "workstreams" / "demo" / "practice-examples.csv"
+STATUS_BY_LABEL = {label.casefold(): value for value, label in Status.choices}
+MILESTONE_TITLES = [
+    "Scope and terms of reference agreed",
+    "Baseline data gathered and published",
+    "Community advisory group consulted",
+    "Pilot completed in one area",
+    "Training delivered to the first cohort",
+    "Evaluation report presented to the strategic board",
+    "Roll-out across the force agreed",
+    "Findings shared with the independent scrutiny panel",
+]
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as file:
+        return list(csv.DictReader(file))
+
+
+def codes(text: str) -> list[str]:
+    return [code.strip() for code in text.split(",") if code.strip()]
+
+
+def published_moment(quarter: Quarter, rng: random.Random, today: dt.date) -> dt.datetime:
+    day = min(quarter.last_day + dt.timedelta(days=rng.randint(5, 28)), today)
+    return dt.datetime.combine(day, dt.time(10, rng.randint(0, 59)), tzinfo=dt.UTC)
+
+
+@dataclass
+class Batch:
+    """Rows gathered in memory and written with a handful of bulk inserts."""
+
+    deliverables: list[Deliverable] = field(default_factory=list)
+    action_codes: list[list[str]] = field(default_factory=list)
+    milestones: list[tuple[int, Milestone]] = field(default_factory=list)
+    updates: list[tuple[int, QuarterlyUpdate]] = field(default_factory=list)
+
+    def add(self, deliverable: Deliverable, action_codes: list[str]) -> int:
+        self.deliverables.append(deliverable)
+        self.action_codes.append(action_codes)
+        return len(self.deliverables) - 1
+
+    def save(self) -> None:
+        Deliverable.objects.bulk_create(self.deliverables, batch_size=2000)
+        actions = {action.code: action for action in NationalAction.objects.all()}
+        through = Deliverable.national_actions.through
+        through.objects.bulk_create(
+            [
+                through(deliverable_id=deliverable.pk, nationalaction_id=actions[code].pk)
+                for deliverable, action_codes in zip(
+                    self.deliverables, self.action_codes, strict=True
+                )
+                for code in action_codes
+            ],
+            batch_size=5000,
+        )
+        for index, milestone in self.milestones:
+            milestone.deliverable_id = self.deliverables[index].pk
+        Milestone.objects.bulk_create([m for _, m in self.milestones], batch_size=5000)
+        for index, update in self.updates:
+            update.deliverable_id = self.deliverables[index].pk
+        QuarterlyUpdate.objects.bulk_create([u for _, u in self.updates], batch_size=5000)
+
+
+def clear() -> None:
+    """Remove every demo row (plans, their deliverables and updates, practice examples)."""
+    with override_settings(SIMPLE_HISTORY_ENABLED=False):
+        demo_deliverables = Deliverable.objects.filter(plan__is_demo=True)
+        QuarterlyUpdate.objects.filter(deliverable__in=demo_deliverables).delete()
+        Milestone.objects.filter(deliverable__in=demo_deliverables).delete()
+        Deliverable.national_actions.through.objects.filter(
+            deliverable__in=demo_deliverables
+        ).delete()
+        demo_deliverables.delete()
+        Plan.objects.filter(is_demo=True).delete()
+        PracticeExample.objects.filter(is_demo=True).delete()
+    cache.delete(DEMO_FLAG_CACHE_KEY)
+
+
+@transaction.atomic
+def seed(today: dt.date, scale: int = 1, seed: int = 2022) -> dict[str, int]:
+    """Replace the demo data. Returns row counts by kind."""
+    if scale < 1:
+        raise ValueError("Scale must be 1 or more.")
+    clear()
+    workstreams = {w.slug: w for w in Workstream.objects.all()}
+    forces = {f.slug: f for f in Force.objects.all()}
+    if len(workstreams) != 4 or not forces:
+        raise ValueError("Reference data is missing: run load_reference first.")
+    latest = quarter_just_ended(today)
+    batch = Batch()
+    with override_settings(SIMPLE_HISTORY_ENABLED=False):
+        _dorset(forces["dorset"], workstreams, batch, today, seed)
+        _cheshire(forces["cheshire"], workstreams, batch, today, seed)
+        _generated(forces, workstreams, batch, today, latest, scale, seed)
+        batch.save()
+        PracticeExample.objects.bulk_create(
+            [
+                PracticeExample(
+                    force=forces[row["force"]],
+                    workstream=workstreams[row["workstream"]],
+                    title=row["title"],
+                    summary=row["summary"],
+                    link=row["link"],
+                    is_demo=True,
+                )
+                for row in read_csv(PRACTICE_FILE)
+                if row["force"] in forces
+            ]
+        )
+    cache.delete(DEMO_FLAG_CACHE_KEY)
+    return {
+        "plans": Plan.objects.filter(is_demo=True).count(),
+        "deliverables": len(batch.deliverables),
+        "milestones": len(batch.milestones),
+        "updates": len(batch.updates),
+        "practice examples": PracticeExample.objects.filter(is_demo=True).count(),
+    }
+
+
+def _dorset(force, workstreams, batch: Batch, today: dt.date, seed: int) -> None:
+    rng = random.Random(f"{seed}-dorset")
+    rows = read_csv(DEMO_DIR / "dorset.csv")
+    quarters = [Quarter.parse(r["start_quarter"]) for r in rows]
+    quarters += [Quarter.parse(r["due_quarter"]) for r in rows]
+    plan = Plan.objects.create(
+        force=force,
+        title="Dorset Police Race Action Plan roadmap",
+        summary=(
+            "Our roadmap for becoming an anti-racist police service: what we will deliver "
+            "under each of the four national workstreams, and when."
+        ),
+        first_quarter=min(quarters),
+        last_quarter=max(quarters),
+        is_published=True,
+        is_demo=True,
+    )
+    updates = defaultdict(list)
+    for row in read_csv(DEMO_DIR / "dorset-updates.csv"):
+        updates[row["title"]].append(row)
+    order = defaultdict(int)
+    for row in rows:
+        order[row["workstream"]] += 1
+        index = batch.add(
+            Deliverable(
+                plan=plan,
+                workstream=workstreams[row["workstream"]],
+                title=row["title"],
+                description=row["description"],
+                lead=row["lead"],
+                start_quarter=Quarter.parse(row["start_quarter"]),
+                due_quarter=Quarter.parse(row["due_quarter"]),
+                order=order[row["workstream"]],
+            ),
+            codes(row["national_actions"]),
+        )
+        statuses = []
+        for update in updates[row["title"]]:
+            quarter = Quarter.parse(update["quarter"])
+            if quarter.last_day >= today:
+                continue
+            status = STATUS_BY_LABEL[update["status"].casefold()]
+            statuses.append((quarter, status))
+            batch.updates.append(
+                (
+                    index,
+                    QuarterlyUpdate(
+                        quarter=quarter,
+                        status=status,
+                        done=update["done"],
+                        next=update["next"],
+                        published_at=published_moment(quarter, rng, today),
+                    ),
+                )
+            )
+        _milestones(batch, index, rng, batch.deliverables[index], statuses, today)
+
+
+def _cheshire(force, workstreams, batch: Batch, today: dt.date, seed: int) -> None:
+    rng = random.Random(f"{seed}-cheshire")
+    rows = read_csv(DEMO_DIR / "cheshire.csv")
+    starts = [Quarter.parse(r["start_quarter"]) for r in rows]
+    dues = [Quarter.parse(r["due_quarter"]) for r in rows]
+    plan = Plan.objects.create(
+        force=force,
+        title="Cheshire Constabulary Police Race Action Plan",
+        summary=(
+            "What we have achieved and what we are doing next to become an anti-racist "
+            "organisation, under the four workstreams of the national plan."
+        ),
+        first_quarter=min(starts),
+        last_quarter=max(dues),
+        is_published=True,
+        is_demo=True,
+    )
+    order = defaultdict(int)
+    for row in rows:
+        order[row["workstream"]] += 1
+        index = batch.add(
+            Deliverable(
+                plan=plan,
+                workstream=workstreams[row["workstream"]],
+                title=row["title"],
+                description=row["description"],
+                lead=row["lead"],
+                start_quarter=Quarter.parse(row["start_quarter"]),
+                due_quarter=Quarter.parse(row["due_quarter"]),
+                order=order[row["workstream"]],
+            ),
+            codes(row["national_actions"]),
+        )
+        quarter = Quarter.parse(row["achieved_quarter"])
+        if quarter.last_day < today:
+            batch.updates.append(
+                (
+                    index,
+                    QuarterlyUpdate(
+                        quarter=quarter,
+                        status=Status.COMPLETE,
+                        done=row["achievement"],
+                        published_at=published_moment(quarter, rng, today),
+                    ),
+                )
+            )
+            _milestones(
+                batch, index, rng, batch.deliverables[index], [(quarter, "complete")], today
+            )
+
+
+def _generated(forces, workstreams, batch, today, latest: Quarter, scale, seed) -> None:
+    pool = defaultdict(list)
+    for row in read_csv(DEMO_DIR / "generated-pool.csv"):
+        pool[row["workstream"]].append(row)
+    narratives = defaultdict(list)
+    for row in read_csv(DEMO_DIR / "narratives.csv"):
+        narratives[STATUS_BY_LABEL[row["status"].casefold()]].append(row)
+    others = sorted(slug for slug in forces if slug not in {"dorset", "cheshire"})
+    chooser = random.Random(f"{seed}-chooser")
+    without_plan = set(chooser.sample(others, 2))
+    unpublished = chooser.choice([s for s in others if s not in without_plan])
+    for slug in others:
+        if slug in without_plan:
+            continue
+        rng = random.Random(f"{seed}-{slug}")
+        first = latest - rng.randint(6, 9)
+        last = latest + rng.randint(2, 4)
+        plan = Plan.objects.create(
+            force=forces[slug],
+            title=f"{forces[slug].name} Police Race Action Plan",
+            summary=(
+                "Our local plan for the four workstreams of the national Police Race Action "
+                "Plan, agreed with our independent advisory group."
+            ),
+            first_quarter=first,
+            last_quarter=last,
+            is_published=slug != unpublished,
+            is_demo=True,
+        )
+        behind = rng.random() < 0.2
+        last_reported = latest - (rng.randint(1, 2) if behind else 0)
+        latest_as_drafts = not behind and rng.random() < 0.3
+        count = rng.randint(15, 40) * scale
+        order = defaultdict(int)
+        for number in range(count):
+            slug_ws = rng.choice(list(workstreams))
+            template = pool[slug_ws][(number // 4 + rng.randrange(14)) % len(pool[slug_ws])]
+            order[slug_ws] += 1
+            start = first + rng.randint(0, max(0, last - first - 1))
+            due = min(start + rng.choice([0, 0, 1, 1, 2, 3]), last)
+            title = template["title"]
+            if order[slug_ws] > len(pool[slug_ws]) or rng.random() < 0.3:
+                title = f"{title} (phase {order[slug_ws] // len(pool[slug_ws]) + 2})"
+            index = batch.add(
+                Deliverable(
+                    plan=plan,
+                    workstream=workstreams[slug_ws],
+                    title=title,
+                    description=template["description"],
+                    lead=template["lead"],
+                    start_quarter=start,
+                    due_quarter=due,
+                    order=order[slug_ws],
+                ),
+                codes(template["national_actions"]),
+            )
+            statuses = _generated_updates(
+                batch, index, rng, narratives, start, due, last_reported, latest_as_drafts, today
+            )
+            _milestones(batch, index, rng, batch.deliverables[index], statuses, today)
+
+
+def _generated_updates(batch, index, rng, narratives, start, due, last_reported, drafts, today):
+    statuses: list[tuple[Quarter, str]] = []
+    first_reported = max(start, last_reported - rng.randint(3, 7))
+    status = Status.NOT_STARTED
+    for quarter in Quarter.range(first_reported, last_reported):
+        if quarter >= due and rng.random() < 0.65:
+            status = Status.COMPLETE
+        else:
+            status = rng.choices(
+                [Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.NOT_STARTED],
+                weights=[70, 15, 7, 8 if quarter == start else 0],
+            )[0]
+        text = rng.choice(narratives[status])
+        is_draft = drafts and quarter == last_reported
+        batch.updates.append(
+            (
+                index,
+                QuarterlyUpdate(
+                    quarter=quarter,
+                    status=status,
+                    done=text["done"],
+                    next=text["next"],
+                    published_at=None if is_draft else published_moment(quarter, rng, today),
+                ),
+            )
+        )
+        if not is_draft:
+            statuses.append((quarter, status))
+        if status == Status.COMPLETE:
+            break
+    return statuses
+
+
+def _milestones(batch, index, rng, deliverable, statuses, today) -> None:
+    """0-3 milestones inside the deliverable's span; done when reported progress allows."""
+    span = deliverable.quarters
+    finished = {q for q, s in statuses if s == Status.COMPLETE}
+    reported = max((q for q, _ in statuses), default=None)
+    for number, title in enumerate(rng.sample(MILESTONE_TITLES, rng.randint(0, 3)), start=1):
+        due = rng.choice(span)
+        done = bool(finished) or (reported is not None and due <= reported and rng.random() < 0.75)
+        done_on = min(due.last_day - dt.timedelta(days=rng.randint(0, 40)), today)
+        batch.milestones.append(
+            (
+                index,
+                Milestone(
+                    title=title, due_quarter=due, order=number, done_on=done_on if done else None
+                ),
+            )
+        )

@@ -1,0 +1,27 @@
+"""Template helpers shared by every page."""
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def nav_item(context, href: str, label: str):
+    """A service-navigation item, marked current when the page is in that section."""
+    path = context["request"].path
+    current = path == href or (href != "/" and path.startswith(href))
+    if current:
+        return format_html(
+            '<li class="govuk-service-navigation__item govuk-service-navigation__item--active">'
+            '<a class="govuk-service-navigation__link" href="{}" aria-current="true">'
+            '<strong class="govuk-service-navigation__active-fallback">{}</strong></a></li>',
+            href,
+            label,
+        )
+    return format_html(
+        '<li class="govuk-service-navigation__item">'
+        '<a class="govuk-service-navigation__link" href="{}">{}</a></li>',
+        href,
+        label,
+    )

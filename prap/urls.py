@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "PRAP Tracker administration"
+admin.site.site_title = "PRAP Tracker admin"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("plans.urls")),
+]

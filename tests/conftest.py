@@ -1,0 +1,71 @@
+"""Shared fixtures: reference data and the personas every access test uses.
+
+Personas: anonymous (the test client as is), Alice (coordinator of force A, Dorset),
+Bob (coordinator of force B, Cheshire), Nadia (national team) and Sam (administrator).
+"""
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+from accounts.models import User
+from tests.factories import ForceFactory, UserFactory
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Hashed static storage needs collectstatic; tests use plain storage instead."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def reference(db):
+    """The real reference data: 44 forces, 4 workstreams, 19 national actions."""
+    call_command("load_reference", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def force_a(db):
+    return ForceFactory(slug="force-a", name="Force A Police")
+
+
+@pytest.fixture
+def force_b(db):
+    return ForceFactory(slug="force-b", name="Force B Constabulary")
+
+
+@pytest.fixture
+def alice(force_a):
+    return UserFactory(email="alice@force-a.example", role=User.Role.COORDINATOR, force=force_a)
+
+
+@pytest.fixture
+def bob(force_b):
+    return UserFactory(email="bob@force-b.example", role=User.Role.COORDINATOR, force=force_b)
+
+
+@pytest.fixture
+def nadia(db):
+    return UserFactory(email="nadia@national.example", role=User.Role.NATIONAL)
+
+
+@pytest.fixture
+def sam(db):
+    return UserFactory(
+        email="sam@admin.example",
+        role=User.Role.ADMINISTRATOR,
+        is_staff=True,
+        is_superuser=True,
+    )

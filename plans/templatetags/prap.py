@@ -25,3 +25,12 @@ def nav_item(context, href: str, label: str):
         href,
         label,
     )
+
+
+@register.filter
+def status_tag(status: str, label: str = ""):
+    """A status shown in words and colour: ``{{ deliverable.current_status|status_tag }}``."""
+    from actions.models import Status
+
+    text = label or Status(status).label
+    return format_html('<strong class="prap-status prap-status--{}">{}</strong>', status, text)

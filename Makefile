@@ -54,3 +54,7 @@ lint: install-test
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .hypothesis
+
+bench: install-test
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m bench

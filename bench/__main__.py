@@ -1,0 +1,281 @@
+"""Benchmark PRAP Tracker at national scale and at 10x: ``make bench`` or ``python -m bench``.
+
+For each data size it builds a fresh PostgreSQL database, loads the reference data and
+``seed_demo --scale N``, then measures every page in-process (SQL queries per request, median
+and p95 server time over at least 50 requests, peak memory of the CSV export). At national
+size it also serves the site with gunicorn on 127.0.0.1 and drives it with ``wrk`` for a fixed
+time and connection count: requests per second and p50/p95/p99 latency for ``/healthz`` (the
+framework's floor), the Dorset roadmap and the national comparison, and each page's ratio to
+``/healthz``. Figures go to stdout as a table and to ``bench-results/<time>.json``.
+
+Options: ``--scales 1,10``, ``--requests 50``, ``--duration 10`` (seconds per wrk run),
+``--connections 16``, ``--skip-load``. ``BENCH_DATABASE_URL`` names the server and database
+(default ``postgres://postgres@127.0.0.1:5432/prap_bench``; it is dropped and recreated).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+TODAY = "2026-11-21"
+PORT = 8765
+LOAD_PATHS = ["/healthz", "/forces/dorset/", "/national/"]
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  io.write(string.format("BENCH p50=%d p95=%d p99=%d requests=%d errors=%d\\n",
+    latency:percentile(50), latency:percentile(95), latency:percentile(99),
+    summary.requests, summary.errors.status + summary.errors.connect + summary.errors.read
+    + summary.errors.write + summary.errors.timeout))
+end
+"""
+
+
+def environment(database_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "SECRET_KEY": "benchmark-only-key-not-a-secret",
+        "SECURE_SSL_REDIRECT": "false",
+        "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def recreate_database(database_url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+    )
+
+
+def load(database_url: str, scale: int) -> dict[str, int]:
+    env = environment(database_url)
+    recreate_database(database_url)
+    started = time.perf_counter()
+    manage(env, "migrate", "--noinput")
+    manage(env, "load_reference")
+    manage(env, "seed_demo", "--scale", str(scale), "--today", TODAY)
+    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    counts = json.loads(
+        subprocess.run(
+            [PYTHON, "-m", "bench.measure", "--counts"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
+    counts["load seconds"] = round(time.perf_counter() - started, 1)
+    return counts
+
+
+def measure_pages(database_url: str, requests: int) -> list[dict]:
+    result = subprocess.run(
+        [PYTHON, "-m", "bench.measure", "--requests", str(requests)],
+        cwd=ROOT,
+        env=environment(database_url),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(result.stdout)
+
+
+def wait_until_up(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - loopback
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer {url} within {seconds}s")
+
+
+def drive(path: str, duration: int, connections: int, script: Path) -> dict:
+    output = subprocess.run(
+        [
+            "wrk",
+            "--threads",
+            "2",
+            "--connections",
+            str(connections),
+            "--duration",
+            f"{duration}s",
+            "--timeout",
+            "10s",
+            "--script",
+            str(script),
+            f"http://127.0.0.1:{PORT}{path}",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=duration + 60,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
+    figures = dict(re.findall(r"(\w+)=(\d+)", output.split("BENCH", 1)[1]))
+    return {
+        "path": path,
+        "requests_per_second": round(rps, 1),
+        "p50_ms": int(figures["p50"]) / 1000,
+        "p95_ms": int(figures["p95"]) / 1000,
+        "p99_ms": int(figures["p99"]) / 1000,
+        "requests": int(figures["requests"]),
+        "errors": int(figures["errors"]),
+    }
+
+
+def load_test(database_url: str, duration: int, connections: int) -> list[dict]:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install -y wrk (make bench does this).")
+    env = environment(database_url)
+    config = ROOT / "gunicorn.conf.py"
+    command = [PYTHON, "-m", "gunicorn", "prap.wsgi", "--bind", f"127.0.0.1:{PORT}"]
+    command += ["--config", str(config)] if config.exists() else ["--workers", "2"]
+    env["GUNICORN_BIND"] = f"127.0.0.1:{PORT}"
+    server = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{PORT}/healthz")
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(WRK_SCRIPT)
+        results = []
+        for path in LOAD_PATHS:
+            drive(path, 2, connections, Path(script.name))  # warm caches and connections
+            results.append(drive(path, duration, connections, Path(script.name)))
+        floor = results[0]["requests_per_second"] or 1
+        for row in results:
+            row["ratio_to_healthz"] = round(row["requests_per_second"] / floor, 2)
+        return results
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def print_table(title: str, rows: list[dict], columns: list[str]) -> None:
+    print(f"\n{title}")
+    widths = [max(len(c), *(len(str(r.get(c, ""))) for r in rows)) for c in columns]
+    print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print("  ".join(str(row.get(c, "")).ljust(w) for c, w in zip(columns, widths, strict=True)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="1,10")
+    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--skip-load", action="store_true")
+    options = parser.parse_args()
+    database_url = os.environ.get(
+        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/prap_bench"
+    )
+    report = {
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "processor": platform.processor() or platform.machine(),
+        },
+        "scales": {},
+    }
+    scales = [int(s) for s in options.scales.split(",")]
+    for scale in scales:
+        print(f"Loading scale {scale}...", flush=True)
+        counts = load(database_url, scale)
+        pages = measure_pages(database_url, options.requests)
+        report["scales"][scale] = {"data": counts, "pages": pages}
+        print_table(f"Data at scale {scale}", [counts], list(counts))
+        print_table(
+            f"Pages at scale {scale} (in-process, {options.requests} requests each)",
+            pages,
+            ["page", "status", "queries", "median_ms", "p95_ms", "cached_median_ms", "peak_kib"],
+        )
+        if scale == scales[0] and not options.skip_load:
+            load_rows = load_test(database_url, options.duration, options.connections)
+            report["load"] = {
+                "scale": scale,
+                "connections": options.connections,
+                "duration_s": options.duration,
+                "results": load_rows,
+            }
+            print_table(
+                f"Load at scale {scale}: wrk, {options.connections} connections, "
+                f"{options.duration}s each, gunicorn on 127.0.0.1",
+                load_rows,
+                [
+                    "path",
+                    "requests_per_second",
+                    "ratio_to_healthz",
+                    "p50_ms",
+                    "p95_ms",
+                    "p99_ms",
+                    "errors",
+                ],
+            )
+    if len(scales) > 1:
+        base, big = report["scales"][scales[0]]["pages"], report["scales"][scales[-1]]["pages"]
+        comparison = [
+            {
+                "page": a["page"],
+                "queries": f"{a['queries']} -> {b['queries']}",
+                "same_queries": a["queries"] == b["queries"],
+                "median_ratio": round(b["median_ms"] / a["median_ms"], 2) if a["median_ms"] else "",
+                "peak_kib": f"{a['peak_kib']} -> {b['peak_kib']}" if a["peak_kib"] else "",
+            }
+            for a, b in zip(base, big, strict=True)
+        ]
+        report["comparison"] = comparison
+        print_table(
+            f"Scale {scales[0]} vs {scales[-1]}",
+            comparison,
+            ["page", "queries", "same_queries", "median_ratio", "peak_kib"],
+        )
+    out = ROOT / "bench-results"
+    out.mkdir(exist_ok=True)
+    path = out / f"bench-{report['when'].replace(':', '')}.json"
+    path.write_text(json.dumps(report, indent=2))
+    print(f"\nFigures written to {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

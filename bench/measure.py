@@ -1,0 +1,121 @@
+"""In-process page measurements for the benchmark (run by ``python -m bench``).
+
+Prints JSON: for each page, status, SQL queries per request (cache cleared first), median and
+p95 server time with the cache cleared before every request and with the cache warm, and for
+the CSV export the peak Python memory while streaming it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import time
+import tracemalloc
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prap.settings")
+
+import django
+
+django.setup()
+
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from actions.models import Deliverable, Milestone, QuarterlyUpdate
+from plans.models import Plan
+
+
+def pages() -> list[tuple[str, str]]:
+    deliverable = Deliverable.objects.filter(plan__force__slug="dorset").order_by("pk").first()
+    return [
+        ("home", "/"),
+        ("forces", "/forces/"),
+        ("roadmap", "/forces/dorset/"),
+        ("deliverable", f"/forces/dorset/deliverables/{deliverable.pk}/"),
+        ("workstream", "/workstreams/not-over-policed/"),
+        ("national", "/national/"),
+        ("coverage", "/national/coverage/"),
+        ("deliverables.csv", "/data/deliverables.csv"),
+    ]
+
+
+def fetch(client: Client, path: str):
+    response = client.get(path)
+    if response.streaming:
+        size = sum(len(chunk) for chunk in response.streaming_content)
+    else:
+        size = len(response.content)
+    return response.status_code, size
+
+
+def timed(client: Client, path: str, requests: int, clear: bool) -> list[float]:
+    times = []
+    for _ in range(requests):
+        if clear:
+            cache.clear()
+        started = time.perf_counter()
+        fetch(client, path)
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
+
+
+def measure(requests: int) -> list[dict]:
+    client = Client()
+    rows = []
+    for name, path in pages():
+        for _ in range(3):
+            fetch(client, path)
+        cache.clear()
+        # Django empties the query log when each request starts: start from empty too.
+        connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as queries:
+            status, size = fetch(client, path)
+        query_count = len(queries.captured_queries)  # read now: later requests reset the log
+        uncached = timed(client, path, requests, clear=True)
+        cached = timed(client, path, requests, clear=False)
+        peak = ""
+        if path.endswith(".csv"):
+            cache.clear()
+            tracemalloc.start()
+            fetch(client, path)
+            peak = round(tracemalloc.get_traced_memory()[1] / 1024)
+            tracemalloc.stop()
+        rows.append(
+            {
+                "page": name,
+                "path": path,
+                "status": status,
+                "bytes": size,
+                "queries": query_count,
+                "median_ms": round(statistics.median(uncached), 2),
+                "p95_ms": round(p95(uncached), 2),
+                "cached_median_ms": round(statistics.median(cached), 2),
+                "peak_kib": peak,
+            }
+        )
+    return rows
+
+
+def counts() -> dict[str, int]:
+    return {
+        "plans": Plan.objects.count(),
+        "deliverables": Deliverable.objects.count(),
+        "milestones": Milestone.objects.count(),
+        "updates": QuarterlyUpdate.objects.count(),
+    }
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--counts", action="store_true")
+    options = parser.parse_args()
+    print(json.dumps(counts() if options.counts else measure(options.requests)))

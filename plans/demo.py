@@ -271,7 +271,7 @@ def _generated(forces, workstreams, batch, today, latest: Quarter, scale, seed) 
         if slug in without_plan:
             continue
         rng = random.Random(f"{seed}-{slug}")
-        first = latest - rng.randint(6, 9)
+        first = latest - rng.randint(7, 10)
         last = latest + rng.randint(2, 4)
         plan = Plan.objects.create(
             force=forces[slug],
@@ -288,13 +288,15 @@ def _generated(forces, workstreams, batch, today, latest: Quarter, scale, seed) 
         behind = rng.random() < 0.2
         last_reported = latest - (rng.randint(1, 2) if behind else 0)
         latest_as_drafts = not behind and rng.random() < 0.3
+        first_reported = last_reported - rng.randint(3, 7)
         count = rng.randint(15, 40) * scale
         order = defaultdict(int)
         for number in range(count):
             slug_ws = rng.choice(list(workstreams))
             template = pool[slug_ws][(number // 4 + rng.randrange(14)) % len(pool[slug_ws])]
             order[slug_ws] += 1
-            start = first + rng.randint(0, max(0, last - first - 1))
+            # Earlier starts are likelier: most of a plan is under way by its second year.
+            start = first + min(rng.randint(0, last - first - 1), rng.randint(0, last - first - 1))
             due = min(start + rng.choice([0, 0, 1, 1, 2, 3]), last)
             title = template["title"]
             if order[slug_ws] > len(pool[slug_ws]) or rng.random() < 0.3:
@@ -313,17 +315,26 @@ def _generated(forces, workstreams, batch, today, latest: Quarter, scale, seed) 
                 codes(template["national_actions"]),
             )
             statuses = _generated_updates(
-                batch, index, rng, narratives, start, due, last_reported, latest_as_drafts, today
+                batch,
+                index,
+                rng,
+                narratives,
+                (start, due),
+                (first_reported, last_reported),
+                latest_as_drafts,
+                today,
             )
             _milestones(batch, index, rng, batch.deliverables[index], statuses, today)
 
 
-def _generated_updates(batch, index, rng, narratives, start, due, last_reported, drafts, today):
+def _generated_updates(batch, index, rng, narratives, span, reported, drafts, today):
+    """An update for every quarter the force reported on, from the deliverable's start until
+    it is complete; the force's latest quarter may still be drafts."""
+    (start, due), (first_reported, last_reported) = span, reported
     statuses: list[tuple[Quarter, str]] = []
-    first_reported = max(start, last_reported - rng.randint(3, 7))
     status = Status.NOT_STARTED
-    for quarter in Quarter.range(first_reported, last_reported):
-        if quarter >= due and rng.random() < 0.65:
+    for quarter in Quarter.range(max(start, first_reported), last_reported):
+        if quarter >= due and rng.random() < 0.6:
             status = Status.COMPLETE
         else:
             status = rng.choices(

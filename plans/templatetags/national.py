@@ -1,0 +1,38 @@
+"""Template helpers for the national comparison, return tracker and open data pages."""
+
+from django import forms, template
+
+register = template.Library()
+
+
+@register.filter
+def govuk_widget(field):
+    """Render a form field's widget with GOV.UK classes and its hint and error described."""
+    widget = field.field.widget
+    if isinstance(widget, forms.Select):
+        css = "govuk-select"
+    else:
+        css = "govuk-input"
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}-hint")
+    if field.errors:
+        css += f" {css}--error"
+        described.append(f"{field.auto_id}-error")
+    attrs = {"class": css}
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return field.as_widget(attrs=attrs)
+
+
+NATIONAL_SECTIONS = [
+    ("/national/", "All forces"),
+    ("/national/compare/", "Compare forces"),
+    ("/national/coverage/", "National actions coverage"),
+    ("/national/trend/", "Trend"),
+]
+
+
+@register.inclusion_tag("plans/includes/_national_nav.html", takes_context=True)
+def national_nav(context):
+    return {"request": context["request"], "national_sections": NATIONAL_SECTIONS}

@@ -13,8 +13,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from actions.progress import STATUS_LABELS, STATUS_ORDER, StatusCounts, percent
+from actions.progress import STATUS_LABELS, StatusCounts, percent
 from plans.quarters import Quarter
+
+# Order of statuses in bars, charts, legends and tables: done first, not started last.
+DISPLAY_ORDER: tuple[str, ...] = ("complete", "on_track", "at_risk", "off_track", "not_started")
+
+
+def in_display_order(counts: StatusCounts) -> list[tuple[str, str, int]]:
+    """``(status, label, count)`` in :data:`DISPLAY_ORDER`."""
+    return [(status, STATUS_LABELS[status], getattr(counts, status)) for status in DISPLAY_ORDER]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,12 +41,11 @@ def status_bar(counts: StatusCounts) -> list[BarSegment]:
     total = counts.total
     segments: list[BarSegment] = []
     x = 0.0
-    for status in reversed(STATUS_ORDER):
-        count = getattr(counts, status)
+    for status, label, count in in_display_order(counts):
         if not count:
             continue
         width = round(100 * count / total, 3)
-        segments.append(BarSegment(status, STATUS_LABELS[status], count, round(x, 3), width))
+        segments.append(BarSegment(status, label, count, round(x, 3), width))
         x += width
     return segments
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from actions.models import Deliverable, QuarterlyUpdate
-from actions.progress import STATUS_LABELS, STATUS_ORDER
+from actions.progress import STATUS_LABELS
 from plans import comparison, trend
 from plans.downloads import table_response
 from plans.filters import NationalFilter, ReturnFilter
@@ -36,7 +36,7 @@ HEAT_BANDS = [
     ("4", "80-100%"),
     ("none", "no deliverables (–)"),
 ]
-STATUS_KEY = [(status, STATUS_LABELS[status]) for status in reversed(STATUS_ORDER)]
+STATUS_KEY = [(status, STATUS_LABELS[status]) for status in comparison.DISPLAY_ORDER]
 
 
 def _get_national_user(request):

@@ -1,9 +1,9 @@
 """The open data files: what each contains, its columns, and its rows.
 
 Only published data: deliverables of published plans, and published updates of them. Each
-row carries stable identifiers so the files join: ``force`` (the force's slug), ``id`` /
-``deliverable_id`` (the deliverable's number) and quarters written ``2024-Q2``. The
-``/data/`` page documents the columns from these same definitions, so they cannot drift.
+row carries stable identifiers so the files join: "force" (the force's slug), "id" /
+"deliverable_id" (the deliverable's number) and quarters written "2024-Q2". The
+"/data/" page documents the columns from these same definitions, so they cannot drift.
 """
 
 from __future__ import annotations
@@ -145,7 +145,7 @@ FORCES = Dataset(
         "deliverables (withdrawn deliverables are not counted)."
     ),
     columns=(
-        Column("slug", "Stable identifier of the force, as in its web address; `force` in "
+        Column("slug", "Stable identifier of the force, as in its web address; 'force' in "
                        "the other files."),
         Column("name", "Name of the force."),
         Column("region", "Region of England, or Wales."),
@@ -177,8 +177,8 @@ DELIVERABLES = Dataset(
         "with its current status."
     ),
     columns=(
-        Column("id", "Stable identifier of the deliverable; `deliverable_id` in updates."),
-        Column("force", "Slug of the force (joins to `slug` in forces)."),
+        Column("id", "Stable identifier of the deliverable; 'deliverable_id' in updates."),
+        Column("force", "Slug of the force (joins to 'slug' in forces)."),
         Column("workstream", "represented, not-over-policed, involved or "
                              "not-under-protected."),
         Column("reference", "The force's own code for the deliverable, if it has one."),
@@ -207,7 +207,7 @@ UPDATES = Dataset(
         "never included."
     ),
     columns=(
-        Column("deliverable_id", "The deliverable reported on (joins to `id` in "
+        Column("deliverable_id", "The deliverable reported on (joins to 'id' in "
                                  "deliverables)."),
         Column("force", "Slug of the force."),
         Column("quarter", "Quarter reported on, e.g. 2024-Q2. At most one update per "

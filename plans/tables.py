@@ -224,5 +224,8 @@ class CoverageTable(GovukTable):
     count = tables.Column(verbose_name="National actions served", attrs=NUMERIC)
     percent = tables.Column(verbose_name="Coverage share", attrs=NUMERIC)
 
+    class Meta(GovukTable.Meta):
+        pass
+
     def render_percent(self, value):
         return _percent(value)

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from actions.progress import STATUS_LABELS, STATUS_ORDER, StatusCounts
+from actions.progress import STATUS_ORDER, StatusCounts
+from plans.comparison import in_display_order
 from plans.quarters import Quarter
 
 MAX_QUARTERS = 20
@@ -105,13 +106,12 @@ def stacked_chart(
         total = mix.counts.total
         blocks = []
         y = plot_bottom
-        for status in reversed(STATUS_ORDER):
-            count = getattr(mix.counts, status)
+        for status, label, count in in_display_order(mix.counts):
             if not count or not total:
                 continue
             height = round(plot_height * count / total, 3)
             y = round(y - height, 3)
-            blocks.append(Block(status, STATUS_LABELS[status], count, y, height))
+            blocks.append(Block(status, label, count, y, height))
         columns.append(Column(mix, x, x + column_width / 2, tuple(blocks)))
     width = left + len(mixes) * (column_width + gap) + gap
     gridlines = tuple(

@@ -2,6 +2,8 @@
 
 from django import forms, template
 
+from plans.comparison import in_display_order
+
 register = template.Library()
 
 
@@ -36,3 +38,9 @@ NATIONAL_SECTIONS = [
 @register.inclusion_tag("plans/includes/_national_nav.html", takes_context=True)
 def national_nav(context):
     return {"request": context["request"], "national_sections": NATIONAL_SECTIONS}
+
+
+@register.filter
+def status_items(counts):
+    """``(status, label, count)`` of a StatusCounts in display order, complete first."""
+    return in_display_order(counts)

@@ -46,7 +46,7 @@ class CompareForm(forms.Form):
             names = ", ".join(f"“{slug}”" for slug in unknown)
             noun = "a force" if len(unknown) == 1 else "forces"
             raise ValidationError(
-                f"There is no {noun} called {names}. Choose forces from the lists.",
+                f"We could not find {noun} called {names}. Choose forces from the lists.",
                 code="unknown",
             )
         if len(slugs) < MIN_COMPARED:
@@ -108,7 +108,7 @@ class ReturnQuarterForm(forms.Form):
         return Quarter.parse(value) if value else self.default
 
     @property
-    def quarter(self) -> Quarter:
+    def chosen_quarter(self) -> Quarter:
         if self.is_bound and self.is_valid():
             return self.cleaned_data["quarter"]
         return self.default

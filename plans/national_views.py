@@ -192,7 +192,7 @@ def return_tracker(request):
     _get_national_user(request)
     today = timezone.localdate()
     quarter_form = ReturnQuarterForm(request.GET or None, today=today)
-    quarter = quarter_form.quarter
+    quarter = quarter_form.chosen_quarter
     days = settings.RETURN_DEADLINE_DAYS
     past_deadline = is_past_deadline(quarter, days, today)
     every_force = Force.objects.with_return_progress(quarter).order_by("name")

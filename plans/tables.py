@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from plans.models import ReturnState
 
@@ -16,8 +17,9 @@ NUMERIC = {
     "th": {"class": "govuk-table__header govuk-table__header--numeric"},
     "td": {"class": "govuk-table__cell govuk-table__cell--numeric"},
 }
+OVERDUE = mark_safe('<strong class="govuk-tag govuk-tag--red">Overdue</strong>')  # noqa: S308
 TEXT = {"th": {"class": "govuk-table__header"}, "td": {"class": "govuk-table__cell"}}
-NO_DELIVERABLES = format_html(
+NO_DELIVERABLES = mark_safe(  # noqa: S308 - a constant
     '<span aria-hidden="true">–</span><span class="govuk-visually-hidden">none</span>'
 )
 
@@ -64,7 +66,7 @@ class HeatColumn(tables.Column):
         self.workstream = workstream
         slug = workstream.slug
         super().__init__(
-            accessor=f"share_by_workstream.{slug}",
+            accessor=f"share_by_workstream__{slug}",
             verbose_name=workstream.name,
             default=NO_DELIVERABLES,
             attrs={
@@ -93,19 +95,19 @@ def _band_name(band: int | None) -> str:
 class NationalTable(GovukTable):
     """One row per force: ``plans.comparison.ForceComparison`` records."""
 
-    force = ForceColumn(accessor="force.name", verbose_name="Force", attrs=TEXT)
-    slug = tables.Column(accessor="force.slug", verbose_name="Force id", visible=False)
-    region = tables.Column(accessor="force.region", attrs=TEXT)
-    country = tables.Column(accessor="force.country", visible=False)
-    deliverables = tables.Column(accessor="counts.total", attrs=NUMERIC)
-    complete = tables.Column(accessor="counts.complete", attrs=NUMERIC)
-    on_track = tables.Column(accessor="counts.on_track", verbose_name="On track", attrs=NUMERIC)
-    at_risk = tables.Column(accessor="counts.at_risk", verbose_name="At risk", attrs=NUMERIC)
+    force = ForceColumn(accessor="force__name", verbose_name="Force", attrs=TEXT)
+    slug = tables.Column(accessor="force__slug", verbose_name="Force id", visible=False)
+    region = tables.Column(accessor="force__region", attrs=TEXT)
+    country = tables.Column(accessor="force__country", visible=False)
+    deliverables = tables.Column(accessor="counts__total", attrs=NUMERIC)
+    complete = tables.Column(accessor="counts__complete", attrs=NUMERIC)
+    on_track = tables.Column(accessor="counts__on_track", verbose_name="On track", attrs=NUMERIC)
+    at_risk = tables.Column(accessor="counts__at_risk", verbose_name="At risk", attrs=NUMERIC)
     off_track = tables.Column(
-        accessor="counts.off_track", verbose_name="Off track", attrs=NUMERIC
+        accessor="counts__off_track", verbose_name="Off track", attrs=NUMERIC
     )
     not_started = tables.Column(
-        accessor="counts.not_started", verbose_name="Not started", attrs=NUMERIC
+        accessor="counts__not_started", verbose_name="Not started", attrs=NUMERIC
     )
     percent_complete = tables.Column(
         verbose_name="Share complete", attrs=NUMERIC, default=NO_DELIVERABLES
@@ -204,14 +206,14 @@ class ReturnTable(GovukTable):
 
     def render_overdue(self, value):
         if self._is_overdue(value):
-            return format_html('<strong class="govuk-tag govuk-tag--red">Overdue</strong>')
+            return OVERDUE
         return "No"
 
     def value_overdue(self, value):
         return "yes" if self._is_overdue(value) else "no"
 
     def value_last_activity(self, value):
-        return value.isoformat()
+        return value.isoformat() if value else None
 
 
 class CoverageTable(GovukTable):
@@ -219,8 +221,8 @@ class CoverageTable(GovukTable):
 
     caption = "National actions served by each force"
 
-    force = ForceColumn(accessor="force.name", verbose_name="Force", attrs=TEXT)
-    region = tables.Column(accessor="force.region", attrs=TEXT)
+    force = ForceColumn(accessor="force__name", verbose_name="Force", attrs=TEXT)
+    region = tables.Column(accessor="force__region", attrs=TEXT)
     count = tables.Column(verbose_name="National actions served", attrs=NUMERIC)
     percent = tables.Column(verbose_name="Coverage share", attrs=NUMERIC)
 

@@ -30,7 +30,9 @@ class NationalFilter(django_filters.FilterSet):
     region = django_filters.ChoiceFilter(
         choices=region_choices, label="Region", empty_label="All regions"
     )
-    country = django_filters.ChoiceFilter(choices=Force.Country.choices, label="Country", empty_label="All")
+    country = django_filters.ChoiceFilter(
+        choices=Force.Country.choices, label="Country", empty_label="All"
+    )
     workstream = django_filters.ModelChoiceFilter(
         queryset=Workstream.objects.all(),
         to_field_name="slug",
@@ -75,12 +77,17 @@ class NationalFilter(django_filters.FilterSet):
 class ReturnFilter(django_filters.FilterSet):
     """Filters for the return tracker. Works on ``Force.objects.with_return_progress()``."""
 
-    region = django_filters.ChoiceFilter(choices=region_choices, empty_label="All regions")
+    region = django_filters.ChoiceFilter(
+        choices=region_choices, label="Region", empty_label="All regions"
+    )
     state = django_filters.ChoiceFilter(
-        field_name="return_state", choices=ReturnState.choices, empty_label="Any state"
+        field_name="return_state",
+        choices=ReturnState.choices,
+        label="State",
+        empty_label="Any state",
     )
     overdue = django_filters.ChoiceFilter(
-        choices=YES_NO, method="filter_overdue", empty_label="Any"
+        choices=YES_NO, method="filter_overdue", label="Overdue", empty_label="Any"
     )
 
     class Meta:

@@ -43,7 +43,7 @@ class CompareForm(forms.Form):
         found = {force.slug: force for force in self.queryset.filter(slug__in=slugs)}
         unknown = [slug for slug in slugs if slug not in found]
         if unknown:
-            names = ", ".join(f"“{slug}”" for slug in unknown)
+            names = ", ".join(f'"{slug}"' for slug in unknown)
             noun = "a force" if len(unknown) == 1 else "forces"
             raise ValidationError(
                 f"We could not find {noun} called {names}. Choose forces from the lists.",
@@ -93,9 +93,9 @@ class ReturnQuarterForm(forms.Form):
         self.fields["quarter"].choices = [
             (
                 quarter.compact,
-                f"{quarter} ({quarter.months_label})"
-                + (" – just ended" if quarter == just_ended else "")
-                + (" – in progress" if quarter.contains(today) else ""),
+                f"{quarter}, {quarter.months_label}"
+                + (", just ended" if quarter == just_ended else "")
+                + (", in progress" if quarter.contains(today) else ""),
             )
             for quarter in recent_quarters(today)
         ]

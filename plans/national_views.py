@@ -34,7 +34,7 @@ HEAT_BANDS = [
     ("2", "40-59%"),
     ("3", "60-79%"),
     ("4", "80-100%"),
-    ("none", "no deliverables (–)"),
+    ("none", "no deliverables (dash)"),
 ]
 STATUS_KEY = [(status, STATUS_LABELS[status]) for status in comparison.DISPLAY_ORDER]
 
@@ -206,7 +206,7 @@ def return_tracker(request):
     if fmt:
         meta = {"quarter": quarter, "deadline": return_deadline(quarter, days)}
         return table_response(table, fmt, f"returns-{quarter.compact}", meta)
-    summary = {state: 0 for state in ReturnState.values}
+    summary = dict.fromkeys(ReturnState.values, 0)
     nothing_due = []
     for force in every_force:
         if force.return_state is None:

@@ -145,8 +145,10 @@ FORCES = Dataset(
         "deliverables (withdrawn deliverables are not counted)."
     ),
     columns=(
-        Column("slug", "Stable identifier of the force, as in its web address; 'force' in "
-                       "the other files."),
+        Column(
+            "slug",
+            "Stable identifier of the force, as in its web address; 'force' in the other files.",
+        ),
         Column("name", "Name of the force."),
         Column("region", "Region of England, or Wales."),
         Column("country", "England, Wales or Great Britain (British Transport Police)."),
@@ -161,8 +163,10 @@ FORCES = Dataset(
         Column("at_risk", "How many are at risk."),
         Column("off_track", "How many are off track."),
         Column("not_started", "How many are not started (including never reported)."),
-        Column("percent_complete", "complete as a whole percentage of deliverables "
-                                   "(empty when there are none)."),
+        Column(
+            "percent_complete",
+            "complete as a whole percentage of deliverables (empty when there are none).",
+        ),
         Column("latest_quarter_reported", "Newest quarter with a published update."),
         Column("url", "The force's roadmap on this site."),
     ),
@@ -179,18 +183,21 @@ DELIVERABLES = Dataset(
     columns=(
         Column("id", "Stable identifier of the deliverable; 'deliverable_id' in updates."),
         Column("force", "Slug of the force (joins to 'slug' in forces)."),
-        Column("workstream", "represented, not-over-policed, involved or "
-                             "not-under-protected."),
+        Column("workstream", "represented, not-over-policed, involved or not-under-protected."),
         Column("reference", "The force's own code for the deliverable, if it has one."),
         Column("title", "Short title, as on the roadmap."),
         Column("description", "What the force will do."),
         Column("lead", "Accountable lead (a role, not a person)."),
         Column("start_quarter", "Quarter the work starts, e.g. 2024-Q2 (July-September 2024)."),
         Column("due_quarter", "Quarter it is due."),
-        Column("national_actions", "Codes of the national actions it serves, separated by "
-                                   "semicolons, e.g. R1;P2."),
-        Column("status", f"Status of its latest published update, or not_started: one of "
-                         f"{STATUS_VALUES}."),
+        Column(
+            "national_actions",
+            "Codes of the national actions it serves, separated by semicolons, e.g. R1;P2.",
+        ),
+        Column(
+            "status",
+            f"Status of its latest published update, or not_started: one of {STATUS_VALUES}.",
+        ),
         Column("status_quarter", "Quarter of that update (empty if never reported)."),
         Column("withdrawn_on", "Date it was withdrawn (YYYY-MM-DD), empty if active."),
         Column("withdrawn_reason", "Why it was withdrawn."),
@@ -207,11 +214,12 @@ UPDATES = Dataset(
         "never included."
     ),
     columns=(
-        Column("deliverable_id", "The deliverable reported on (joins to 'id' in "
-                                 "deliverables)."),
+        Column("deliverable_id", "The deliverable reported on (joins to 'id' in deliverables)."),
         Column("force", "Slug of the force."),
-        Column("quarter", "Quarter reported on, e.g. 2024-Q2. At most one update per "
-                          "deliverable per quarter."),
+        Column(
+            "quarter",
+            "Quarter reported on, e.g. 2024-Q2. At most one update per deliverable per quarter.",
+        ),
         Column("status", f"One of {STATUS_VALUES}."),
         Column("done", "What was done."),
         Column("next", "What is next."),

@@ -17,10 +17,10 @@ NUMERIC = {
     "th": {"class": "govuk-table__header govuk-table__header--numeric"},
     "td": {"class": "govuk-table__cell govuk-table__cell--numeric"},
 }
-OVERDUE = mark_safe('<strong class="govuk-tag govuk-tag--red">Overdue</strong>')  # noqa: S308
+OVERDUE = mark_safe('<strong class="govuk-tag govuk-tag--red">Overdue</strong>')
 TEXT = {"th": {"class": "govuk-table__header"}, "td": {"class": "govuk-table__cell"}}
-NO_DELIVERABLES = mark_safe(  # noqa: S308 - a constant
-    '<span aria-hidden="true">–</span><span class="govuk-visually-hidden">none</span>'
+NO_DELIVERABLES = mark_safe(
+    '<span aria-hidden="true">&ndash;</span><span class="govuk-visually-hidden">none</span>'
 )
 
 
@@ -103,9 +103,7 @@ class NationalTable(GovukTable):
     complete = tables.Column(accessor="counts__complete", attrs=NUMERIC)
     on_track = tables.Column(accessor="counts__on_track", verbose_name="On track", attrs=NUMERIC)
     at_risk = tables.Column(accessor="counts__at_risk", verbose_name="At risk", attrs=NUMERIC)
-    off_track = tables.Column(
-        accessor="counts__off_track", verbose_name="Off track", attrs=NUMERIC
-    )
+    off_track = tables.Column(accessor="counts__off_track", verbose_name="Off track", attrs=NUMERIC)
     not_started = tables.Column(
         accessor="counts__not_started", verbose_name="Not started", attrs=NUMERIC
     )
@@ -196,7 +194,9 @@ class ReturnTable(GovukTable):
             ReturnState.IN_PROGRESS: "govuk-tag--yellow",
             ReturnState.NOT_STARTED: "govuk-tag--grey",
         }[value]
-        return format_html('<strong class="govuk-tag {}">{}</strong>', tag, ReturnState(value).label)
+        return format_html(
+            '<strong class="govuk-tag {}">{}</strong>', tag, ReturnState(value).label
+        )
 
     def value_return_state(self, value):
         return ReturnState(value).label

@@ -11,10 +11,7 @@ register = template.Library()
 def govuk_widget(field):
     """Render a form field's widget with GOV.UK classes and its hint and error described."""
     widget = field.field.widget
-    if isinstance(widget, forms.Select):
-        css = "govuk-select"
-    else:
-        css = "govuk-input"
+    css = "govuk-select" if isinstance(widget, forms.Select) else "govuk-input"
     described = []
     if field.help_text:
         described.append(f"{field.auto_id}-hint")

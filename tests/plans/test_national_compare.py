@@ -47,8 +47,10 @@ def compare(client, query):
 def test_three_forces_side_by_side_with_their_figures_and_deliverables(client, three):
     html = compare(client, "forces=dorset,cheshire,kent")
     assert "Comparing 3 forces" in html
-    assert html.index("Dorset Police") < html.index("Cheshire Constabulary") < html.index(
-        "Kent Police"
+    assert (
+        html.index("Dorset Police")
+        < html.index("Cheshire Constabulary")
+        < html.index("Kent Police")
     )
     assert "1 of 1 (100%)" in html  # Dorset, Represented
     assert "Train every officer" in html
@@ -94,9 +96,9 @@ def test_more_than_four_forces_is_refused_with_a_clear_message(client, three):
 
 def test_an_unknown_force_is_named_in_the_message(client, three):
     html = compare(client, "forces=dorset,atlantis")
-    assert "We could not find a force called “atlantis”. Choose forces from the lists." in html
+    assert "We could not find a force called &quot;atlantis&quot;. Choose forces" in html
     two = compare(client, "forces=dorset,atlantis,narnia")
-    assert "We could not find forces called “atlantis”, “narnia”." in two
+    assert "We could not find forces called &quot;atlantis&quot;, &quot;narnia&quot;." in two
     assert 'href="#forces-1"' in html
 
 

@@ -165,6 +165,7 @@ def test_the_page_shows_every_force_with_its_share_and_heat_map_cells(client, sc
     assert "Gwent Police" in html
     assert 'prap-heat prap-heat--2">50%' in html  # Dorset, Represented: 1 of 2 complete
     assert "0-19% complete" in html  # the legend
+    assert "[invalid name]" not in html
     assert 'aria-label="1 complete, 1 at risk, 1 off track, 1 not started"' in html
 
 

@@ -1,5 +1,3 @@
-import datetime as dt
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -150,7 +148,7 @@ def test_a_force_without_published_updates_has_no_trend(client, reported):
 def test_trend_runs_the_same_number_of_queries_at_ten_times_the_data(
     client, reference, django_assert_max_num_queries
 ):
-    build_plans(forces(3), 4, today=dt.date.today())
+    build_plans(forces(3), 4)
     client.get("/national/trend/")
     with django_assert_max_num_queries(5):
         client.get("/national/trend/")

@@ -52,10 +52,16 @@ def test_the_national_team_sees_every_force_with_deliverables_due(client, return
     html = response.content.decode()
     assert response.status_code == 200
     assert f"Quarterly returns for {latest()}" in html
+    assert "[invalid name]" not in html
     rows = {row["Force"]: row for row in tracker_csv(client)}
     assert set(rows) == {"Force A Police", "Force B Constabulary", "Force C Police"}
     a, b, c = rows["Force A Police"], rows["Force B Constabulary"], rows["Force C Police"]
-    assert (a["Deliverables due"], a["Published"], a["Drafts"], a["Missing"]) == ("3", "2", "1", "0")
+    assert (a["Deliverables due"], a["Published"], a["Drafts"], a["Missing"]) == (
+        "3",
+        "2",
+        "1",
+        "0",
+    )
     assert a["State"] == "In progress"
     assert (b["Deliverables due"], b["Published"], b["Missing"]) == ("2", "0", "2")
     assert b["State"] == "Not started"
@@ -104,9 +110,10 @@ def test_choosing_an_earlier_quarter(client, returns, nadia):
     rows = {row["Force"]: row for row in tracker_csv(client, f"quarter={earlier.compact}")}
     assert rows["Force D Police"]["State"] == "Complete"
     assert rows["Force B Constabulary"]["Deliverables due"] == "1"
-    assert f"Quarterly returns for {earlier}" in client.get(
-        f"{URL}?quarter={earlier.compact}"
-    ).content.decode()
+    assert (
+        f"Quarterly returns for {earlier}"
+        in client.get(f"{URL}?quarter={earlier.compact}").content.decode()
+    )
 
 
 def test_a_quarter_outside_the_list_gets_a_clear_message(client, returns, nadia):

@@ -110,3 +110,12 @@ def test_the_quarter_can_be_chosen_and_must_be_valid(incomplete, mailoutbox):
 def test_nothing_to_send_when_every_return_is_complete(reference, mailoutbox):
     assert "nothing to send" in remind()
     assert mailoutbox == []
+
+
+def test_sent_reminders_are_listed_read_only_in_the_admin(incomplete, mailoutbox, client, sam):
+    remind()
+    client.force_login(sam)
+    response = client.get("/admin/plans/reminderlog/")
+    assert response.status_code == 200
+    assert "alice@force-a.example" in response.content.decode()
+    assert client.get("/admin/plans/reminderlog/add/").status_code == 403

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -43,6 +43,28 @@ class QuarterlyUpdateQuerySet(models.QuerySet["QuarterlyUpdate"]):
         """Published updates of deliverables in published plans."""
         return self.published().filter(deliverable__plan__is_published=True)
 
+    def status_spans(self) -> list[dict]:
+        """Published updates grouped by ``quarter``, ``until`` and ``status``, with a count
+        ``n``. A deliverable's status holds from an update's ``quarter`` until ``until``, the
+        quarter of its next published update (None if there is none), which gives the status
+        of every deliverable at every quarter (``plans.trend``). One grouped query whose rows
+        grow with the number of quarters, not with the number of deliverables.
+        """
+        following = (
+            QuarterlyUpdate.objects.published()
+            .filter(deliverable=OuterRef("deliverable"), quarter__gt=OuterRef("quarter"))
+            .order_by("quarter")
+            .values("quarter")[:1]
+        )
+        rows = (
+            self.published()
+            .annotate(until=Subquery(following))
+            .order_by()
+            .values("quarter", "until", "status")
+            .annotate(n=Count("pk"))
+        )
+        return list(rows)
+
 
 class DeliverableQuerySet(models.QuerySet["Deliverable"]):
     def for_force(self, force) -> DeliverableQuerySet:
@@ -58,6 +80,28 @@ class DeliverableQuerySet(models.QuerySet["Deliverable"]):
     def public(self) -> DeliverableQuerySet:
         """Deliverables of published plans."""
         return self.filter(plan__is_published=True)
+
+    def due_an_update(self, quarter: Quarter) -> DeliverableQuerySet:
+        """Deliverables a force must report on in its return for ``quarter``: active, started
+        by then, and not already reported complete (published) for an earlier quarter.
+        """
+        completed_earlier = QuarterlyUpdate.objects.published().filter(
+            deliverable=OuterRef("pk"), quarter__lt=quarter, status=Status.COMPLETE
+        )
+        return self.active().filter(start_quarter__lte=quarter).exclude(Exists(completed_earlier))
+
+    def national_action_pairs(self, field: str = "plan__force") -> set[tuple[int, int]]:
+        """Distinct ``(national action id, value of field)`` pairs served by these
+        deliverables, e.g. which forces serve which national action. One query, at most
+        actions x values rows, whatever the number of deliverables.
+        """
+        pairs = (
+            self.filter(national_actions__isnull=False)
+            .order_by()
+            .values_list("national_actions", field)
+            .distinct()
+        )
+        return set(pairs)
 
     def with_current_status(self) -> DeliverableQuerySet:
         """Annotate ``current_status`` (status of the latest published update, or

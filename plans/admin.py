@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from plans.models import Force, Plan
+from plans.models import Force, Plan, ReminderLog
 
 
 @admin.register(Force)
@@ -19,3 +19,20 @@ class PlanAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "summary", "force__name"]
     list_select_related = ["force"]
     autocomplete_fields = ["force"]
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    """Read-only record of the return reminders sent by ``send_return_reminders``."""
+
+    list_display = ["sent_at", "email", "force", "quarter", "missing_count", "draft_count"]
+    list_filter = ["sent_on", "force__region"]
+    search_fields = ["email", "force__name"]
+    list_select_related = ["force"]
+    date_hierarchy = "sent_on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -6,5 +6,8 @@ admin.site.site_title = "PRAP Tracker admin"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("national/", include("plans.national_urls")),
+    path("data/", include("plans.data_urls")),
+    path("staff/returns/", include("plans.return_urls")),
     path("", include("plans.urls")),
 ]

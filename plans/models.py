@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -46,6 +46,16 @@ class PlanQuerySet(models.QuerySet["Plan"]):
     def current(self) -> PlanQuerySet:
         """Newest period first, so ``.first()`` is a force's current plan."""
         return self.order_by("-first_quarter", "-pk")
+
+    def newest_per_force(self) -> PlanQuerySet:
+        """Of these plans, only each force's newest (the one ``current().first()`` picks for
+        that force), in one query: ``Plan.objects.published().newest_per_force()`` are the
+        plans the public roadmaps show.
+        """
+        newest = (
+            self.filter(force=OuterRef("force")).order_by("-first_quarter", "-pk").values("pk")[:1]
+        )
+        return self.filter(pk=Subquery(newest))
 
 
 class Plan(models.Model):

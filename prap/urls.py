@@ -7,4 +7,6 @@ admin.site.site_title = "PRAP Tracker admin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("plans.urls")),
+    path("", include("actions.urls")),
+    path("", include("workstreams.urls")),
 ]

@@ -121,9 +121,7 @@ PAGES = {
 @pytest.mark.django_db
 @pytest.mark.parametrize("size", [1, 10])
 @pytest.mark.parametrize("page", PAGES)
-def test_each_public_page_runs_the_same_bounded_number_of_queries_at_any_size(
-    client, page, size
-):
+def test_each_public_page_runs_the_same_bounded_number_of_queries_at_any_size(client, page, size):
     force = build_dataset(size)
     url_for, bound = PAGES[page]
     url = url_for(force)
@@ -133,4 +131,3 @@ def test_each_public_page_runs_the_same_bounded_number_of_queries_at_any_size(
 
     assert response.status_code in (200, 302), url
     assert len(queries) <= bound, "\n".join(q["sql"] for q in queries.captured_queries)
-

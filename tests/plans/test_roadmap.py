@@ -178,7 +178,9 @@ def test_a_deliverable_outside_the_plan_period_widens_the_grid_rather_than_vanis
 def test_the_current_quarter_is_marked_in_words(client, workstreams):
     current = Quarter.containing(timezone.localdate())
     plan = PlanFactory(first_quarter=current - 1, last_quarter=current + 1)
-    DeliverableFactory(plan=plan, workstream=workstreams[0], start_quarter=current, due_quarter=current)
+    DeliverableFactory(
+        plan=plan, workstream=workstreams[0], start_quarter=current, due_quarter=current
+    )
 
     table = grid(client.get(plan.force.get_absolute_url()))
 
@@ -268,7 +270,7 @@ def test_the_roadmap_links_to_the_forces_atom_feed(client, workstreams):
     html = client.get(plan.force.get_absolute_url()).content.decode()
 
     feed = f"/forces/{plan.force.slug}/feed/"
-    assert f'<link rel="alternate" type="application/atom+xml"' in html
+    assert '<link rel="alternate" type="application/atom+xml"' in html
     assert f'href="{feed}">Updates feed (Atom)</a>' in html
 
 
@@ -291,7 +293,11 @@ def test_a_force_without_a_published_plan_gets_a_helpful_empty_state(client, wor
 @pytest.mark.django_db
 def test_the_roadmap_shows_the_forces_newest_published_plan(client, workstreams):
     force = ForceFactory()
-    for title, year, published in [("First", 2022, True), ("Second", 2024, True), ("Third", 2026, False)]:
+    for title, year, published in [
+        ("First", 2022, True),
+        ("Second", 2024, True),
+        ("Third", 2026, False),
+    ]:
         PlanFactory(
             force=force,
             title=f"{title} plan",

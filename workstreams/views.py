@@ -9,6 +9,7 @@ from workstreams.models import PracticeExample, Workstream
 
 DELIVERABLES_PER_PAGE = 25
 PRACTICE_PER_PAGE = 20
+PRACTICE_ON_WORKSTREAM_PAGE = 6
 
 
 def _get_workstream(slug: str) -> Workstream:
@@ -46,6 +47,10 @@ def workstream_detail(request, slug):
     page = Paginator(filterset.qs, DELIVERABLES_PER_PAGE).get_page(request.GET.get("page"))
     for deliverable in page:
         deliverable.workstream = workstream
+    # One more than shown, to know whether to link to the rest in the practice bank.
+    practice = list(
+        workstream.practice_examples.select_related("force")[: PRACTICE_ON_WORKSTREAM_PAGE + 1]
+    )
     context = {
         "workstream": workstream,
         "national_actions": workstream.national_actions.all(),
@@ -55,7 +60,8 @@ def workstream_detail(request, slug):
         "filter": filterset,
         "page": page,
         "is_filtered": any(filterset.form.data.get(name) for name in filterset.filters),
-        "practice_examples": workstream.practice_examples.select_related("force"),
+        "practice_examples": practice[:PRACTICE_ON_WORKSTREAM_PAGE],
+        "more_practice": len(practice) > PRACTICE_ON_WORKSTREAM_PAGE,
     }
     return render(request, "workstreams/workstream_detail.html", context)
 

@@ -118,3 +118,15 @@ def test_a_workstream_page_shows_its_practice_examples(client, involved):
 
 def test_an_unknown_workstream_is_a_404(client, reference):
     assert client.get("/workstreams/over-policed-and-under-protected/").status_code == 404
+
+
+def test_a_workstream_page_shows_a_few_practice_examples_and_links_to_the_rest(client, involved):
+    from workstreams.views import PRACTICE_ON_WORKSTREAM_PAGE
+
+    for n in range(PRACTICE_ON_WORKSTREAM_PAGE + 1):
+        PracticeExampleFactory(workstream=involved, title=f"Example {n:02d}")
+
+    html = client.get("/workstreams/involved/").content.decode()
+
+    assert html.count('class="prap-practice"') == PRACTICE_ON_WORKSTREAM_PAGE
+    assert 'href="/practice/?workstream=involved">See all practice examples under Involved' in html

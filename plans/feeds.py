@@ -53,9 +53,6 @@ class ForceUpdatesFeed(Feed):
     def item_link(self, update):
         return f"{update.deliverable.get_absolute_url()}#update-{update.quarter.compact}"
 
-    def item_guid(self, update):
-        return f"{self.item_link(update)}-{update.pk}"
-
     def item_pubdate(self, update):
         return update.published_at
 

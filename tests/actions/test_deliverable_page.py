@@ -135,6 +135,8 @@ def test_unknown_deliverables_and_forces_are_404(client, deliverable):
         client.get(f"/forces/{deliverable.plan.force.slug}/deliverables/999999/").status_code == 404
     )
     assert client.get(f"/forces/atlantis/deliverables/{deliverable.pk}/").status_code == 404
+    too_big = f"/forces/{deliverable.plan.force.slug}/deliverables/{10**30}/"
+    assert client.get(too_big).status_code == 404
 
 
 def test_a_deliverable_of_an_earlier_plan_says_so_and_links_the_current_roadmap(client, db):

@@ -65,6 +65,12 @@ class QuarterlyUpdateQuerySet(models.QuerySet["QuarterlyUpdate"]):
         )
         return list(rows)
 
+    def on_public_roadmaps(self) -> QuarterlyUpdateQuerySet:
+        """Published updates of the deliverables that public roadmaps show (each force's
+        newest published plan).
+        """
+        return self.published().filter(deliverable__plan__in=_public_roadmap_plans())
+
 
 class DeliverableQuerySet(models.QuerySet["Deliverable"]):
     def for_force(self, force) -> DeliverableQuerySet:
@@ -103,15 +109,23 @@ class DeliverableQuerySet(models.QuerySet["Deliverable"]):
         )
         return set(pairs)
 
-    def with_current_status(self) -> DeliverableQuerySet:
+    def on_public_roadmaps(self) -> DeliverableQuerySet:
+        """Deliverables of each force's newest published plan: those its public roadmap
+        shows, and those the public directory and workstream pages count.
+        """
+        return self.filter(plan__in=_public_roadmap_plans())
+
+    def with_current_status(self, *, include_drafts: bool = False) -> DeliverableQuerySet:
         """Annotate ``current_status`` (status of the latest published update, or
         Not started) and ``current_quarter`` (that update's quarter, or None) in one query.
+
+        ``include_drafts=True`` counts draft updates too: for a coordinator's preview of
+        what the public will see once the drafts are published. Never on a public page.
         """
-        latest = (
-            QuarterlyUpdate.objects.published()
-            .filter(deliverable=OuterRef("pk"))
-            .order_by("-quarter")
-        )
+        updates = QuarterlyUpdate.objects.all()
+        if not include_drafts:
+            updates = updates.published()
+        latest = updates.filter(deliverable=OuterRef("pk")).order_by("-quarter")
         return self.annotate(
             current_status=Coalesce(
                 Subquery(latest.values("status")[:1]), Value(Status.NOT_STARTED.value)
@@ -137,6 +151,12 @@ class DeliverableQuerySet(models.QuerySet["Deliverable"]):
             .annotate(**_status_count_aggregates())
         )
         return [{**row, "counts": StatusCounts.from_mapping(row)} for row in rows]
+
+
+def _public_roadmap_plans():
+    from plans.models import Plan
+
+    return Plan.objects.published().newest_per_force()
 
 
 def _status_count_aggregates() -> dict[str, Count]:

@@ -1,4 +1,4 @@
-"""django-filter FilterSets for the national comparison and the return tracker.
+"""django-filter FilterSets: the force directory, the national comparison, the return tracker.
 
 No query runs at import time: region choices are read when a form is built.
 """
@@ -16,8 +16,24 @@ YES_NO = (("yes", "Yes"), ("no", "No"))
 
 
 def region_choices() -> list[tuple[str, str]]:
+    """Regions of the loaded forces, read when a form is built (never at import time)."""
     regions = Force.objects.order_by("region").values_list("region", flat=True).distinct()
     return [(region, region) for region in regions]
+
+
+class ForceFilter(django_filters.FilterSet):
+    region = django_filters.ChoiceFilter(empty_label="All regions", label="Region")
+    country = django_filters.ChoiceFilter(
+        choices=Force.Country.choices, empty_label="All countries", label="Country"
+    )
+
+    class Meta:
+        model = Force
+        fields = ["region", "country"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["region"].extra["choices"] = region_choices()
 
 
 class NationalFilter(django_filters.FilterSet):

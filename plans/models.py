@@ -135,6 +135,16 @@ class PlanQuerySet(models.QuerySet["Plan"]):
         """Newest period first, so ``.first()`` is a force's current plan."""
         return self.order_by("-first_quarter", "-pk")
 
+    def newest_per_force(self) -> PlanQuerySet:
+        """Of these plans, only each force's newest (the one ``current().first()`` picks for
+        that force), in one query: ``Plan.objects.published().newest_per_force()`` are the
+        plans the public roadmaps show.
+        """
+        newest = (
+            self.filter(force=OuterRef("force")).order_by("-first_quarter", "-pk").values("pk")[:1]
+        )
+        return self.filter(pk=Subquery(newest))
+
 
 class Plan(models.Model):
     """A force's local action plan for a period of quarters."""

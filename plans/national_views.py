@@ -71,7 +71,7 @@ def comparison_table(request):
     rows = comparison.compare_forces(
         filterset.qs,
         workstreams,
-        Deliverable.objects.public().status_counts_by("plan__force", "workstream"),
+        Deliverable.objects.on_public_roadmaps().status_counts_by("plan__force", "workstream"),
         only_workstream=counted,
     )
     table = NationalTable(rows, workstreams=[w for w in workstreams if counted in (None, w)])
@@ -110,7 +110,7 @@ def compare(request):
     if form.is_bound and form.is_valid():
         forces = form.cleaned_data["forces"]
         workstreams = list(Workstream.objects.all())
-        public = Deliverable.objects.public().filter(plan__force__in=forces)
+        public = Deliverable.objects.on_public_roadmaps().filter(plan__force__in=forces)
         compared = comparison.compare_forces(
             forces, workstreams, public.status_counts_by("plan__force", "workstream")
         )
@@ -147,7 +147,7 @@ def _compare_selects(form: CompareForm) -> list[tuple[int, str, str]]:
 def coverage(request):
     forces = list(Force.objects.order_by("name"))
     actions = list(NationalAction.objects.select_related("workstream"))
-    pairs = Deliverable.objects.public().active().national_action_pairs()
+    pairs = Deliverable.objects.on_public_roadmaps().active().national_action_pairs()
     result = comparison.coverage(actions, forces, pairs)
     table = CoverageTable(result.forces)
     RequestConfig(request, paginate=False).configure(table)
@@ -166,8 +166,10 @@ def trend_view(request):
     today = timezone.localdate()
     form = TrendForm(request.GET if request.GET.get("force") else None)
     force = form.cleaned_data["force"] if form.is_bound and form.is_valid() else None
-    updates = QuarterlyUpdate.objects.public().filter(deliverable__withdrawn_at__isnull=True)
-    deliverables = Deliverable.objects.public().active()
+    updates = QuarterlyUpdate.objects.on_public_roadmaps().filter(
+        deliverable__withdrawn_at__isnull=True
+    )
+    deliverables = Deliverable.objects.on_public_roadmaps().active()
     if force is not None:
         updates = updates.filter(deliverable__plan__force=force)
         deliverables = deliverables.filter(plan__force=force)

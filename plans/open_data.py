@@ -60,7 +60,7 @@ def _force_rows(site_url: str) -> Iterator[tuple]:
     )
     counts = {
         row["plan__force"]: row["counts"]
-        for row in Deliverable.objects.public().status_counts_by("plan__force")
+        for row in Deliverable.objects.on_public_roadmaps().status_counts_by("plan__force")
     }
     for force in forces:
         tally = counts.get(force.pk)
@@ -157,7 +157,9 @@ FORCES = Dataset(
         Column("plan_title", "Title of its current published plan (empty if none)."),
         Column("plan_first_quarter", "First quarter the plan covers, e.g. 2024-Q1."),
         Column("plan_last_quarter", "Last quarter the plan covers."),
-        Column("deliverables", "Number of deliverables in published plans, not withdrawn."),
+        Column(
+            "deliverables", "Number of deliverables in its current published plan, not withdrawn."
+        ),
         Column("complete", "How many of them are complete."),
         Column("on_track", "How many are on track."),
         Column("at_risk", "How many are at risk."),

@@ -10,4 +10,6 @@ urlpatterns = [
     path("data/", include("plans.data_urls")),
     path("staff/returns/", include("plans.return_urls")),
     path("", include("plans.urls")),
+    path("", include("actions.urls")),
+    path("", include("workstreams.urls")),
 ]

@@ -1,15 +1,24 @@
 """Template helpers shared by every page."""
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+
+from actions.progress import STATUS_LABELS, StatusCounts
 
 register = template.Library()
+
+# The order segments are drawn in a progress bar: done first, then the rest by urgency.
+BAR_ORDER = ("complete", "on_track", "at_risk", "off_track", "not_started")
 
 
 @register.simple_tag(takes_context=True)
 def nav_item(context, href: str, label: str):
-    """A service-navigation item, marked current when the page is in that section."""
-    path = context["request"].path
+    """A service-navigation item, marked current when the page is in that section.
+
+    Works without a request in the context (the 500 page renders without one).
+    """
+    request = context.get("request")
+    path = request.path if request else ""
     current = path == href or (href != "/" and path.startswith(href))
     if current:
         return format_html(
@@ -34,3 +43,44 @@ def status_tag(status: str, label: str = ""):
 
     text = label or Status(status).label
     return format_html('<strong class="prap-status prap-status--{}">{}</strong>', status, text)
+
+
+@register.simple_tag
+def status_bar(counts: StatusCounts | None):
+    """A small stacked bar of deliverables by status, drawn in SVG (no inline styles).
+
+    Decorative: the page always gives the same numbers in text beside it.
+    """
+    counts = counts or StatusCounts()
+    total = counts.total
+    segments = []
+    x = 0.0
+    for status in BAR_ORDER:
+        count = getattr(counts, status)
+        if not count:
+            continue
+        width = 100 * count / total
+        segments.append((status, f"{x:.3f}", f"{width:.3f}"))
+        x += width
+    return format_html(
+        '<svg class="prap-bar" viewBox="0 0 100 10" preserveAspectRatio="none" '
+        'aria-hidden="true" focusable="false">'
+        '<rect class="prap-bar__track" x="0" y="0" width="100" height="10"></rect>{}</svg>',
+        format_html_join(
+            "",
+            '<rect class="prap-bar__segment prap-bar__segment--{}" x="{}" y="0" '
+            'width="{}" height="10"></rect>',
+            segments,
+        ),
+    )
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, "Withdrawn" if status == "withdrawn" else status)
+
+
+@register.filter
+def web_address(url: str) -> bool:
+    """Whether ``url`` is safe to link to: only http and https addresses become links."""
+    return url.lower().startswith(("https://", "http://"))

@@ -1,0 +1,43 @@
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from actions.models import Deliverable, QuarterlyUpdate
+from plans.models import Plan
+
+
+def _get_public_deliverable(slug: str, pk: int) -> Deliverable:
+    """A deliverable of a published plan of the force named in the URL; anything else is a
+    404 (another force's deliverable under this slug, or one whose plan is not public).
+    """
+    return get_object_or_404(
+        Deliverable.objects.public()
+        .with_current_status()
+        .select_related("plan__force", "workstream"),
+        plan__force__slug=slug,
+        pk=pk,
+    )
+
+
+@require_safe
+def deliverable_detail(request, slug, pk):
+    deliverable = _get_public_deliverable(slug, pk)
+    today = timezone.localdate()
+    milestones = list(deliverable.milestones.all())
+    for milestone in milestones:
+        milestone.overdue = milestone.is_overdue(today)
+    current_plan = Plan.objects.published().for_force(deliverable.plan.force).current().first()
+    context = {
+        "deliverable": deliverable,
+        "force": deliverable.plan.force,
+        "today": today,
+        "overdue": not deliverable.is_withdrawn
+        and deliverable.is_overdue(today, deliverable.current_status),
+        "milestones": milestones,
+        "national_actions": deliverable.national_actions.select_related("workstream"),
+        "updates": QuarterlyUpdate.objects.published()
+        .filter(deliverable=deliverable)
+        .order_by("-quarter"),
+        "is_current_plan": current_plan == deliverable.plan,
+    }
+    return render(request, "actions/deliverable_detail.html", context)

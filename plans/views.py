@@ -1,11 +1,13 @@
 from itertools import groupby
 
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from plans.models import Force
 
 
+@login_not_required
 @require_safe
 def home(request):
     forces = Force.objects.order_by("region", "name")

@@ -34,3 +34,9 @@ def status_tag(status: str, label: str = ""):
 
     text = label or Status(status).label
     return format_html('<strong class="prap-status prap-status--{}">{}</strong>', status, text)
+
+
+@register.filter
+def milestone_overdue(milestone, today) -> bool:
+    """``{% if milestone|milestone_overdue:today %}``"""
+    return milestone.is_overdue(today)

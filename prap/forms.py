@@ -23,10 +23,11 @@ _WIDGET_CLASSES: dict[type[forms.Widget], str] = {
 
 
 def _widget_class(widget: forms.Widget) -> str | None:
-    if isinstance(widget, forms.RadioSelect):
-        return "govuk-radios__input"
+    # CheckboxSelectMultiple is a subclass of RadioSelect: test it first.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "govuk-checkboxes__input"
+    if isinstance(widget, forms.RadioSelect):
+        return "govuk-radios__input"
     if isinstance(widget, forms.HiddenInput):
         return None
     for widget_type, css_class in _WIDGET_CLASSES.items():
@@ -38,9 +39,11 @@ def _widget_class(widget: forms.Widget) -> str | None:
 class GovukBoundField(BoundField):
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
-        css_class = _widget_class(widget or self.field.widget)
+        widget = widget or self.field.widget
+        css_class = _widget_class(widget)
         if css_class:
-            classes = [css_class, attrs.get("class", "")]
+            # These attrs replace the widget's own, so keep its classes (widths) too.
+            classes = [css_class, widget.attrs.get("class", ""), attrs.get("class", "")]
             if self.errors and css_class not in {"govuk-checkboxes__input", "govuk-radios__input"}:
                 classes.append(f"{css_class}--error")
             attrs["class"] = " ".join(c for c in classes if c)

@@ -1,9 +1,9 @@
 """A deliverable's history in plain language: who did what, when, and what changed.
 
 Built from the historical records django-simple-history keeps for the deliverable, its
-milestones and its quarterly updates, in a fixed number of queries. Records of one object
-saved by one person within a few seconds (a save and its national-actions change, say) are
-read as one event.
+milestones and its quarterly updates, in a fixed number of queries. A save of a deliverable
+and the change to its national actions that goes with it are separate records with the same
+version number, by the same person, moments apart: they are read as one event.
 """
 
 from __future__ import annotations
@@ -64,7 +64,8 @@ def _events(records: list) -> list[tuple[object | None, list]]:
         group: list = []
         for record in timeline:
             if group and (
-                record.history_user_id != group[-1].history_user_id
+                record.version != group[-1].version
+                or record.history_user_id != group[-1].history_user_id
                 or record.history_date - group[-1].history_date > SAME_EVENT
                 or record.history_type == "+"
             ):

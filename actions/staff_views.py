@@ -407,7 +407,11 @@ def quarterly_return(request, slug: str):
     rows = _return_rows(request, force, quarter, publish_requested)
     page_errors: list[ErrorLink] = []
     if request.method == "POST":
-        submitted = [row.form for row in rows if row.form is not None and row.form.has_changed()]
+        submitted = [
+            row.form
+            for row in rows
+            if row.form is not None and row.form.is_bound and row.form.has_changed()
+        ]
         # Validate every row (no short-circuit), so each shows its own errors.
         validity = [form.is_valid() for form in submitted]
         all_valid = all(validity)
@@ -467,17 +471,18 @@ def _return_rows(request, force, quarter: Quarter, publish_requested: bool) -> l
         )
         update.deliverable = deliverable
         prefix = f"d{deliverable.pk}"
-        # A published update is shown as it is (corrections have their own page), unless
-        # this very submission carried a form for it: then it was published meanwhile, and
-        # the person's text must not be dropped.
-        wanted = not update.is_published or (data is not None and f"{prefix}-version" in data)
+        # Only rows this submission carries are bound (a row added since the page was
+        # opened is not). A published update is shown as it is (corrections have their own
+        # page), unless this submission carried a form for it: then it was published
+        # meanwhile, and the person's text must not be dropped.
+        submitted = data is not None and f"{prefix}-version" in data
         form = None
-        if wanted:
+        if submitted or not update.is_published:
             initial = {}
             if update.pk is None and deliverable.previous_status:
                 initial["status"] = deliverable.previous_status
             form = ReturnEntryForm(
-                data,
+                data if submitted else None,
                 instance=update,
                 prefix=prefix,
                 initial=initial,

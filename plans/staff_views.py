@@ -195,7 +195,7 @@ def plan_order(request, plan_id: int):
         "workstream_groups": _by_workstream(list(deliverables)),
         "error": error,
     }
-    return render(request, "plans/plan_order.html", context, status=400 if error else 200)
+    return render(request, "plans/plan_order.html", context)
 
 
 def _move(request, plan: Plan) -> str | None:

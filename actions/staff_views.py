@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from accounts.access import force_object_or_404
+from accounts.access import check_force, force_object_or_404
 from actions.forms import (
     DeliverableForm,
     MilestoneDoneForm,
@@ -29,9 +29,9 @@ from actions.forms import (
 from actions.history import deliverable_history
 from actions.models import Deliverable, Milestone, QuarterlyUpdate
 from actions.progress import ReturnProgress
-from plans.models import Plan
+from plans.models import Force, Plan
 from plans.quarters import Quarter
-from plans.staff_views import _by_workstream, _get_force_for_user, return_quarter_form
+from plans.staff_views import by_workstream, return_quarter_form
 from plans.versioning import (
     EditConflict,
     claim_versions,
@@ -43,6 +43,12 @@ from prap.forms import ErrorLink, VersionOnlyForm, error_links
 
 FORCE_OF_DELIVERABLE = "plan__force"
 FORCE_OF_CHILD = "deliverable__plan__force"
+
+
+def _get_force_for_user(user, slug: str, *, write: bool = False) -> Force:
+    force = get_object_or_404(Force, slug=slug)
+    check_force(user, force.pk, write=write)
+    return force
 
 
 def _get_plan_for_user(user, plan_id: int, *, write: bool = False) -> Plan:
@@ -577,7 +583,7 @@ def _show_conflicts(request, rows, conflict: ReturnConflict, publish_requested) 
 
 
 def _rows_by_workstream(rows: list[ReturnRow]):
-    groups = _by_workstream([row.deliverable for row in rows])
+    groups = by_workstream([row.deliverable for row in rows])
     by_deliverable = {row.deliverable.pk: row for row in rows}
     return [
         (workstream, [by_deliverable[d.pk] for d in deliverables])

@@ -88,3 +88,15 @@ def field_changes(older, newer, *, only: set[str] | None = None) -> list[Change]
         if before != after:
             changes.append(Change(field.name, label_of(field), before, after))
     return changes
+
+
+def everything_in(record) -> list[Change]:
+    """Each filled-in field of ``record`` as a change from nothing (a new object)."""
+    changes = []
+    for field in tracked_fields(record):
+        if isinstance(field, models.ForeignKey):
+            continue
+        value = display_value(record, field)
+        if value:
+            changes.append(Change(field.name, label_of(field), "", value))
+    return changes

@@ -93,7 +93,7 @@ def force_dashboard(request, slug: str):
         "quarter": quarter,
         "quarter_form": quarter_form,
         "progress": ReturnProgress.from_states(d.state for d in active),
-        "workstream_groups": _by_workstream(active),
+        "workstream_groups": by_workstream(active),
         "withdrawn": [d for d in deliverables if d.is_withdrawn],
         "overdue_milestones": Milestone.objects.for_force(force)
         .overdue(today)
@@ -104,7 +104,7 @@ def force_dashboard(request, slug: str):
     return render(request, "plans/force_dashboard.html", context)
 
 
-def _by_workstream(deliverables: list[Deliverable]) -> list[tuple[Workstream, list]]:
+def by_workstream(deliverables: list[Deliverable]) -> list[tuple[Workstream, list]]:
     """Every workstream in order, each with its deliverables (possibly none)."""
     groups = {w.pk: (w, []) for w in Workstream.objects.all()}
     for deliverable in deliverables:
@@ -192,7 +192,7 @@ def plan_order(request, plan_id: int):
     context = {
         "force": plan.force,
         "plan": plan,
-        "workstream_groups": _by_workstream(list(deliverables)),
+        "workstream_groups": by_workstream(list(deliverables)),
         "error": error,
     }
     return render(request, "plans/plan_order.html", context)

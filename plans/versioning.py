@@ -16,7 +16,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.http import QueryDict
 
-from plans.history import Change, field_changes
+from plans.history import Change, everything_in, field_changes
 
 
 class EditConflict(Exception):
@@ -37,7 +37,12 @@ class EditConflict(Exception):
         records = model.history.filter(id=obj.pk).order_by("-history_date", "-history_id")
         latest = records.select_related("history_user").first()
         seen = records.filter(version=seen_version).first()
-        changes = field_changes(seen, latest) if seen and latest else []
+        if seen and latest:
+            changes = field_changes(seen, latest)
+        elif latest and seen_version == 0:
+            changes = everything_in(latest)  # it did not exist when the form was opened
+        else:
+            changes = []
         return cls(
             current,
             changes,

@@ -170,6 +170,7 @@ def test_the_second_of_two_stale_returns_is_refused_and_writes_nothing(
         assert text in html
     assert "Carol Colleague saved a newer version" in html
     assert "Carol&#x27;s draft" in html  # their version is shown beside Alice's
+    assert "Carol&#x27;s start" in html  # including an update that did not exist before
 
 
 def test_saving_a_refused_return_again_keeps_the_second_persons_rows(

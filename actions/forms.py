@@ -263,10 +263,11 @@ class DeliverableForm(GovukFormMixin, forms.ModelForm):
         actions = cleaned.get("national_actions") or []
         strays = [a.code for a in actions if workstream and a.workstream_id != workstream.pk]
         if strays:
+            verb = "belongs" if len(strays) == 1 else "belong"
             self.add_error(
                 "national_actions",
                 f"Choose national actions under {workstream.name} only: "
-                f"{', '.join(strays)} belong to another workstream",
+                f"{', '.join(strays)} {verb} to another workstream",
             )
         return cleaned
 

@@ -54,6 +54,10 @@ def codes(text: str) -> list[str]:
     return [code.strip() for code in text.split(",") if code.strip()]
 
 
+def _moment(day: dt.date, today: dt.date) -> dt.datetime:
+    return dt.datetime.combine(min(day, today), dt.time(9, 0), tzinfo=dt.UTC)
+
+
 def published_moment(quarter: Quarter, rng: random.Random, today: dt.date) -> dt.datetime:
     day = min(quarter.last_day + dt.timedelta(days=rng.randint(5, 28)), today)
     return dt.datetime.combine(day, dt.time(10, rng.randint(0, 59)), tzinfo=dt.UTC)
@@ -73,11 +77,23 @@ class Batch:
         self.action_codes.append(action_codes)
         return len(self.deliverables) - 1
 
-    def save(self) -> None:
+    def save(self, today: dt.date) -> None:
         """Insert everything, with a creation record in the change history for each row
-        (so a deliverable's history starts "Loaded with the demonstration data").
+        (so a deliverable's history starts "Loaded the deliverable"), dated as the story
+        goes: deliverables and milestones when the deliverable starts, updates when they
+        were published (drafts a week after their quarter).
         """
         history = {"default_change_reason": DEMO_CHANGE_REASON}
+        for deliverable in self.deliverables:
+            deliverable._history_date = _moment(deliverable.start_quarter.first_day, today)
+        for index, milestone in self.milestones:
+            milestone._history_date = self.deliverables[index]._history_date + dt.timedelta(
+                minutes=1
+            )
+        for _, update in self.updates:
+            update._history_date = update.published_at or _moment(
+                update.quarter.last_day + dt.timedelta(days=7), today
+            )
         bulk_create_with_history(self.deliverables, Deliverable, batch_size=2000, **history)
         actions = {action.code: action for action in NationalAction.objects.all()}
         through = Deliverable.national_actions.through
@@ -195,7 +211,7 @@ def seed(today: dt.date, scale: int = 1, seed: int = 2022) -> dict[str, int]:
     _dorset(forces["dorset"], workstreams, batch, today, seed)
     _cheshire(forces["cheshire"], workstreams, batch, today, seed)
     _generated(forces, workstreams, batch, today, latest, scale, seed)
-    batch.save()
+    batch.save(today)
     bulk_create_with_history(
         [
             PracticeExample(

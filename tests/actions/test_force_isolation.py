@@ -170,7 +170,7 @@ def test_national_actions_from_another_workstream_are_refused(bob_client, a, b):
         },
     )
     assert response.status_code == 200
-    assert f"{stray.code} belong to another workstream" in response.content.decode()
+    assert f"{stray.code} belongs to another workstream" in response.content.decode()
     assert not Deliverable.objects.get(pk=b.silent.pk).national_actions.exists()
 
 

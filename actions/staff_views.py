@@ -412,6 +412,11 @@ def quarterly_return(request, slug: str):
     publish_requested = request.method == "POST" and request.POST.get("action") == "publish"
     rows = _return_rows(request, force, quarter, publish_requested)
     page_errors: list[ErrorLink] = []
+    if request.method == "POST" and request.POST.get("return_quarter") != quarter.compact:
+        # The rows were written for another quarter than the address now names (an edited
+        # address, or a quarter no longer offered): save nothing rather than misfile them.
+        messages.error(request, f"This form was not for the {quarter} return: nothing was saved.")
+        return redirect(request.get_full_path())
     if request.method == "POST":
         submitted = [
             row.form

@@ -120,7 +120,7 @@ def return_post(rows: dict[Deliverable, dict], action: str = "save", versions=No
 
     Each row's hidden version defaults to its current update's version (0 if none).
     """
-    data = {"action": action}
+    data = {"action": action, "return_quarter": RETURN_QUARTER.compact}
     for deliverable, values in rows.items():
         prefix = f"d{deliverable.pk}"
         update = QuarterlyUpdate.objects.filter(

@@ -219,7 +219,11 @@ def test_published_updates_are_shown_read_only_with_a_link_to_correct_them(alice
 
 
 def test_submitting_nothing_changed_saves_nothing(alice_client, data):
-    response = alice_client.post(return_url(data.force), {"action": "save"}, follow=True)
+    response = alice_client.post(
+        return_url(data.force),
+        {"action": "save", "return_quarter": RETURN_QUARTER.compact},
+        follow=True,
+    )
     assert "You have not changed anything" in response.content.decode()
     assert QuarterlyUpdate.objects.count() == 3
 
@@ -269,3 +273,10 @@ def test_the_return_page_runs_the_same_number_of_queries_for_ten_times_the_data(
     with django_assert_max_num_queries(12) as large:
         assert client.get(return_url(force_a)).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_rows_posted_for_another_quarter_are_not_filed_under_this_one(alice_client, data):
+    post = return_post({data.silent: {"status": Status.ON_TRACK, "done": "For Q2"}})
+    response = alice_client.post(return_url(data.force, PREVIOUS_QUARTER), post, follow=True)
+    assert "nothing was saved" in response.content.decode()
+    assert not QuarterlyUpdate.objects.filter(deliverable=data.silent).exists()

@@ -17,6 +17,10 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        """Sign-in matches the e-mail address in any case."""
+        return self.get(email__iexact=username)
+
     def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
         fields.setdefault("is_staff", True)
         fields.setdefault("is_superuser", True)
@@ -54,6 +58,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         "Django admin access", default=False, help_text="Can sign in to the Django admin."
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    is_demo = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="A demonstration account, created with the demonstration data.",
+    )
 
     objects = UserManager()
 
@@ -96,3 +105,32 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_national(self) -> bool:
         return self.role == self.Role.NATIONAL
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == self.Role.ADMINISTRATOR
+
+    # The access rule for force data. Every staff view reaches force objects through
+    # accounts.access, which applies these two methods and nothing else.
+
+    @property
+    def reads_every_force(self) -> bool:
+        """The national team and administrators read every force's data (never edit it)."""
+        return self.is_active and self.role in {self.Role.NATIONAL, self.Role.ADMINISTRATOR}
+
+    def can_read_force(self, force_id: int | None) -> bool:
+        return self.reads_every_force or self.can_edit_force(force_id)
+
+    def can_edit_force(self, force_id: int | None) -> bool:
+        """Only a force's own coordinators change its plan, deliverables and updates."""
+        return (
+            self.is_active
+            and self.is_coordinator
+            and force_id is not None
+            and self.force_id == force_id
+        )
+
+    @property
+    def can_edit_national_data(self) -> bool:
+        """National actions and practice examples: the national team and administrators."""
+        return self.reads_every_force

@@ -133,6 +133,43 @@ class DeliverableQuerySet(models.QuerySet["Deliverable"]):
             current_quarter=Subquery(latest.values("quarter")[:1]),
         )
 
+    def with_return(self, quarter: Quarter) -> DeliverableQuerySet:
+        """Annotate each deliverable's place in the return for ``quarter``:
+
+        - ``return_update_id``, ``return_published_at``: its update for that quarter, if any
+          (published_at None means a draft);
+        - ``previous_status``, ``previous_quarter``, ``previous_next``: its latest published
+          update before that quarter (to pre-fill the return), or None;
+        - ``completed_before``: whether a published update before that quarter said Complete.
+        """
+        this_quarter = QuarterlyUpdate.objects.filter(deliverable=OuterRef("pk"), quarter=quarter)
+        earlier = (
+            QuarterlyUpdate.objects.published()
+            .filter(deliverable=OuterRef("pk"), quarter__lt=quarter)
+            .order_by("-quarter")
+        )
+        return self.annotate(
+            return_update_id=Subquery(this_quarter.values("pk")[:1]),
+            return_published_at=Subquery(this_quarter.values("published_at")[:1]),
+            previous_status=Subquery(earlier.values("status")[:1]),
+            previous_quarter=Subquery(earlier.values("quarter")[:1]),
+            previous_next=Subquery(earlier.values("next")[:1]),
+            completed_before=Exists(earlier.filter(status=Status.COMPLETE)),
+        )
+
+    def due_a_return(self, quarter: Quarter) -> DeliverableQuerySet:
+        """Deliverables a force reports on for ``quarter``: not withdrawn, and either
+        started by then and not reported Complete in an earlier quarter, or with an update
+        for that quarter already.
+        """
+        completed_earlier = QuarterlyUpdate.objects.published().filter(
+            deliverable=OuterRef("pk"), quarter__lt=quarter, status=Status.COMPLETE
+        )
+        reported = QuarterlyUpdate.objects.filter(deliverable=OuterRef("pk"), quarter=quarter)
+        return self.active().filter(
+            (Q(start_quarter__lte=quarter) & ~Exists(completed_earlier)) | Exists(reported)
+        )
+
     def status_counts(self) -> StatusCounts:
         """Counts of active deliverables by current status, from one grouped query."""
         row = self.active().with_current_status().aggregate(**_status_count_aggregates())
@@ -248,6 +285,33 @@ class Deliverable(models.Model):
         """Due quarter over and not complete."""
         return current_status != Status.COMPLETE and self.due_quarter.last_day < today
 
+    def return_state(self, quarter: Quarter) -> str:
+        """ "published", "draft", "missing" or "not_due" for the return for ``quarter``.
+
+        Needs the annotations of ``with_return(quarter)``; follows the rule of
+        ``due_a_return``.
+        """
+        if self.is_withdrawn:
+            return "not_due"
+        if self.return_update_id is not None:
+            return "published" if self.return_published_at is not None else "draft"
+        if self.start_quarter > quarter or self.completed_before:
+            return "not_due"
+        return "missing"
+
+
+class MilestoneQuerySet(models.QuerySet["Milestone"]):
+    def for_force(self, force) -> MilestoneQuerySet:
+        return self.filter(deliverable__plan__force=force)
+
+    def overdue(self, today: dt.date) -> MilestoneQuerySet:
+        """Not done, its due quarter over by ``today``, in a deliverable not withdrawn."""
+        return self.filter(
+            done_on__isnull=True,
+            due_quarter__lt=Quarter.containing(today),
+            deliverable__withdrawn_at__isnull=True,
+        )
+
 
 class Milestone(models.Model):
     """A checkpoint inside a deliverable, due in a quarter, done or not."""
@@ -262,6 +326,7 @@ class Milestone(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
+    objects = MilestoneQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_quarter", "order", "pk"]

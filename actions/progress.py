@@ -66,3 +66,35 @@ def percent(part: int, whole: int) -> int:
     if whole <= 0:
         return 0
     return (200 * part + whole) // (2 * whole)
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnProgress:
+    """A force's quarterly return: of the deliverables due an update, how many are
+    published, drafted or missing.
+    """
+
+    published: int = 0
+    drafts: int = 0
+    missing: int = 0
+
+    @classmethod
+    def from_states(cls, states: Iterable[str]) -> ReturnProgress:
+        """Count states "published", "draft" and "missing" (anything else is not due)."""
+        counts = {"published": 0, "draft": 0, "missing": 0}
+        for state in states:
+            if state in counts:
+                counts[state] += 1
+        return cls(counts["published"], counts["draft"], counts["missing"])
+
+    @property
+    def due(self) -> int:
+        return self.published + self.drafts + self.missing
+
+    @property
+    def is_complete(self) -> bool:
+        return self.due > 0 and self.published == self.due
+
+    @property
+    def percent_published(self) -> int:
+        return percent(self.published, self.due)

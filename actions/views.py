@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -19,6 +20,7 @@ def _get_public_deliverable(slug: str, pk: int) -> Deliverable:
     )
 
 
+@login_not_required
 @require_safe
 def deliverable_detail(request, slug, pk):
     deliverable = _get_public_deliverable(slug, pk)

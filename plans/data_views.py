@@ -6,6 +6,7 @@ Files are generated from the database on each download and streamed row by row.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import render
@@ -18,6 +19,7 @@ from plans.models import Force
 from plans.open_data import DATASETS, LICENCE
 
 
+@login_not_required
 @require_safe
 def index(request):
     row_counts = {
@@ -35,6 +37,7 @@ def index(request):
     return render(request, "plans/data_index.html", context)
 
 
+@login_not_required
 @require_safe
 def download(request, dataset: str, fmt: str):
     if dataset not in DATASETS or fmt not in ("csv", "json"):

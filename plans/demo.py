@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import random
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,9 +20,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.test.utils import override_settings
+from simple_history.utils import bulk_create_with_history
 
+from accounts.models import User
 from actions.models import Deliverable, Milestone, QuarterlyUpdate, Status
 from plans.context_processors import DEMO_FLAG_CACHE_KEY
+from plans.history import DEMO_CHANGE_REASON
 from plans.models import Force, Plan
 from plans.quarters import Quarter, quarter_just_ended
 from workstreams.models import NationalAction, PracticeExample, Workstream
@@ -50,6 +54,10 @@ def codes(text: str) -> list[str]:
     return [code.strip() for code in text.split(",") if code.strip()]
 
 
+def _moment(day: dt.date, today: dt.date) -> dt.datetime:
+    return dt.datetime.combine(min(day, today), dt.time(9, 0), tzinfo=dt.UTC)
+
+
 def published_moment(quarter: Quarter, rng: random.Random, today: dt.date) -> dt.datetime:
     day = min(quarter.last_day + dt.timedelta(days=rng.randint(5, 28)), today)
     return dt.datetime.combine(day, dt.time(10, rng.randint(0, 59)), tzinfo=dt.UTC)
@@ -69,11 +77,27 @@ class Batch:
         self.action_codes.append(action_codes)
         return len(self.deliverables) - 1
 
-    def save(self) -> None:
-        Deliverable.objects.bulk_create(self.deliverables, batch_size=2000)
+    def save(self, today: dt.date) -> None:
+        """Insert everything, with a creation record in the change history for each row
+        (so a deliverable's history starts "Loaded the deliverable"), dated as the story
+        goes: deliverables and milestones when the deliverable starts, updates when they
+        were published (drafts a week after their quarter).
+        """
+        history = {"default_change_reason": DEMO_CHANGE_REASON}
+        for deliverable in self.deliverables:
+            deliverable._history_date = _moment(deliverable.start_quarter.first_day, today)
+        for index, milestone in self.milestones:
+            milestone._history_date = self.deliverables[index]._history_date + dt.timedelta(
+                minutes=1
+            )
+        for _, update in self.updates:
+            update._history_date = update.published_at or _moment(
+                update.quarter.last_day + dt.timedelta(days=7), today
+            )
+        bulk_create_with_history(self.deliverables, Deliverable, batch_size=2000, **history)
         actions = {action.code: action for action in NationalAction.objects.all()}
         through = Deliverable.national_actions.through
-        through.objects.bulk_create(
+        links = through.objects.bulk_create(
             [
                 through(deliverable_id=deliverable.pk, nationalaction_id=actions[code].pk)
                 for deliverable, action_codes in zip(
@@ -83,27 +107,93 @@ class Batch:
             ],
             batch_size=5000,
         )
+        # The creation records include the national actions, as a save through a form would.
+        historical_links = Deliverable.history.model.national_actions.model
+        creation = dict(
+            Deliverable.history.filter(
+                history_type="+", plan_id__in=Plan.objects.filter(is_demo=True).values("pk")
+            ).values_list("id", "history_id")
+        )
+        historical_links.objects.bulk_create(
+            [
+                historical_links(
+                    id=link.pk,
+                    history_id=creation[link.deliverable_id],
+                    deliverable_id=link.deliverable_id,
+                    nationalaction_id=link.nationalaction_id,
+                )
+                for link in links
+            ],
+            batch_size=5000,
+        )
         for index, milestone in self.milestones:
             milestone.deliverable_id = self.deliverables[index].pk
-        Milestone.objects.bulk_create([m for _, m in self.milestones], batch_size=5000)
+        bulk_create_with_history(
+            [m for _, m in self.milestones], Milestone, batch_size=5000, **history
+        )
         for index, update in self.updates:
             update.deliverable_id = self.deliverables[index].pk
-        QuarterlyUpdate.objects.bulk_create([u for _, u in self.updates], batch_size=5000)
+        bulk_create_with_history(
+            [u for _, u in self.updates], QuarterlyUpdate, batch_size=5000, **history
+        )
+
+
+DEMO_STAFF = [
+    ("dorset.coordinator@demo.invalid", "Dana Demo", User.Role.COORDINATOR, "dorset"),
+    ("national.team@demo.invalid", "Nico Demo", User.Role.NATIONAL, None),
+]
 
 
 def clear() -> None:
-    """Remove every demo row (plans, their deliverables and updates, practice examples)."""
+    """Remove every demo row (plans, their deliverables and updates, practice examples, and
+    their change history) and switch the demo staff accounts off.
+    """
     with override_settings(SIMPLE_HISTORY_ENABLED=False):
+        demo_plans = Plan.objects.filter(is_demo=True)
         demo_deliverables = Deliverable.objects.filter(plan__is_demo=True)
+        demo_ids = demo_deliverables.values("pk")
+        Deliverable.history.model.national_actions.model.objects.filter(
+            deliverable_id__in=demo_ids
+        ).delete()
+        QuarterlyUpdate.history.filter(deliverable_id__in=demo_ids).delete()
+        Milestone.history.filter(deliverable_id__in=demo_ids).delete()
+        Deliverable.history.filter(id__in=demo_ids).delete()
+        Plan.history.filter(id__in=demo_plans.values("pk")).delete()
+        PracticeExample.history.filter(
+            id__in=PracticeExample.objects.filter(is_demo=True).values("pk")
+        ).delete()
         QuarterlyUpdate.objects.filter(deliverable__in=demo_deliverables).delete()
         Milestone.objects.filter(deliverable__in=demo_deliverables).delete()
         Deliverable.national_actions.through.objects.filter(
             deliverable__in=demo_deliverables
         ).delete()
         demo_deliverables.delete()
-        Plan.objects.filter(is_demo=True).delete()
+        demo_plans.delete()
         PracticeExample.objects.filter(is_demo=True).delete()
+    for user in User.objects.filter(is_demo=True, is_active=True):
+        user.is_active = False
+        user.set_unusable_password()
+        user.save()
     cache.delete(DEMO_FLAG_CACHE_KEY)
+
+
+def demo_staff() -> list[tuple[User, str]]:
+    """Create (or switch back on) the demo staff accounts, each with a new random password.
+
+    Returns each account with its password, to be shown once. Only for demo data: the
+    accounts are flagged ``is_demo`` and switched off by ``clear()``.
+    """
+    accounts = []
+    for email, name, role, force_slug in DEMO_STAFF:
+        force = Force.objects.get(slug=force_slug) if force_slug else None
+        user = User.objects.filter(email=email).first() or User(email=email)
+        user.full_name, user.role, user.force = name, role, force
+        user.is_demo, user.is_active, user.is_staff, user.is_superuser = True, True, False, False
+        password = secrets.token_urlsafe(12)
+        user.set_password(password)
+        user.save()
+        accounts.append((user, password))
+    return accounts
 
 
 @transaction.atomic
@@ -118,25 +208,26 @@ def seed(today: dt.date, scale: int = 1, seed: int = 2022) -> dict[str, int]:
         raise ValueError("Reference data is missing: run load_reference first.")
     latest = quarter_just_ended(today)
     batch = Batch()
-    with override_settings(SIMPLE_HISTORY_ENABLED=False):
-        _dorset(forces["dorset"], workstreams, batch, today, seed)
-        _cheshire(forces["cheshire"], workstreams, batch, today, seed)
-        _generated(forces, workstreams, batch, today, latest, scale, seed)
-        batch.save()
-        PracticeExample.objects.bulk_create(
-            [
-                PracticeExample(
-                    force=forces[row["force"]],
-                    workstream=workstreams[row["workstream"]],
-                    title=row["title"],
-                    summary=row["summary"],
-                    link=row["link"],
-                    is_demo=True,
-                )
-                for row in read_csv(PRACTICE_FILE)
-                if row["force"] in forces
-            ]
-        )
+    _dorset(forces["dorset"], workstreams, batch, today, seed)
+    _cheshire(forces["cheshire"], workstreams, batch, today, seed)
+    _generated(forces, workstreams, batch, today, latest, scale, seed)
+    batch.save(today)
+    bulk_create_with_history(
+        [
+            PracticeExample(
+                force=forces[row["force"]],
+                workstream=workstreams[row["workstream"]],
+                title=row["title"],
+                summary=row["summary"],
+                link=row["link"],
+                is_demo=True,
+            )
+            for row in read_csv(PRACTICE_FILE)
+            if row["force"] in forces
+        ],
+        PracticeExample,
+        default_change_reason=DEMO_CHANGE_REASON,
+    )
     cache.delete(DEMO_FLAG_CACHE_KEY)
     return {
         "plans": Plan.objects.filter(is_demo=True).count(),
@@ -147,12 +238,19 @@ def seed(today: dt.date, scale: int = 1, seed: int = 2022) -> dict[str, int]:
     }
 
 
+def _plan(**fields) -> Plan:
+    plan = Plan(**fields)
+    plan._change_reason = DEMO_CHANGE_REASON
+    plan.save()
+    return plan
+
+
 def _dorset(force, workstreams, batch: Batch, today: dt.date, seed: int) -> None:
     rng = random.Random(f"{seed}-dorset")
     rows = read_csv(DEMO_DIR / "dorset.csv")
     quarters = [Quarter.parse(r["start_quarter"]) for r in rows]
     quarters += [Quarter.parse(r["due_quarter"]) for r in rows]
-    plan = Plan.objects.create(
+    plan = _plan(
         force=force,
         title="Dorset Police Race Action Plan roadmap",
         summary=(
@@ -210,7 +308,7 @@ def _cheshire(force, workstreams, batch: Batch, today: dt.date, seed: int) -> No
     rows = read_csv(DEMO_DIR / "cheshire.csv")
     starts = [Quarter.parse(r["start_quarter"]) for r in rows]
     dues = [Quarter.parse(r["due_quarter"]) for r in rows]
-    plan = Plan.objects.create(
+    plan = _plan(
         force=force,
         title="Cheshire Constabulary Police Race Action Plan",
         summary=(
@@ -273,7 +371,7 @@ def _generated(forces, workstreams, batch, today, latest: Quarter, scale, seed) 
         rng = random.Random(f"{seed}-{slug}")
         first = latest - rng.randint(7, 10)
         last = latest + rng.randint(2, 4)
-        plan = Plan.objects.create(
+        plan = _plan(
             force=forces[slug],
             title=f"{forces[slug].name} Police Race Action Plan",
             summary=(

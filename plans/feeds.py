@@ -15,6 +15,7 @@ FEED_LENGTH = 50
 
 
 class ForceUpdatesFeed(Feed):
+    login_required = False  # public: LoginRequiredMiddleware reads this on the view
     feed_type = Atom1Feed
 
     def get_object(self, request, slug):

@@ -1,6 +1,101 @@
-from django import forms
+from __future__ import annotations
 
-from plans.models import Force
+from django import forms
+from django.db.models import Max, Min
+
+from plans.fields import QuarterFormField
+from plans.models import Force, Plan
+from plans.quarters import Quarter
+from prap.forms import GovukFormMixin, VersionField
+
+
+class PlanForm(GovukFormMixin, forms.ModelForm):
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        error_messages={
+            "required": "Enter the plan's title",
+            "max_length": "The title must be 200 characters or fewer (it has %(show_value)d)",
+        },
+    )
+    summary = forms.CharField(
+        label="Summary",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What the plan is for, in a few sentences. The public reads this first.",
+        error_messages={
+            "max_length": "The summary must be 5000 characters or fewer (it has %(show_value)d)"
+        },
+    )
+    first_quarter = QuarterFormField(
+        label="First quarter", error_messages={"required": "Enter the first quarter"}
+    )
+    last_quarter = QuarterFormField(
+        label="Last quarter", error_messages={"required": "Enter the last quarter"}
+    )
+    version = VersionField()
+
+    class Meta:
+        model = Plan
+        fields = ["title", "summary", "first_quarter", "last_quarter"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
+        for name in ("first_quarter", "last_quarter"):
+            self.fields[name].widget.attrs["class"] = "govuk-input--width-10"
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first_quarter"), cleaned.get("last_quarter")
+        if first and last and last < first:
+            self.add_error("last_quarter", f"The last quarter must be {first} or later")
+        elif first and last and self.instance.pk:
+            span = self.instance.deliverables.aggregate(
+                start=Min("start_quarter"), due=Max("due_quarter")
+            )
+            if span["start"] and span["start"] < first:
+                self.add_error(
+                    "first_quarter",
+                    f"A deliverable in this plan starts in {span['start']}: the plan must "
+                    f"start then or earlier",
+                )
+            if span["due"] and span["due"] > last:
+                self.add_error(
+                    "last_quarter",
+                    f"A deliverable in this plan is due in {span['due']}: the plan must "
+                    f"end then or later",
+                )
+        return cleaned
+
+
+class QuarterChoiceForm(GovukFormMixin, forms.Form):
+    """Which quarter a dashboard or return shows (``?quarter=2026-Q2``)."""
+
+    quarter = forms.ChoiceField(label="Quarter")
+
+    def __init__(self, data, *, quarters: list[Quarter], default: Quarter):
+        super().__init__(data if data and "quarter" in data else None)
+        self.default = default
+        self.fields["quarter"].choices = [(q.compact, f"{q} ({q.months_label})") for q in quarters]
+        self.fields["quarter"].initial = default.compact
+        self.fields["quarter"].error_messages["invalid_choice"] = (
+            "Choose a quarter from the list: %(value)s is not one of them"
+        )
+
+    @classmethod
+    def for_plans(cls, data, plans: list[Plan], default: Quarter, today_quarter: Quarter):
+        """The quarters of the force's plans up to the current one, newest first."""
+        first = min((p.first_quarter for p in plans), default=default)
+        quarters = Quarter.range(min(first, default), max(today_quarter, default))
+        return cls(data, quarters=list(reversed(quarters)), default=default)
+
+    @property
+    def chosen(self) -> Quarter:
+        if self.is_bound and self.is_valid():
+            return Quarter.parse(self.cleaned_data["quarter"])
+        return self.default
 
 
 class FindForceForm(forms.Form):

@@ -8,8 +8,8 @@ Every page runs a fixed number of queries: the database groups and counts, and
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.contrib.auth.decorators import login_not_required, login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -40,9 +40,10 @@ STATUS_KEY = [(status, STATUS_LABELS[status]) for status in comparison.DISPLAY_O
 
 
 def _get_national_user(request):
-    """The signed-in member of the national team; 404 for anyone else."""
-    if not (request.user.is_authenticated and request.user.is_national):
-        raise Http404("No such page.")
+    """The signed-in national team member or administrator; a coordinator is refused (403),
+    as on every national page under /staff/."""
+    if not request.user.reads_every_force:
+        raise PermissionDenied("The return tracker is for the national team.")
     return request.user
 
 
@@ -60,6 +61,7 @@ def _requested_format(request) -> str | None:
     return fmt if fmt in DOWNLOAD_FORMATS else None
 
 
+@login_not_required
 @require_safe
 def comparison_table(request):
     today = timezone.localdate()
@@ -96,6 +98,7 @@ def comparison_table(request):
     return render(request, "plans/national_comparison.html", context)
 
 
+@login_not_required
 @require_safe
 def compare(request):
     annotated = Force.objects.with_latest_quarter_reported().with_published_plan()
@@ -143,6 +146,7 @@ def _compare_selects(form: CompareForm) -> list[tuple[int, str, str]]:
     ]
 
 
+@login_not_required
 @require_safe
 def coverage(request):
     forces = list(Force.objects.order_by("name"))
@@ -161,6 +165,7 @@ def coverage(request):
     return render(request, "plans/national_coverage.html", context)
 
 
+@login_not_required
 @require_safe
 def trend_view(request):
     today = timezone.localdate()

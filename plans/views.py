@@ -1,5 +1,6 @@
 from itertools import groupby
 
+from django.contrib.auth.decorators import login_not_required
 from django.db.models import Max
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,6 +24,7 @@ def _by_region(forces) -> list[tuple[str, list[Force]]]:
     return [(region, list(rows)) for region, rows in groupby(forces, lambda f: f.region)]
 
 
+@login_not_required
 @require_safe
 def home(request):
     form = FindForceForm(request.GET if "force" in request.GET else None)
@@ -50,6 +52,7 @@ def home(request):
     return render(request, "plans/home.html", context)
 
 
+@login_not_required
 @require_safe
 def force_list(request):
     filterset = ForceFilter(request.GET or None, queryset=Force.objects.all())
@@ -79,6 +82,7 @@ def force_list(request):
     return render(request, "plans/force_list.html", context)
 
 
+@login_not_required
 @require_safe
 def force_roadmap(request, slug):
     force = _get_public_force(slug)
@@ -91,6 +95,7 @@ def force_roadmap(request, slug):
     return render(request, "plans/force_roadmap.html", context)
 
 
+@login_not_required
 @require_safe
 def accessibility(request):
     return render(request, "plans/accessibility.html")

@@ -25,7 +25,7 @@ def _plain_static_storage(settings):
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
-    """Production hashing is deliberately slow; tests only need it to work."""
+    """Production hashing takes about a second per password; tests need no such cost."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

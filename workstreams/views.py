@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
@@ -16,6 +17,7 @@ def _get_workstream(slug: str) -> Workstream:
     return get_object_or_404(Workstream, slug=slug)
 
 
+@login_not_required
 @require_safe
 def workstream_list(request):
     counts = {
@@ -33,6 +35,7 @@ def workstream_list(request):
     return render(request, "workstreams/workstream_list.html", {"workstreams": workstreams})
 
 
+@login_not_required
 @require_safe
 def workstream_detail(request, slug):
     workstream = _get_workstream(slug)
@@ -66,6 +69,7 @@ def workstream_detail(request, slug):
     return render(request, "workstreams/workstream_detail.html", context)
 
 
+@login_not_required
 @require_safe
 def practice_list(request):
     examples = PracticeExample.objects.select_related("force", "workstream")

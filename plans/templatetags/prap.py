@@ -84,3 +84,9 @@ def status_label(status: str) -> str:
 def web_address(url: str) -> bool:
     """Whether ``url`` is safe to link to: only http and https addresses become links."""
     return url.lower().startswith(("https://", "http://"))
+
+
+@register.filter
+def milestone_overdue(milestone, today) -> bool:
+    """``{% if milestone|milestone_overdue:today %}``"""
+    return milestone.is_overdue(today)

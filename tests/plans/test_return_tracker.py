@@ -35,15 +35,15 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, returns, login_url):
     assert response["Location"] == f"{login_url}?next=/staff/returns/"
 
 
-def test_a_coordinator_gets_not_found(client, returns, alice, login_url):
+def test_a_coordinator_is_refused(client, returns, alice, login_url):
     client.force_login(alice)
-    assert client.get(URL).status_code == 404
-    assert client.get(f"{URL}?format=csv").status_code == 404
+    assert client.get(URL).status_code == 403
+    assert client.get(f"{URL}?format=csv").status_code == 403
 
 
-def test_an_administrator_who_is_not_national_gets_not_found(client, returns, sam, login_url):
+def test_an_administrator_reads_the_tracker_like_the_national_team(client, returns, sam):
     client.force_login(sam)
-    assert client.get(URL).status_code == 404
+    assert client.get(URL).status_code == 200
 
 
 def test_the_national_team_sees_every_force_with_deliverables_due(client, returns, nadia):

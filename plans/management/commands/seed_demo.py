@@ -10,7 +10,9 @@ class Command(BaseCommand):
     help = (
         "Load deterministic demonstration data (replacing any earlier demo data): Dorset's "
         "roadmap, Cheshire's achievements, practice examples and generated plans for the "
-        "other forces. Every page shows a 'demonstration data' banner while it is loaded."
+        "other forces, and two demo staff accounts (a Dorset coordinator and a national team "
+        "member) whose passwords are printed once. Every page shows a 'demonstration data' "
+        "banner while it is loaded."
     )
 
     def add_arguments(self, parser):
@@ -29,17 +31,39 @@ class Command(BaseCommand):
             action="store_true",
             help="Do nothing if any plan exists already (used by 'make run').",
         )
-        parser.add_argument("--clear", action="store_true", help="Remove demo data and stop.")
+        parser.add_argument(
+            "--clear",
+            action="store_true",
+            help="Remove demo data, switch the demo staff accounts off and stop.",
+        )
+        parser.add_argument(
+            "--staff-passwords",
+            action="store_true",
+            help="Only give the demo staff accounts new passwords and print them.",
+        )
 
-    def handle(self, *args, scale, seed, today, if_empty, clear, **options):
+    def handle(self, *args, scale, seed, today, if_empty, clear, staff_passwords, **options):
         from plans.models import Plan
 
         if clear:
             demo.clear()
-            self.stdout.write("Demonstration data removed.")
+            self.stdout.write("Demonstration data removed; demo staff accounts switched off.")
+            return
+        if staff_passwords:
+            if not Plan.objects.filter(is_demo=True).exists():
+                raise CommandError(
+                    "Demonstration data is not loaded, so there are no demo staff accounts. "
+                    "Run python manage.py seed_demo first."
+                )
+            self._print_staff(demo.demo_staff())
             return
         if if_empty and Plan.objects.exists():
             self.stdout.write("Plans exist already: demonstration data not loaded.")
+            if Plan.objects.filter(is_demo=True).exists():
+                self.stdout.write(
+                    "To sign in as a demo coordinator or national team member, get new "
+                    "passwords with: python manage.py seed_demo --staff-passwords"
+                )
             return
         try:
             counts = demo.seed(today or timezone.localdate(), scale=scale, seed=seed)
@@ -47,3 +71,16 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         summary = ", ".join(f"{n} {kind}" for kind, n in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demonstration data loaded: {summary}."))
+        self._print_staff(demo.demo_staff())
+
+    def _print_staff(self, accounts) -> None:
+        self.stdout.write(
+            "\nDemo staff accounts (sign in at /accounts/sign-in/). The passwords are shown "
+            "this once; for new ones run: python manage.py seed_demo --staff-passwords\n"
+        )
+        for user, password in accounts:
+            force = f" ({user.force.name})" if user.force else ""
+            self.stdout.write(f"    {user.get_role_display()}{force}")
+            self.stdout.write(f"        e-mail:   {user.email}")
+            self.stdout.write(f"        password: {password}")
+        self.stdout.write("")

@@ -1,0 +1,305 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.html import format_html
+from django.utils.text import capfirst
+
+from actions.models import Deliverable, Milestone, QuarterlyUpdate, Status
+from plans.fields import QuarterFormField
+from prap.forms import GovukFormMixin, VersionField
+from workstreams.models import NationalAction, Workstream
+
+#: Statuses that must say what was done before they are published.
+NARRATIVE_REQUIRED = {Status.AT_RISK, Status.OFF_TRACK, Status.COMPLETE}
+MAX_EVIDENCE_LINKS = 20
+MAX_LINK_LENGTH = 500
+
+
+def too_long(label: str) -> str:
+    return f"{label} must be %(limit_value)d characters or fewer (it has %(show_value)d)"
+
+
+def text_field(
+    label: str, max_length: int, error_messages: dict | None = None, **kwargs
+) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        error_messages={"max_length": too_long(label), **(error_messages or {})},
+        **kwargs,
+    )
+
+
+def clean_evidence_links(text: str) -> str:
+    """One web address per line, each http(s): returns them one per line, blank lines and
+    surrounding spaces removed; or raises a message naming the line that is wrong.
+    """
+    lines = [line.strip() for line in text.splitlines()]
+    links = [line for line in lines if line]
+    if len(links) > MAX_EVIDENCE_LINKS:
+        raise ValidationError(
+            f"Enter {MAX_EVIDENCE_LINKS} evidence links or fewer (there are {len(links)})"
+        )
+    validate = URLValidator(schemes=["http", "https"])
+    problems = []
+    for number, line in enumerate(lines, start=1):
+        if not line:
+            continue
+        if len(line) > MAX_LINK_LENGTH:
+            problems.append(f"line {number} is longer than {MAX_LINK_LENGTH} characters")
+            continue
+        try:
+            validate(line)
+        except ValidationError:
+            shown = line if len(line) <= 60 else line[:57] + "..."
+            problems.append(f'line {number} ("{shown}")')
+    if problems:
+        raise ValidationError(
+            "Evidence links must be full web addresses starting with http:// or https://, "
+            "one per line. Check " + "; ".join(problems)
+        )
+    return "\n".join(links)
+
+
+class QuarterlyUpdateForm(GovukFormMixin, forms.ModelForm):
+    """One deliverable's update for one quarter.
+
+    Drafts may be incomplete; an update that is published (or being published) must also
+    say what was done when its status is At risk, Off track or Complete.
+    """
+
+    status = forms.ChoiceField(
+        label="Status",
+        choices=Status.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a status", "invalid_choice": "Choose a status"},
+    )
+    done = text_field(
+        "What was done",
+        5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Required for At risk, Off track and Complete.",
+    )
+    next = text_field(
+        "What is next", 5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    evidence = forms.CharField(
+        label="Evidence links",
+        required=False,
+        max_length=4000,
+        error_messages={"max_length": too_long("Evidence links")},
+        widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}),
+        help_text="Web addresses starting with https://, one per line.",
+    )
+    version = VersionField()
+
+    class Meta:
+        model = QuarterlyUpdate
+        fields = ["status", "done", "next", "evidence"]
+
+    def __init__(self, *args, publishing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.publishing = publishing
+        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
+
+    @property
+    def strict(self) -> bool:
+        """Validate as a published update: it is published, or about to be."""
+        return self.publishing or self.instance.is_published
+
+    def clean_evidence(self) -> str:
+        return clean_evidence_links(self.cleaned_data["evidence"])
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if self.strict and status in NARRATIVE_REQUIRED and not cleaned.get("done", "").strip():
+            self.add_error(
+                "done",
+                f"Say what was done: it is needed to publish an update that is "
+                f"{Status(status).label}",
+            )
+        return cleaned
+
+
+class ReturnEntryForm(QuarterlyUpdateForm):
+    """A row of the quarterly return: an update plus "publish this one"."""
+
+    publish = forms.BooleanField(label="Publish this update", required=False)
+
+    def __init__(self, *args, publish_requested: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.publish_requested = publish_requested
+        title = str(self.instance.deliverable)
+        self.error_context = title
+        # Forty "Status" fields on one page: each label names its deliverable for screen
+        # readers (visually, the deliverable's heading is right above).
+        for bound in self.fields.values():
+            if bound.label and not bound.widget.is_hidden:
+                bound.label = format_html(
+                    '{}<span class="govuk-visually-hidden">: {}</span>', bound.label, title
+                )
+
+    @property
+    def strict(self) -> bool:
+        return self.instance.is_published or (self.publish_requested and self._publish_ticked())
+
+    @property
+    def will_publish(self) -> bool:
+        return self.publish_requested and self._publish_ticked()
+
+    def _publish_ticked(self) -> bool:
+        field = self["publish"]
+        return bool(field.field.to_python(field.data))
+
+
+class NationalActionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: NationalAction) -> str:
+        return f"{obj.code}: {obj.title}"
+
+
+class DeliverableForm(GovukFormMixin, forms.ModelForm):
+    workstream = forms.ModelChoiceField(
+        queryset=Workstream.objects.all(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the workstream"},
+    )
+    reference = text_field(
+        "Reference (optional)",
+        30,
+        required=False,
+        help_text="A code your force uses for it, such as R-04. Unique within the plan.",
+    )
+    title = text_field(
+        "Title",
+        150,
+        help_text='Short, as on a roadmap: "Reform use of stop and search".',
+        error_messages={"required": "Enter a title"},
+    )
+    description = text_field(
+        "What we will do",
+        5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text='Start with "We will".',
+    )
+    lead = text_field(
+        "Accountable lead",
+        150,
+        required=False,
+        help_text='A role, not a name: "Head of Learning and Development".',
+    )
+    start_quarter = QuarterFormField(
+        label="Start quarter", error_messages={"required": "Enter the start quarter"}
+    )
+    due_quarter = QuarterFormField(
+        label="Due quarter", error_messages={"required": "Enter the due quarter"}
+    )
+    national_actions = NationalActionChoiceField(
+        queryset=NationalAction.objects.select_related("workstream"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="National actions it serves",
+        help_text="Only actions under the deliverable's workstream.",
+    )
+    version = VersionField()
+
+    class Meta:
+        model = Deliverable
+        fields = [
+            "workstream",
+            "reference",
+            "title",
+            "description",
+            "lead",
+            "start_quarter",
+            "due_quarter",
+            "national_actions",
+        ]
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
+        for name in ("start_quarter", "due_quarter"):
+            self.fields[name].widget.attrs["class"] = "govuk-input--width-10"
+        self.fields["reference"].widget.attrs["class"] = "govuk-input--width-10"
+
+    def national_action_groups(self):
+        """The national-action checkboxes grouped under their workstream's name."""
+        groups: dict[str, list] = {}
+        for choice in self["national_actions"]:
+            action = choice.data["value"].instance
+            groups.setdefault(action.workstream.name, []).append(choice)
+        return list(groups.items())
+
+    def clean_reference(self) -> str:
+        reference = self.cleaned_data["reference"].strip()
+        if reference:
+            taken = Deliverable.objects.filter(plan=self.plan, reference__iexact=reference)
+            if self.instance.pk:
+                taken = taken.exclude(pk=self.instance.pk)
+            if taken.exists():
+                raise ValidationError(f"Another deliverable in this plan is {reference}")
+        return reference
+
+    def clean(self):
+        cleaned = super().clean()
+        start, due = cleaned.get("start_quarter"), cleaned.get("due_quarter")
+        if start and due and due < start:
+            self.add_error("due_quarter", f"The due quarter must be {start} or later")
+        for name, quarter in (("start_quarter", start), ("due_quarter", due)):
+            if quarter and not self.plan.first_quarter <= quarter <= self.plan.last_quarter:
+                self.add_error(
+                    name,
+                    f"{capfirst(self.fields[name].label)} must be within the plan's period, "
+                    f"{self.plan.period_label}",
+                )
+        workstream = cleaned.get("workstream")
+        actions = cleaned.get("national_actions") or []
+        strays = [a.code for a in actions if workstream and a.workstream_id != workstream.pk]
+        if strays:
+            verb = "belongs" if len(strays) == 1 else "belong"
+            self.add_error(
+                "national_actions",
+                f"Choose national actions under {workstream.name} only: "
+                f"{', '.join(strays)} {verb} to another workstream",
+            )
+        return cleaned
+
+
+class WithdrawForm(GovukFormMixin, forms.Form):
+    reason = text_field(
+        "Why is it being withdrawn?",
+        2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The public sees this reason beside the deliverable.",
+        error_messages={"required": "Say why the deliverable is being withdrawn"},
+    )
+    version = VersionField()
+
+
+class MilestoneForm(GovukFormMixin, forms.ModelForm):
+    title = text_field("Milestone", 200, error_messages={"required": "Enter the milestone"})
+    due_quarter = QuarterFormField(
+        label="Due quarter", error_messages={"required": "Enter the quarter it is due"}
+    )
+    version = VersionField()
+
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_quarter"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
+        self.fields["due_quarter"].widget.attrs["class"] = "govuk-input--width-10"
+
+
+class MilestoneDoneForm(GovukFormMixin, forms.Form):
+    done = forms.BooleanField(required=False)
+    version = VersionField()

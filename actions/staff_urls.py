@@ -1,0 +1,51 @@
+from django.urls import path
+
+from actions import staff_views
+
+# Included under /staff/ in the "staff" namespace (see prap/urls.py).
+urlpatterns = [
+    path("forces/<slug:slug>/return/", staff_views.quarterly_return, name="return"),
+    path(
+        "plans/<int:plan_id>/deliverables/new/",
+        staff_views.deliverable_create,
+        name="deliverable_create",
+    ),
+    path(
+        "deliverables/<int:deliverable_id>/",
+        staff_views.deliverable_detail,
+        name="deliverable",
+    ),
+    path(
+        "deliverables/<int:deliverable_id>/edit/",
+        staff_views.deliverable_edit,
+        name="deliverable_edit",
+    ),
+    path(
+        "deliverables/<int:deliverable_id>/withdraw/",
+        staff_views.deliverable_withdraw,
+        name="deliverable_withdraw",
+    ),
+    path(
+        "deliverables/<int:deliverable_id>/reinstate/",
+        staff_views.deliverable_reinstate,
+        name="deliverable_reinstate",
+    ),
+    path(
+        "deliverables/<int:deliverable_id>/history/",
+        staff_views.deliverable_history_page,
+        name="deliverable_history",
+    ),
+    path(
+        "deliverables/<int:deliverable_id>/milestones/new/",
+        staff_views.milestone_create,
+        name="milestone_create",
+    ),
+    path("milestones/<int:milestone_id>/edit/", staff_views.milestone_edit, name="milestone_edit"),
+    path("milestones/<int:milestone_id>/done/", staff_views.milestone_done, name="milestone_done"),
+    path("updates/<int:update_id>/edit/", staff_views.update_edit, name="update_edit"),
+    path(
+        "updates/<int:update_id>/unpublish/",
+        staff_views.update_unpublish,
+        name="update_unpublish",
+    ),
+]

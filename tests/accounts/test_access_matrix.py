@@ -1,0 +1,191 @@
+"""Every page under /staff/ and /accounts/, for every persona, GET and POST.
+
+The pages come from the URL resolver, so a new page cannot be forgotten: it fails
+``test_every_staff_and_accounts_page_has_an_expected_outcome`` until it is given a kind
+below. URL arguments are filled from real objects of force A (Alice's force). Every request
+is rolled back afterwards, so one request never changes what the next one sees.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from tests.factories import PracticeExampleFactory
+from tests.staff_data import force_data
+
+pytestmark = pytest.mark.django_db
+
+PREFIXES = ("staff/", "accounts/")
+OK = "ok"  # 2xx, or a redirect that is not to the sign-in page
+LOGIN = "login"  # redirected to sign in
+PERSONAS = ("anonymous", "alice", "bob", "nadia", "sam")
+
+# (GET, POST) outcome for each persona, by kind of page.
+KINDS: dict[str, dict[str, tuple[str, str]]] = {
+    # Sign in: anyone may use it; a signed-in person is sent on to staff home.
+    "sign_in": dict.fromkeys(PERSONAS, (OK, OK)),
+    # Password reset pages: anyone.
+    "public_form": dict.fromkeys(PERSONAS, (OK, OK)),
+    "public_page": dict.fromkeys(PERSONAS, (OK, "405")),
+    # Any signed-in person.
+    "signed_in_page": {"anonymous": (LOGIN, LOGIN), **dict.fromkeys(PERSONAS[1:], (OK, "405"))},
+    "signed_in_form": {"anonymous": (LOGIN, LOGIN), **dict.fromkeys(PERSONAS[1:], (OK, OK))},
+    "signed_in_action": {"anonymous": (LOGIN, LOGIN), **dict.fromkeys(PERSONAS[1:], ("405", OK))},
+    # Force A's data: Alice reads and changes it; for Bob it does not exist; the national
+    # team and administrators read it and may not change it.
+    "force_page": {
+        "anonymous": (LOGIN, LOGIN),
+        "alice": (OK, "405"),
+        "bob": ("404", "405"),
+        "nadia": (OK, "405"),
+        "sam": (OK, "405"),
+    },
+    "force_form": {
+        "anonymous": (LOGIN, LOGIN),
+        "alice": (OK, OK),
+        "bob": ("404", "404"),
+        "nadia": ("403", "403"),
+        "sam": ("403", "403"),
+    },
+    "force_action": {
+        "anonymous": (LOGIN, LOGIN),
+        "alice": ("405", OK),
+        "bob": ("405", "404"),
+        "nadia": ("405", "403"),
+        "sam": ("405", "403"),
+    },
+    # National data: the national team and administrators only.
+    "national_page": {
+        "anonymous": (LOGIN, LOGIN),
+        "alice": ("403", "405"),
+        "bob": ("403", "405"),
+        "nadia": (OK, "405"),
+        "sam": (OK, "405"),
+    },
+    "national_form": {
+        "anonymous": (LOGIN, LOGIN),
+        "alice": ("403", "403"),
+        "bob": ("403", "403"),
+        "nadia": (OK, OK),
+        "sam": (OK, OK),
+    },
+}
+
+EXPECTED_KIND = {
+    "accounts:login": "sign_in",
+    "accounts:logout": "signed_in_action",
+    "accounts:password_change": "signed_in_form",
+    "accounts:password_change_done": "signed_in_page",
+    "accounts:password_reset": "public_form",
+    "accounts:password_reset_done": "public_page",
+    "accounts:password_reset_confirm": "public_form",
+    "accounts:password_reset_complete": "public_page",
+    "staff:home": "signed_in_page",
+    "staff:dashboard": "force_page",
+    "staff:plan_create": "force_form",
+    "staff:plan_edit": "force_form",
+    "staff:plan_publish": "force_action",
+    "staff:plan_order": "force_form",
+    "staff:return": "force_form",
+    "staff:deliverable_create": "force_form",
+    "staff:deliverable": "force_page",
+    "staff:deliverable_edit": "force_form",
+    "staff:deliverable_withdraw": "force_form",
+    "staff:deliverable_reinstate": "force_action",
+    "staff:deliverable_history": "force_page",
+    "staff:milestone_create": "force_form",
+    "staff:milestone_edit": "force_form",
+    "staff:milestone_done": "force_action",
+    "staff:update_edit": "force_form",
+    "staff:update_unpublish": "force_action",
+    "staff:national_actions": "national_page",
+    "staff:national_action_create": "national_form",
+    "staff:national_action_edit": "national_form",
+    "staff:practice": "national_page",
+    "staff:practice_create": "national_form",
+    "staff:practice_edit": "national_form",
+    "staff:practice_delete": "national_form",
+    "staff:returns": "national_page",
+}
+
+
+def staff_url_names() -> list[tuple[str, list[str]]]:
+    """(namespaced name, argument names) of every pattern under /staff/ and /accounts/."""
+    found = []
+
+    def walk(patterns, route: str, namespace: str):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = ":".join(n for n in (namespace, pattern.namespace) if n)
+                walk(pattern.url_patterns, route + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern):
+                full = route + str(pattern.pattern)
+                if full.startswith(PREFIXES):
+                    name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                    found.append((name, list(pattern.pattern.converters)))
+
+    walk(get_resolver().url_patterns, "", "")
+    return found
+
+
+def test_every_staff_and_accounts_page_has_an_expected_outcome():
+    names = [name for name, _ in staff_url_names()]
+    assert len(names) == len(set(names)), "two patterns share a name"
+    assert sorted(set(names) - set(EXPECTED_KIND)) == [], "pages without an expected outcome"
+    assert sorted(set(EXPECTED_KIND) - set(names)) == [], "expected pages that do not exist"
+
+
+@pytest.fixture
+def url_arguments(reference, force_a, alice):
+    data = force_data(force_a)
+    example = PracticeExampleFactory(force=force_a, workstream=data.reported.workstream)
+    return {
+        "slug": force_a.slug,
+        "plan_id": data.plan.pk,
+        "deliverable_id": data.reported.pk,
+        "milestone_id": data.milestone.pk,
+        "update_id": data.previous_update.pk,
+        "action_id": data.reported.national_actions.get().pk,
+        "example_id": example.pk,
+        "uidb64": urlsafe_base64_encode(force_bytes(alice.pk)),
+        "token": default_token_generator.make_token(alice),
+    }
+
+
+def outcome(response) -> str:
+    if response.status_code in (301, 302) and response["Location"].startswith(
+        reverse("accounts:login")
+    ):
+        return LOGIN
+    if response.status_code in (403, 404, 405):
+        return str(response.status_code)
+    if response.status_code < 400:
+        return OK
+    return f"status {response.status_code}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_staff_page_answers_each_persona_as_expected(
+    client, request, persona, url_arguments, bob, nadia, sam
+):
+    user = None if persona == "anonymous" else request.getfixturevalue(persona)
+    unexpected = []
+    for name, arguments in staff_url_names():
+        url = reverse(name, kwargs={arg: url_arguments[arg] for arg in arguments})
+        expected_get, expected_post = KINDS[EXPECTED_KIND[name]][persona]
+        for method, expected in (("get", expected_get), ("post", expected_post)):
+            client.logout()
+            if user is not None:
+                client.force_login(user)
+            with transaction.atomic():
+                response = getattr(client, method)(url)
+                transaction.set_rollback(True)
+            got = outcome(response)
+            if got != expected:
+                unexpected.append(f"{method.upper()} {url} ({name}): {got}, expected {expected}")
+    assert unexpected == []

@@ -125,6 +125,23 @@ class RequestContextFilter(logging.Filter):
         return True
 
 
+def _gunicorn_access_fields(atoms: dict[str, Any]) -> dict[str, Any]:
+    """The structured fields of a gunicorn access line (its message keeps the whole line)."""
+    request_id = atoms.get("{x-request-id}o")
+    fields: dict[str, Any] = {
+        "request_id": request_id if request_id not in (None, "-") else None,
+        "method": atoms.get("m"),
+        "path": scrub(str(atoms.get("U", ""))),
+        "remote_addr": atoms.get("h"),
+    }
+    try:
+        fields["status"] = int(atoms.get("s"))
+        fields["duration_ms"] = int(atoms.get("M"))
+    except (TypeError, ValueError):
+        pass
+    return fields
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object a line: timestamp (UTC, ISO 8601), level, logger, message, the request
     context, extra fields (redacted) and the exception, if any."""
@@ -149,6 +166,8 @@ class JsonFormatter(logging.Formatter):
             if key.startswith("_"):
                 continue
             entry[key] = redact(value, key)
+        if record.name == "gunicorn.access" and isinstance(record.args, dict):
+            entry.update(_gunicorn_access_fields(record.args))
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         elif record.exc_text:

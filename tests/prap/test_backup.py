@@ -68,7 +68,7 @@ def sqlite_rows(path: Path) -> dict[str, list[tuple]]:
 
 
 def test_restore_refuses_to_run_without_yes(tmp_path):
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603
         ["scripts/restore.sh", str(tmp_path / "backup.xml.gz")],  # noqa: S607
         cwd=PROJECT,
         capture_output=True,

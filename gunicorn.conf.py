@@ -12,7 +12,7 @@ def _int(name: str, default: int) -> int:
 
 
 # Listen on all interfaces inside the container; the TLS proxy is the only thing in front.
-bind = [os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")]  # nosec B104 - container port
+bind = [os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")]
 
 # Synchronous workers: 2 per core plus one, at most 8, unless WEB_CONCURRENCY says otherwise.
 workers = _int("WEB_CONCURRENCY", min(2 * (os.cpu_count() or 1) + 1, 8))
@@ -30,7 +30,7 @@ max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
 
 # Heartbeat files in memory (tmpfs), not on the container's overlay disk, which can stall.
-worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR", "/dev/shm")  # noqa: S108 # nosec B108
+worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR", "/dev/shm")  # noqa: S108
 
 # Which addresses may set X-Forwarded-Proto and friends: the TLS proxy's. Comma-separated.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")

@@ -59,7 +59,7 @@ def render_narrative(text: str | None) -> SafeString:
         return SafeString("")
     html = _markdown.render(str(text))
     # Safe because nh3 has just cleaned it against the allowlist above.
-    return mark_safe(_cleaner.clean(html).strip())  # nosec B308
+    return mark_safe(_cleaner.clean(html).strip())  # nosec B308, B703
 
 
 @register.filter(is_safe=True)

@@ -117,7 +117,10 @@ LOGOUT_REDIRECT_URL = "/"
 # NCSC password guidance: length and a deny-list of common passwords, no composition rules
 # (so no NumericPasswordValidator: "must contain a non-digit" is a composition rule).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ["email", "full_name"]},
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},

@@ -187,3 +187,15 @@ def test_short_or_common_passwords_are_refused(password):
 )
 def test_long_uncommon_passwords_are_accepted_whatever_their_characters(password):
     validate_password(password)
+
+
+@pytest.mark.django_db
+def test_a_password_like_the_persons_email_or_name_is_refused(force_a):
+    from accounts.models import User
+
+    person = User(email="margaret.okafor@force-a.example", full_name="Margaret Okafor")
+    with pytest.raises(ValidationError):
+        validate_password("margaret.okafor", user=person)
+    with pytest.raises(ValidationError):
+        validate_password("Margaret Okafor!", user=person)
+    validate_password("blue kettle on the hill", user=person)

@@ -198,8 +198,9 @@ RETURN_DEADLINE_DAYS = env.int("RETURN_DEADLINE_DAYS", default=30)
 
 # Structured logs: one JSON object a line on stdout, UTC timestamps, request id, user id,
 # force and path on every line written during a request; secrets redacted (prap/logs.py).
-# Security events go to the "prap.security" logger. LOG_FORMAT=plain for a human at a terminal.
-LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+# Security events go to the "prap.security" logger. Plain lines for a person at a terminal when
+# DEBUG is on (make run), unless LOG_FORMAT says otherwise.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

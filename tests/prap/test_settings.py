@@ -28,6 +28,7 @@ UNSET = (
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_PROXY_SSL_HEADER",
     "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests for their live server
 )
 
 

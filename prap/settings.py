@@ -1,7 +1,8 @@
 """PRAP Tracker settings: one file, every deploy-specific value from the environment.
 
 Safe local defaults: SQLite in the project folder, local-memory cache, e-mail to the console,
-debug off unless DEBUG=true. See the README's "Configuration" table for every variable.
+debug off unless DEBUG=true. See the README's "Configuration" and "Deploying" tables for every
+variable.
 """
 
 from pathlib import Path
@@ -190,7 +191,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Static files get their own headers from WhiteNoise (they never pass through the view stack).
+# WhiteNoise answers static files itself, before the views: it adds their headers too.
 WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
 
 # Reference to the reporting cycle: a return is due this many days after its quarter ends.

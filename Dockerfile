@@ -29,5 +29,7 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status != 200)"]
 
-CMD ["gunicorn", "prap.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "30", \
-     "--graceful-timeout", "20", "--access-logfile", "-", "--no-control-socket"]
+# gunicorn.conf.py: workers (WEB_CONCURRENCY), timeouts, graceful shutdown on SIGTERM, JSON
+# logs with the request id, no control socket, FORWARDED_ALLOW_IPS for the TLS proxy.
+STOPSIGNAL SIGTERM
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "prap.wsgi"]

@@ -1,9 +1,73 @@
+"""Project middleware: health probes, the request log, and no-store on private pages."""
+
+import logging
+import re
+import time
+import uuid
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import connections
 from django.http import HttpResponse
+from django.utils.cache import add_never_cache_headers
+
+from prap.logs import request_context, resolved_user, scrub
+from prap.security import DeniedAsNotFound, log_event
+
+request_logger = logging.getLogger("prap.request")
+health_logger = logging.getLogger("prap.health")
+
+# An X-Request-ID from the proxy is kept when it looks like an id (so a line in the proxy's
+# log and ours can be matched); anything else is replaced, so nobody can write into our logs.
+REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{8,128}")
+
+# Pages that show private data: never stored by the browser or any cache on the way.
+NO_STORE_PREFIXES = ("/staff/", "/accounts/", "/admin/")
+
+
+def _text(body: str, status: int = 200) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/plain; charset=utf-8", status=status)
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def readiness_problem() -> str | None:
+    """Why this instance cannot serve pages now (``None`` when it can). Short reasons only:
+    the probe is reachable without authentication, so it says nothing about versions or
+    addresses; the cause goes to the log."""
+    try:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:
+        health_logger.warning(
+            "readiness check: database unavailable", extra={"error": type(error).__name__}
+        )
+        return "database unavailable"
+    key = f"prap:readyz:{uuid.uuid4().hex}"
+    try:
+        cache.set(key, "ok", timeout=30)
+        answered = cache.get(key)
+        cache.delete(key)
+    except Exception as error:
+        health_logger.warning(
+            "readiness check: cache unavailable", extra={"error": type(error).__name__}
+        )
+        return "cache unavailable"
+    if answered != "ok":
+        health_logger.warning("readiness check: cache did not keep a value")
+        return "cache unavailable"
+    return None
 
 
 class HealthCheckMiddleware:
-    """Answer ``/healthz`` first, before host validation, HTTPS redirects, sessions or the
-    database: a load balancer or container health check calls it by IP over plain HTTP.
+    """Answer the probes first, before host validation, HTTPS redirects, sessions and the
+    request log: a load balancer or container health check calls them by IP over plain HTTP.
+
+    - ``/healthz`` (liveness): the process answers. Never touches the database.
+    - ``/readyz`` (readiness): the database answers ``SELECT 1`` and the cache keeps a value;
+      otherwise 503 with the reason.
     """
 
     def __init__(self, get_response):
@@ -11,7 +75,94 @@ class HealthCheckMiddleware:
 
     def __call__(self, request):
         if request.path == "/healthz":
-            response = HttpResponse("ok", content_type="text/plain; charset=utf-8")
-            response["Cache-Control"] = "no-store"
-            return response
+            return _text("ok")
+        if request.path == "/readyz":
+            problem = readiness_problem()
+            return _text(problem, status=503) if problem else _text("ready")
         return self.get_response(request)
+
+
+def _force_slug(request, user) -> str | None:
+    match = getattr(request, "resolver_match", None)
+    if match is not None:
+        if "force_slug" in match.kwargs:
+            return str(match.kwargs["force_slug"])
+        if match.route.startswith("forces/") and "slug" in match.kwargs:
+            return str(match.kwargs["slug"])
+    if user is not None:
+        force = getattr(user, "_state", None) and user._state.fields_cache.get("force")
+        if force is not None:
+            return force.slug
+    return None
+
+
+class RequestLogMiddleware:
+    """Give every request an id (``X-Request-ID``, propagated from the proxy when sensible),
+    make it and the request's path available to every log line written while serving it, and
+    write one line per response: method, path, status, duration, user id and force.
+
+    Refusals are security events: a 403, and a 404 raised as ``DeniedAsNotFound``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request_id = incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        request.request_id = request_id
+        context = {
+            "request_id": request_id,
+            "method": request.method,
+            "path": scrub(request.path),
+            "user_id": None,
+            "force": None,
+            "_request": request,
+        }
+        token = request_context.set(context)
+        try:
+            response = self.get_response(request)
+            user = resolved_user(request)
+            context["user_id"] = user.pk if user is not None else None
+            context["force"] = context["force"] or _force_slug(request, user)
+            if response.status_code == 403 and not getattr(request, "_prap_refusal_logged", False):
+                log_event("permission_denied", request, level=logging.WARNING, status=403)
+            response["X-Request-ID"] = request_id
+            duration_ms = round((time.perf_counter() - started) * 1000, 1)
+            status = response.status_code
+            request_logger.log(
+                logging.WARNING if status >= 500 else logging.INFO,
+                f"{request.method} {context['path']} {status}",
+                extra={"status": status, "duration_ms": duration_ms},
+            )
+            return response
+        finally:
+            request_context.reset(token)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DeniedAsNotFound):
+            reason = str(exception) or "not this person's object"
+            log_event("access_denied", request, level=logging.WARNING, status=404, reason=reason)
+            request._prap_refusal_logged = True
+        elif isinstance(exception, PermissionDenied):
+            reason = str(exception) or "permission denied"
+            log_event(
+                "permission_denied", request, level=logging.WARNING, status=403, reason=reason
+            )
+            request._prap_refusal_logged = True
+        return None
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` (and no-cache, private) on every response under the staff
+    pages, sign-in and the admin, whatever the view did, error pages included."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path_info.startswith(NO_STORE_PREFIXES):
+            add_never_cache_headers(response)
+        return response

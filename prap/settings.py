@@ -1,13 +1,17 @@
 """PRAP Tracker settings: one file, every deploy-specific value from the environment.
 
 Safe local defaults: SQLite in the project folder, local-memory cache, e-mail to the console,
-debug off unless DEBUG=true. See the README's "Configuration" table for every variable.
+debug off unless DEBUG=true. See the README's "Configuration" and "Deploying" tables for every
+variable.
 """
 
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from prap.headers import static_file_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -44,16 +48,26 @@ INSTALLED_APPS = [
     "django_tables2",
     "simple_history",
     "template_partials",
+    "csp",
+    "prap.apps.PrapConfig",
     "accounts",
     "plans",
     "workstreams",
     "actions",
 ]
 
+# Order matters. Health probes answer first (no host check, no logging, no database for
+# /healthz). The request log wraps everything else so it times and records every response,
+# errors included. The header middleware sits above WhiteNoise so static files, redirects and
+# error pages carry the same Content-Security-Policy, X-Frame-Options and security headers.
 MIDDLEWARE = [
     "prap.middleware.HealthCheckMiddleware",
+    "prap.middleware.RequestLogMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "prap.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -62,7 +76,6 @@ MIDDLEWARE = [
     # @login_not_required (public pages, sign-in, password reset).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -105,14 +118,18 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/staff/"
 LOGOUT_REDIRECT_URL = "/"
 
+# NCSC password guidance: length and a deny-list of common passwords, no composition rules
+# (so no NumericPasswordValidator: "must contain a non-digit" is a composition rule).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ["email", "full_name"]},
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "en-gb"
@@ -121,37 +138,98 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "prap.storage.StaticStorage"},
 }
 
-# Security. Defaults are strict unless DEBUG is on; a TLS-terminating proxy in front of the
-# application sets X-Forwarded-Proto and SECURE_PROXY_SSL_HEADER=true.
+# Security. Defaults are strict unless DEBUG is on. Behind a TLS-terminating proxy that sets
+# X-Forwarded-Proto, set SECURE_PROXY_SSL_HEADER=true (and keep SECURE_SSL_REDIRECT on, or
+# turn it off if the proxy already redirects plain HTTP).
 if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+
+# Cookies are Secure and "__Host-" prefixed (Secure, Path=/, no Domain: the browser refuses to
+# let another subdomain set or read them) unless SECURE_COOKIES=false, for a local run over
+# plain HTTP where a browser would drop Secure cookies.
+SECURE_COOKIES = env.bool("SECURE_COOKIES", default=not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_NAME = "__Host-sessionid" if SECURE_COOKIES else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if SECURE_COOKIES else "csrftoken"
+SESSION_COOKIE_DOMAIN = None
+CSRF_COOKIE_DOMAIN = None
+SESSION_COOKIE_PATH = "/"
+CSRF_COOKIE_PATH = "/"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Content Security Policy (django-csp). Strict for every page: no inline script or style, no
+# eval, no plugins, no <base>, no framing, forms post only here. Templates therefore carry no
+# <script> bodies, no style="..." attributes and no on*="..." handlers (see README, Security).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+
+# WhiteNoise answers static files itself, before the views: it adds their headers too.
+WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
 
 # Reference to the reporting cycle: a return is due this many days after its quarter ends.
 RETURN_DEADLINE_DAYS = env.int("RETURN_DEADLINE_DAYS", default=30)
 
+# Structured logs: one JSON object a line on stdout, UTC timestamps, request id, user id,
+# force and path on every line written during a request; secrets redacted (prap/logs.py).
+# Security events go to the "prap.security" logger. Plain lines for a person at a terminal when
+# DEBUG is on (make run), unless LOG_FORMAT says otherwise.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_context": {"()": "prap.logs.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "prap.logs.JsonFormatter"},
+        "plain": {
+            "format": "{asctime} {levelname} {name} [{request_id}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "plain" if LOG_FORMAT == "plain" else "json",
+            "filters": ["request_context"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The request log (prap.request) records every response; Django's own line for 4xx
+        # would only repeat it.
+        "django.request": {"level": "ERROR"},
+        "prap.security": {"level": "INFO"},
+    },
 }

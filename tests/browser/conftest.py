@@ -89,3 +89,41 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# Content Security Policy: every browser test can watch for violations. Chromium reports a
+# blocked inline script, style or handler three ways: a console error ("Refused to ..."), a
+# `securitypolicyviolation` DOM event, and (when blocked code was needed) a page error. The
+# fixture collects all three, across navigations, so a test asserts one empty list.
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__prapReportCspViolation(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "inline"} ` +
+    `at ${event.sourceFile || location.href}:${event.lineNumber}`
+  );
+});
+"""
+
+
+@pytest.fixture
+def csp_violations(page) -> list[str]:
+    """CSP violations and JavaScript errors seen by ``page`` so far (read after ``settle``)."""
+    seen: list[str] = []
+
+    def on_console(message):
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            seen.append(f"console {message.type}: {message.text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: seen.append(f"page error: {error}"))
+    page.expose_function("__prapReportCspViolation", lambda text: seen.append(f"event: {text}"))
+    page.add_init_script(_REPORT_VIOLATIONS)
+    return seen
+
+
+def settle(page) -> None:
+    """Let the page finish loading and run queued tasks, so every violation event has been
+    delivered before a test reads ``csp_violations``."""
+    page.wait_for_load_state("load")
+    page.evaluate("() => new Promise((resolve) => setTimeout(resolve, 0))")
+    page.evaluate("() => new Promise((resolve) => requestAnimationFrame(() => resolve()))")

@@ -1,0 +1,69 @@
+"""gunicorn settings for PRAP Tracker: ``gunicorn --config gunicorn.conf.py prap.wsgi``.
+
+Every value can be changed from the environment (see README, "Deploying"). Logs go to stdout
+as JSON lines, like the application's own (prap/logs.py).
+"""
+
+import os
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+# Listen on all interfaces inside the container; the TLS proxy is the only thing in front.
+bind = [os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")]
+
+# Synchronous workers: 2 per core plus one, at most 8, unless WEB_CONCURRENCY says otherwise.
+workers = _int("WEB_CONCURRENCY", min(2 * (os.cpu_count() or 1) + 1, 8))
+worker_class = "sync"
+
+# A request that takes longer than this is killed (and logged) rather than tying up a worker.
+timeout = _int("GUNICORN_TIMEOUT", 30)
+# On SIGTERM (a deploy or scale-down), workers finish the requests they have for this long.
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 20)
+# Keep-alive with the proxy in front: a little longer than nothing, shorter than its own.
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+
+# Recycle each worker after a while, with jitter so they do not all restart together.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+
+# Heartbeat files in memory (tmpfs), not on the container's overlay disk, which can stall.
+worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR", "/dev/shm")  # noqa: S108  # nosec B108
+
+# Which addresses may set X-Forwarded-Proto and friends: the TLS proxy's. Comma-separated.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# No runtime control socket: nothing outside the process manages workers in a container.
+control_socket_disable = True
+
+# Limits on the request line and headers (gunicorn's defaults, stated).
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
+
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# The path without its query string (which may carry a token), the status, size, duration and
+# the request id the application set, so a line here matches the application's lines.
+access_log_format = (
+    '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms request_id=%({x-request-id}o)s "%(a)s"'
+)
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "prap.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        }
+    },
+    "loggers": {
+        "gunicorn.error": {"handlers": ["console"], "level": loglevel.upper(), "propagate": False},
+        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}

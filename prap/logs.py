@@ -1,0 +1,175 @@
+"""Structured logging: one JSON object a line, with the context of the request being served.
+
+Every line carries a UTC timestamp, level, logger and message, and while a request is being
+served its request id, user id, force and path (set by ``prap.middleware.RequestLogMiddleware``
+in a context variable, so lines from any code during that request get them without passing the
+request around). Extra fields given with ``logger.info(..., extra={...})`` are included, except
+that a value under a key that looks like a secret (password, token, session, cookie, csrf, key,
+authorization) is replaced by ``[redacted]``, recursively, and objects such as the request are
+never serialised.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import json
+import logging
+import re
+from typing import Any
+
+REDACTED = "[redacted]"
+
+# Keys whose values never reach a log line. Matched anywhere in the key, case-insensitively:
+# "password1", "new_password", "session_key", "csrfmiddlewaretoken", "HTTP_COOKIE"...
+SENSITIVE_KEY = re.compile(
+    r"pass(word|wd|phrase)?|secret|token|session|cookie|csrf|authoriz|api.?key|(^|_)otp|"
+    r"signature|credential|recovery.?code",
+    re.IGNORECASE,
+)
+
+# Secrets that travel inside URLs: password-reset and e-mail-confirmation links carry a token
+# in the path, and a query string may carry one too. Scrubbed from every message and path.
+_SECRET_IN_URL = (
+    (re.compile(r"(/(?:reset|confirm-email|key)/)[^\s\"?#]+"), r"\1[redacted]"),
+    (
+        re.compile(
+            r"([?&](?:[\w-]*(?:token|key|code|password|secret|session|csrf)[\w-]*)=)[^&\s\"#]+",
+            re.IGNORECASE,
+        ),
+        r"\1[redacted]",
+    ),
+)
+
+# The context of the request being served (or empty outside a request).
+request_context: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "prap_request_context", default=None
+)
+
+CONTEXT_FIELDS = ("request_id", "user_id", "force", "method", "path")
+
+# Attributes every LogRecord has; anything else on a record came from ``extra=``.
+_RECORD_ATTRIBUTES = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
+    "message",
+    "asctime",
+    "taskName",
+}
+
+# Objects Django attaches to records that must never be serialised (they hold cookies, headers
+# and the session).
+_NEVER_SERIALISE = {"request", "server_time"}
+
+
+def redact(value: Any, key: str = "") -> Any:
+    """Return ``value`` fit for a log line: secrets under sensitive keys replaced, containers
+    walked, anything that is not plain data turned into its type name."""
+    if key and SENSITIVE_KEY.search(key):
+        return REDACTED
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dict):
+        return {str(k): redact(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [redact(v) for v in value]
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return f"<{type(value).__name__}>"
+
+
+def scrub(text: str) -> str:
+    """``text`` with tokens in password-reset links and secret query parameters redacted."""
+    for pattern, replacement in _SECRET_IN_URL:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def resolved_user(request) -> Any:
+    """The signed-in user if something in this request already loaded them, else ``None``:
+    logging never costs a session or user query of its own."""
+    lazy = getattr(request, "user", None)
+    if lazy is None:
+        return None
+    user = lazy.__dict__.get("_wrapped", lazy)
+    if getattr(user, "is_authenticated", False) is True:
+        return user
+    return None
+
+
+def current_context() -> dict[str, Any]:
+    """The current request's log fields (empty outside a request)."""
+    context = request_context.get()
+    if not context:
+        return {}
+    if context.get("user_id") is None and context.get("_request") is not None:
+        user = resolved_user(context["_request"])
+        if user is not None:
+            context["user_id"] = user.pk
+    return context
+
+
+def update_context(**fields: Any) -> None:
+    """Add fields (such as ``force="dorset"``) to every later line of the current request."""
+    context = request_context.get()
+    if context is not None:
+        context.update(fields)
+
+
+class RequestContextFilter(logging.Filter):
+    """Copy the current request's context onto each record (``None`` outside a request)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        context = current_context()
+        for field in CONTEXT_FIELDS:
+            if not hasattr(record, field):
+                setattr(record, field, context.get(field))
+        return True
+
+
+def _gunicorn_access_fields(atoms: dict[str, Any]) -> dict[str, Any]:
+    """The structured fields of a gunicorn access line (its message keeps the whole line)."""
+    request_id = atoms.get("{x-request-id}o")
+    fields: dict[str, Any] = {
+        "request_id": request_id if request_id not in (None, "-") else None,
+        "method": atoms.get("m"),
+        "path": scrub(str(atoms.get("U", ""))),
+        "remote_addr": atoms.get("h"),
+    }
+    try:
+        fields["status"] = int(atoms.get("s"))
+        fields["duration_ms"] = int(atoms.get("M"))
+    except (TypeError, ValueError):
+        pass
+    return fields
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line: timestamp (UTC, ISO 8601), level, logger, message, the request
+    context, extra fields (redacted) and the exception, if any."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        timestamp = dt.datetime.fromtimestamp(record.created, tz=dt.UTC)
+        entry: dict[str, Any] = {
+            "timestamp": timestamp.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": scrub(record.getMessage()),
+        }
+        context = current_context()
+        for field in CONTEXT_FIELDS:
+            value = getattr(record, field, None)
+            if value is None:
+                value = context.get(field)
+            entry[field] = value
+        for key, value in record.__dict__.items():
+            if key in _RECORD_ATTRIBUTES or key in CONTEXT_FIELDS or key in _NEVER_SERIALISE:
+                continue
+            if key.startswith("_"):
+                continue
+            entry[key] = redact(value, key)
+        if record.name == "gunicorn.access" and isinstance(record.args, dict):
+            entry.update(_gunicorn_access_fields(record.args))
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        elif record.exc_text:
+            entry["exception"] = record.exc_text
+        return json.dumps(entry, ensure_ascii=False, default=str)

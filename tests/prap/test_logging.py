@@ -1,0 +1,253 @@
+"""Structured logs: a JSON line per request and per security event, with the request's context,
+UTC timestamps, and never a password, token or session id."""
+
+import io
+import json
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+
+from prap.logs import JsonFormatter, RequestContextFilter
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.prap.urls")]
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def log_lines():
+    """Every log line written during the test, formatted as in production, parsed back."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RequestContextFilter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+
+    def read(**match) -> list[dict]:
+        lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+        return [line for line in lines if all(line.get(k) == v for k, v in match.items())]
+
+    read.raw = stream.getvalue
+    yield read
+    root.removeHandler(handler)
+
+
+@pytest.fixture
+def anyone(client):
+    client.raise_request_exception = False
+    return client
+
+
+def test_every_response_gets_a_request_id_and_one_log_line(anyone, log_lines):
+    response = anyone.get("/no-such-page/")
+    request_id = response["X-Request-ID"]
+    assert len(request_id) == 32
+    [line] = log_lines(logger="prap.request")
+    assert line["request_id"] == request_id
+    assert line["method"] == "GET"
+    assert line["path"] == "/no-such-page/"
+    assert line["status"] == 404
+    assert line["duration_ms"] >= 0
+    assert line["user_id"] is None
+    assert line["level"] == "INFO"
+    assert line["timestamp"].endswith("Z")
+
+
+def test_a_request_id_from_the_proxy_is_kept(anyone, log_lines):
+    response = anyone.get("/", HTTP_X_REQUEST_ID="proxy-7f3a9c2e-0001")
+    assert response["X-Request-ID"] == "proxy-7f3a9c2e-0001"
+    assert log_lines(logger="prap.request")[0]["request_id"] == "proxy-7f3a9c2e-0001"
+
+
+def test_a_request_id_that_is_not_an_id_is_replaced(anyone, log_lines):
+    response = anyone.get("/", HTTP_X_REQUEST_ID='x" "injected": "yes')
+    assert response["X-Request-ID"] != 'x" "injected": "yes'
+    assert len(response["X-Request-ID"]) == 32
+
+
+def test_the_request_line_names_the_signed_in_user_and_the_force(client, alice, log_lines):
+    client.force_login(alice)
+    client.get("/admin/")
+    client.get("/forces/dorset/")
+    client.get("/staff/test/")
+    admin_line, force_line, staff_line = log_lines(logger="prap.request")
+    assert admin_line["user_id"] == alice.pk
+    assert force_line["force"] == "dorset"
+    assert staff_line["force"] == "dorset"
+
+
+def test_lines_written_while_serving_a_request_carry_its_context(anyone, log_lines):
+    response = anyone.get("/test/breaks/")
+    assert response.status_code == 500
+    error = log_lines(logger="django.request")[0]
+    assert error["level"] == "ERROR"
+    assert error["request_id"] == response["X-Request-ID"]
+    assert error["path"] == "/test/breaks/"
+    assert "RuntimeError: something broke" in error["exception"]
+    assert log_lines(logger="prap.request")[0]["level"] == "WARNING"
+
+
+def test_a_failed_sign_in_is_a_security_event_without_the_password(client, alice, log_lines):
+    secret = "Wrong-but-secret-pass-8271"
+    response = client.post("/admin/login/", {"username": alice.email, "password": secret})
+    assert response.status_code == 200
+    [event] = log_lines(event="sign_in_failed")
+    assert event["logger"] == "prap.security"
+    assert event["level"] == "WARNING"
+    assert event["attempted_username"] == alice.email
+    assert event["path"] == "/admin/login/"
+    assert event["remote_addr"] == "127.0.0.1"
+    assert event["timestamp"].endswith("Z")
+    assert secret not in log_lines.raw()
+
+
+def test_sign_in_and_sign_out_are_security_events(client, sam, log_lines):
+    client.post("/admin/login/", {"username": sam.email, "password": PASSWORD})
+    [signed_in] = log_lines(event="sign_in_succeeded")
+    assert signed_in["target_user_id"] == sam.pk
+    session_key = client.session.session_key
+    client.post("/admin/logout/")
+    [signed_out] = log_lines(event="signed_out")
+    assert signed_out["target_user_id"] == sam.pk
+    assert signed_out["user_id"] == sam.pk
+    assert PASSWORD not in log_lines.raw()
+    assert session_key not in log_lines.raw()
+
+
+def test_a_refusal_is_a_security_event(anyone, log_lines):
+    assert anyone.get("/test/refuses/").status_code == 403
+    [event] = log_lines(event="permission_denied")
+    assert event["status"] == 403
+    assert event["reason"] == "coordinators cannot edit national actions"
+    assert event["path"] == "/test/refuses/"
+
+
+def test_an_object_hidden_by_the_access_rule_is_a_plain_404_and_a_security_event(anyone, log_lines):
+    response = anyone.get("/test/hides/force-b/")
+    assert response.status_code == 404
+    assert "another force" not in response.content.decode()
+    [event] = log_lines(event="access_denied")
+    assert event["status"] == 404
+    assert event["reason"] == "deliverable of another force"
+
+
+def test_a_csrf_failure_is_a_security_event(client, log_lines):
+    client = client.__class__(enforce_csrf_checks=True)
+    client.post("/admin/login/", {"username": "x", "password": "y"})
+    assert log_lines(event="permission_denied")[0]["status"] == 403
+
+
+def test_account_changes_are_security_events_naming_fields_not_values(alice, sam, log_lines):
+    alice.is_active = False
+    alice.set_password("a brand new password 2027")
+    alice.save()
+    [changed] = log_lines(event="account_changed")
+    assert changed["target_user_id"] == alice.pk
+    assert changed["changed_fields"] == ["is_active", "password"]
+    assert changed["is_active"] is False
+    assert "brand new password" not in log_lines.raw()
+    assert alice.password not in log_lines.raw()
+
+    editors = Group.objects.create(name="Editors")
+    sam.groups.add(editors)
+    granted = log_lines(event="account_changed")[-1]
+    assert granted["target_user_id"] == sam.pk
+    assert granted["changed_fields"] == ["group"]
+    assert granted["ids"] == [editors.pk]
+
+
+def test_an_account_changed_in_the_admin_names_who_changed_it(client, sam, alice, log_lines):
+    client.force_login(sam)
+    response = client.post(
+        f"/admin/accounts/user/{alice.pk}/change/",
+        {
+            "email": alice.email,
+            "full_name": alice.full_name,
+            "role": "national",
+            "force": "",
+            "is_active": "on",
+            "last_login_0": "",
+            "last_login_1": "",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "09:00:00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    [changed] = log_lines(event="account_changed")
+    assert changed["user_id"] == sam.pk
+    assert changed["target_user_id"] == alice.pk
+    assert changed["changed_fields"] == ["force", "role"]
+    assert changed["role"] == "national"
+
+
+def test_a_new_account_is_a_security_event(log_lines, force_a):
+    from accounts.models import User
+
+    user = User.objects.create_user("new@force-a.example", PASSWORD, force=force_a)
+    assert log_lines(event="account_created")[0]["target_user_id"] == user.pk
+
+
+def test_sensitive_fields_are_redacted_wherever_they_appear(log_lines):
+    logging.getLogger("prap.test").info(
+        "something happened",
+        extra={
+            "password": "hunter2-password",
+            "session_key": "abcd1234sessionkey",
+            "form": {"csrfmiddlewaretoken": "tok3n-value", "title": "Kept"},
+            "headers": [{"Authorization": "Bearer s3cr3t"}],
+            "author": "Kept too",
+        },
+    )
+    [line] = log_lines(logger="prap.test")
+    raw = log_lines.raw()
+    for secret in ("hunter2-password", "abcd1234sessionkey", "tok3n-value", "s3cr3t"):
+        assert secret not in raw
+    assert line["password"] == "[redacted]"
+    assert line["form"] == {"csrfmiddlewaretoken": "[redacted]", "title": "Kept"}
+    assert line["author"] == "Kept too"
+
+
+def test_tokens_in_urls_are_redacted(anyone, log_lines):
+    anyone.get("/accounts/reset/MQ/cz5r8b-0123456789abcdef0123456789abcdef/")
+    anyone.get("/accounts/confirm/?token=s3cret-t0ken&next=/staff/")
+    raw = log_lines.raw()
+    assert "0123456789abcdef0123456789abcdef" not in raw
+    assert "s3cret-t0ken" not in raw
+    paths = [line["path"] for line in log_lines(logger="prap.request")]
+    assert paths[0] == "/accounts/reset/[redacted]"
+
+
+def test_the_configured_logging_writes_json_lines_to_stdout():
+    env = {
+        **os.environ,
+        "SECRET_KEY": "logging-test-only",
+        "DEBUG": "false",
+        "DJANGO_SETTINGS_MODULE": "prap.settings",
+    }
+    script = (
+        "import django, logging; django.setup(); "
+        "logging.getLogger('prap.security').warning('sign in failed', "
+        "extra={'event': 'sign_in_failed', 'password': 'never-shown'})"
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", script],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    line = json.loads(result.stdout.strip().splitlines()[-1])
+    assert line["logger"] == "prap.security"
+    assert line["event"] == "sign_in_failed"
+    assert line["password"] == "[redacted]"
+    assert line["timestamp"].endswith("Z")
+    assert "never-shown" not in result.stdout + result.stderr

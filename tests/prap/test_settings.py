@@ -1,0 +1,202 @@
+"""Production settings: Django's deployment checklist, cookies and passwords."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
+from tests.conftest import PASSWORD
+
+PROJECT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "SECRET_KEY": "production-like-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJKL",
+    "DEBUG": "false",
+    "ALLOWED_HOSTS": "prap.example.org",
+    "DATABASE_URL": "sqlite:///:memory:",
+}
+# Variables the test run sets (pyproject's pytest env) that a production host would not.
+UNSET = (
+    "SECURE_SSL_REDIRECT",
+    "SECURE_COOKIES",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_PRELOAD",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_PROXY_SSL_HEADER",
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests for their live server
+)
+
+
+def run_django(args: list[str], **overrides: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in UNSET}
+    env.update(PRODUCTION_ENV, DJANGO_SETTINGS_MODULE="prap.settings", **overrides)
+    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [sys.executable, *args],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def production_settings(**overrides: str) -> dict:
+    names = [
+        "DEBUG",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_PROXY_SSL_HEADER",
+        "SESSION_COOKIE_NAME",
+        "SESSION_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY",
+        "SESSION_COOKIE_SAMESITE",
+        "SESSION_COOKIE_DOMAIN",
+        "SESSION_COOKIE_PATH",
+        "CSRF_COOKIE_NAME",
+        "CSRF_COOKIE_SECURE",
+        "CSRF_COOKIE_DOMAIN",
+        "CSRF_COOKIE_PATH",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_REFERRER_POLICY",
+        "SECURE_CROSS_ORIGIN_OPENER_POLICY",
+        "X_FRAME_OPTIONS",
+    ]
+    script = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n, None) for n in {names!r}}}))"
+    )
+    result = run_django(["-c", script], **overrides)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_check_deploy_is_clean_with_production_environment():
+    result = run_django(["manage.py", "check", "--deploy", "--fail-level", "WARNING"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_fails_when_https_redirect_and_secure_cookies_are_turned_off():
+    result = run_django(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        SECURE_SSL_REDIRECT="false",
+        SECURE_COOKIES="false",
+    )
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "security.W008" in output  # SECURE_SSL_REDIRECT
+    assert "security.W012" in output  # SESSION_COOKIE_SECURE
+    assert "security.W016" in output  # CSRF_COOKIE_SECURE
+
+
+def test_production_settings_are_strict():
+    values = production_settings()
+    assert values["DEBUG"] is False
+    assert values["SECURE_SSL_REDIRECT"] is True
+    assert values["SECURE_HSTS_SECONDS"] >= 31536000
+    assert values["SECURE_REFERRER_POLICY"] == "strict-origin-when-cross-origin"
+    assert values["SECURE_CROSS_ORIGIN_OPENER_POLICY"] == "same-origin"
+    assert values["X_FRAME_OPTIONS"] == "DENY"
+    assert values["SECURE_PROXY_SSL_HEADER"] is None
+
+
+def test_production_cookies_are_secure_host_prefixed_and_http_only():
+    values = production_settings()
+    assert values["SESSION_COOKIE_NAME"] == "__Host-sessionid"
+    assert values["CSRF_COOKIE_NAME"] == "__Host-csrftoken"
+    # The __Host- prefix is only honoured with Secure, Path=/ and no Domain.
+    for cookie in ("SESSION", "CSRF"):
+        assert values[f"{cookie}_COOKIE_SECURE"] is True
+        assert values[f"{cookie}_COOKIE_PATH"] == "/"
+        assert values[f"{cookie}_COOKIE_DOMAIN"] is None
+    assert values["SESSION_COOKIE_HTTPONLY"] is True
+    assert values["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_a_local_run_over_plain_http_can_turn_secure_cookies_off():
+    values = production_settings(SECURE_COOKIES="false")
+    assert values["SESSION_COOKIE_NAME"] == "sessionid"
+    assert values["CSRF_COOKIE_NAME"] == "csrftoken"
+    assert values["SESSION_COOKIE_SECURE"] is False
+
+
+def test_behind_a_tls_proxy_the_forwarded_protocol_header_is_trusted_when_switched_on():
+    values = production_settings(SECURE_PROXY_SSL_HEADER="true")
+    assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+
+
+@pytest.mark.django_db
+def test_https_redirect_is_skipped_for_requests_the_proxy_says_came_over_tls(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert client.get("/").status_code == 301
+    assert client.get("/", HTTP_X_FORWARDED_PROTO="https").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_sign_in_cookies_are_sent_secure_host_prefixed_http_only_and_same_site(client, sam):
+    page = client.get("/admin/login/")
+    csrf = page.cookies["__Host-csrftoken"]
+    assert csrf["secure"] is True
+    assert csrf["path"] == "/"
+    assert csrf["domain"] == ""
+    assert csrf["samesite"] == "Lax"
+
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {
+            "username": sam.email,
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": csrf.value,
+        },
+    )
+    assert response.status_code == 302
+    session = response.cookies["__Host-sessionid"]
+    assert session["secure"] is True
+    assert session["httponly"] is True
+    assert session["path"] == "/"
+    assert session["domain"] == ""
+    assert session["samesite"] == "Lax"
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "elevenchars",  # 11 characters
+        "q1w2e3r4t5y6",  # 12 characters, but on the common-password list
+        "qwerty123456",
+    ],
+)
+def test_short_or_common_passwords_are_refused(password):
+    with pytest.raises(ValidationError):
+        validate_password(password)
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "twelve chars",  # only lower case and a space: no composition rules
+        "correcthorsebatterystaple",
+        "839201746512",  # only digits, long and not common
+        "Zebra lamp, 7 quiet rivers",  # any characters, spaces and punctuation
+    ],
+)
+def test_long_uncommon_passwords_are_accepted_whatever_their_characters(password):
+    validate_password(password)
+
+
+@pytest.mark.django_db
+def test_a_password_like_the_persons_email_or_name_is_refused(force_a):
+    from accounts.models import User
+
+    person = User(email="margaret.okafor@force-a.example", full_name="Margaret Okafor")
+    with pytest.raises(ValidationError):
+        validate_password("margaret.okafor", user=person)
+    with pytest.raises(ValidationError):
+        validate_password("Margaret Okafor!", user=person)
+    validate_password("blue kettle on the hill", user=person)

@@ -1,0 +1,39 @@
+"""Test-only URLconf: the site plus views that fail in each way a real view can."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.urls import include, path
+
+from prap.logs import update_context
+from prap.security import DeniedAsNotFound
+
+
+def refuses(request):
+    raise PermissionDenied("coordinators cannot edit national actions")
+
+
+def hides(request, slug):
+    raise DeniedAsNotFound("deliverable of another force")
+
+
+def breaks(request):
+    raise RuntimeError("something broke")
+
+
+def force_page(request, slug):
+    return HttpResponse(f"the {slug} roadmap")
+
+
+def staff_page(request):
+    update_context(force="dorset")
+    return HttpResponse("staff page")
+
+
+urlpatterns = [
+    path("test/refuses/", refuses),
+    path("test/hides/<slug:slug>/", hides),
+    path("test/breaks/", breaks),
+    path("forces/<slug:slug>/", force_page),
+    path("staff/test/", staff_page),
+    path("", include("prap.urls")),
+]

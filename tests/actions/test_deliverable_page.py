@@ -41,7 +41,10 @@ def test_the_deliverable_page_shows_every_field(client, deliverable):
         '<h1 class="govuk-heading-xl prap-deliverable-title">Reform use of stop and search</h1>'
         in html
     )
-    assert "<p>We will tighten supervision.</p>\n\n<p>And publish the data.</p>" in html
+    assert (
+        '<p class="govuk-body">We will tighten supervision.</p>\n'
+        '<p class="govuk-body">And publish the data.</p>' in html
+    )
     assert "Chief Inspector, Stop and Search" in html
     assert 'Q1 2024/25 <span class="prap-muted">(Apr-Jun 2024)</span>' in html
     assert 'Q3 2024/25 <span class="prap-muted">(Oct-Dec 2024)</span>' in html
@@ -93,8 +96,8 @@ def test_the_timeline_shows_published_updates_newest_first_with_evidence(client,
 
     assert timeline.index("Q2 2024/25") < timeline.index("Q1 2024/25")
     assert 'id="update-2024-Q2"' in timeline
-    assert "<p>Delayed by recruitment.</p>" in timeline
-    assert "<p>Hire two analysts.</p>" in timeline
+    assert '<p class="govuk-body">Delayed by recruitment.</p>' in timeline
+    assert '<p class="govuk-body">Hire two analysts.</p>' in timeline
     assert '<a class="govuk-link" href="https://example.org/board-paper.pdf"' in timeline
     assert "<li>not a link</li>" in timeline
     assert "Secret draft." not in html

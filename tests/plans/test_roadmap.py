@@ -260,7 +260,7 @@ def test_what_we_have_achieved_lists_completed_deliverables_newest_first(client,
 
     assert achieved.index("Newer win") < achieved.index("Older win")
     assert "Completed Q3 2024/25" in achieved
-    assert "<p>Newer win text</p>" in achieved
+    assert '<p class="govuk-body">Newer win text</p>' in achieved
     assert "Still going" not in achieved
 
 

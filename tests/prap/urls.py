@@ -1,5 +1,6 @@
 """Test-only URLconf: the site plus views that fail in each way a real view can."""
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.urls import include, path
@@ -8,18 +9,22 @@ from prap.logs import update_context
 from prap.security import DeniedAsNotFound
 
 
+@login_not_required
 def refuses(request):
     raise PermissionDenied("coordinators cannot edit national actions")
 
 
+@login_not_required
 def hides(request, slug):
     raise DeniedAsNotFound("deliverable of another force")
 
 
+@login_not_required
 def breaks(request):
     raise RuntimeError("something broke")
 
 
+@login_not_required
 def force_page(request, slug):
     return HttpResponse(f"the {slug} roadmap")
 

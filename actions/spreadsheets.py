@@ -395,6 +395,8 @@ def _read_csv(data: bytes, title: str) -> Sheet:
         for number, raw_cells in enumerate(reader, start=1):
             if number == 1:
                 sheet.headings = [restore(cell).strip() for cell in raw_cells]
+                while sheet.headings and not sheet.headings[-1]:
+                    sheet.headings.pop()
                 continue
             if not _add_row(sheet, number, [_csv_cell(raw) for raw in raw_cells]):
                 break

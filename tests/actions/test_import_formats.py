@@ -71,9 +71,10 @@ def test_csv_is_read_with_or_without_a_byte_order_mark(plan_a, bom):
 
 
 @pytest.mark.django_db
-def test_csv_with_semicolons_as_excel_writes_in_some_countries_is_read(plan_a):
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_csv_separated_by_semicolons_or_tabs_is_read(plan_a, separator):
     rows = csv_rows(export_plan(plan_a, "csv")[0].data)
-    text = "\r\n".join(";".join(f'"{c}"' for c in row) for row in rows)
+    text = "\r\n".join(separator.join(f'"{c}"' for c in row) for row in rows)
 
     preview = plan_preview(plan_a, text.encode("utf-8"))
 

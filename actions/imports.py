@@ -29,6 +29,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -248,7 +249,7 @@ def apply_import(
     source = preview.source
     try:
         with transaction.atomic():
-            source.lock()
+            source._lock()
             current = source.preview()
             if not current.is_valid:
                 raise ImportRefused(_refused_message(current), current)
@@ -259,7 +260,7 @@ def apply_import(
                     current,
                 )
             if current.has_changes:
-                source.write(current, user=user, now=now)
+                source._write(current, user=user, now=now)
     except IntegrityError as error:
         raise ImportConflict(
             "Someone else saved a change that clashes with this import at the same moment, so "
@@ -717,7 +718,7 @@ class PlanImport:
                     row.outcome = Outcome.CHANGED if row.changes else Outcome.UNCHANGED
             preview.rows.append(row)
 
-    def lock(self) -> None:
+    def _lock(self) -> None:
         """Lock the plan, its deliverables and milestones until the transaction ends."""
         list(Plan.objects.select_for_update().filter(pk=self.plan.pk).values_list("pk"))
         deliverables = list(
@@ -731,7 +732,7 @@ class PlanImport:
             .values_list("pk")
         )
 
-    def write(self, preview: ImportPreview, *, user, now: dt.datetime) -> None:
+    def _write(self, preview: ImportPreview, *, user, now: dt.datetime) -> None:
         today = timezone.localdate(now)
         history = {"default_user": user, "default_date": now}
         reason = self.history_reason
@@ -809,14 +810,21 @@ class PlanImport:
         rows = [row for row in preview.rows if row.sheet == MILESTONES.title]
         history = {"default_user": user, "default_date": now, "default_change_reason": reason}
         created, changed = [], []
-        next_order: dict[int, int] = {}
+        next_order = defaultdict(
+            int,
+            Milestone.objects.filter(
+                deliverable__in=[
+                    r.values.deliverable for r in rows if r.values and r.values.deliverable
+                ]
+            )
+            .order_by()
+            .values_list("deliverable")
+            .annotate(next=Max("order") + 1),
+        )
         for row in rows:
             values = row.values
             if row.outcome == Outcome.CREATED:
                 deliverable = values.deliverable or by_code[values.new_deliverable_code]
-                if deliverable.pk not in next_order:
-                    orders = deliverable.milestones.values_list("order", flat=True)
-                    next_order[deliverable.pk] = max(orders, default=-1) + 1
                 milestone = Milestone(deliverable=deliverable, order=next_order[deliverable.pk])
                 next_order[deliverable.pk] += 1
                 created.append(milestone)
@@ -1120,7 +1128,7 @@ class ReturnImport:
                 "before it is published.",
             )
 
-    def lock(self) -> None:
+    def _lock(self) -> None:
         """Lock the plan, its deliverables and this quarter's updates."""
         list(Plan.objects.select_for_update().filter(pk=self.plan.pk).values_list("pk"))
         deliverables = list(
@@ -1134,7 +1142,7 @@ class ReturnImport:
             .values_list("pk")
         )
 
-    def write(self, preview: ImportPreview, *, user, now: dt.datetime) -> None:
+    def _write(self, preview: ImportPreview, *, user, now: dt.datetime) -> None:
         history = {
             "default_user": user,
             "default_date": now,

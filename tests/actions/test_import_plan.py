@@ -380,3 +380,22 @@ def test_the_preview_runs_a_fixed_number_of_queries(plan_a, extra, django_assert
         preview = PlanImport(plan_a, plan_file, milestones_file).preview()
 
     assert preview.counts.unchanged == 6 + 2 * extra
+
+
+def test_a_new_milestone_is_placed_after_the_deliverables_others(plan_a, alice):
+    plan_data, milestones_data = exported_csv(plan_a)
+    milestones = csv_rows(milestones_data)
+    milestones.append(["R-01", "", "Second cohort", "2024-Q4", ""])
+    milestones.append(["R-01", "", "Third cohort", "2024-Q4", ""])
+    Milestone.objects.filter(title="First cohort").update(order=4)
+
+    apply_import(
+        plan_preview(plan_a, plan_data, milestones=csv_bytes(milestones)), user=alice, now=now()
+    )
+
+    coded = plan_a.deliverables.get(reference="R-01")
+    assert [(m.title, m.order) for m in coded.milestones.filter(due_quarter=Quarter(2024, 4))] == [
+        ("First cohort", 4),
+        ("Second cohort", 5),
+        ("Third cohort", 6),
+    ]

@@ -105,7 +105,7 @@ class RowPreview:
     outcome: Outcome = Outcome.UNCHANGED
     changes: list[Change] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     note: str = ""
     target: Any = field(default=None, repr=False)
     values: Any = field(default=None, repr=False)
@@ -136,7 +136,7 @@ class ImportPreview:
     source: PlanImport | ReturnImport
     rows: list[RowPreview] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def description(self) -> str:
@@ -207,7 +207,7 @@ class ImportPreview:
                 for change in row.changes
             )
             lines.extend(f"    Error, {_without_row(problem)}" for problem in row.problems)
-            lines.extend(f"    Note: {warning}" for warning in row.warnings)
+            lines.extend(f"    Note, {_without_row(warning)}" for warning in row.warnings)
         lines.extend(f"Note: {warning}" for warning in self.warnings)
         lines.append(f"Summary: {self.counts}.")
         return lines
@@ -284,7 +284,7 @@ class _RowReader:
         self.table = table
         self.record = record
         self.problems: list[Problem] = []
-        self.warnings: list[str] = []
+        self.warnings: list[Problem] = []
 
     def heading(self, key: str) -> str:
         return self.table.layout.column(key).heading
@@ -305,8 +305,12 @@ class _RowReader:
         heading = self.heading(key)
         if cell.formula:
             self.warnings.append(
-                f'The "{heading}" cell holds a formula. It is kept as the text '
-                f'"{_short(cell.text)}" and never calculated.'
+                self.table.problem(
+                    self.record,
+                    key,
+                    f'This cell holds a formula. It is kept as the text "{_short(cell.text)}" '
+                    "and never calculated.",
+                )
             )
         if has_control_characters(value):
             self.fail(
@@ -503,8 +507,10 @@ class PlanImport:
         if self.file.format == "xlsx":
             known = {PLAN.title.casefold(), MILESTONES.title.casefold()}
             preview.warnings.extend(
-                f'The sheet "{sheet.title}" was ignored: only the "Plan" and "Milestones" '
-                "sheets are imported."
+                Problem(
+                    f'The sheet "{sheet.title}" was ignored: only the "Plan" and "Milestones" '
+                    "sheets are imported."
+                )
                 for sheet in self.file.sheets
                 if len(self.file.sheets) > 1 and sheet.title.casefold() not in known
             )
@@ -512,8 +518,10 @@ class PlanImport:
             return in_plan_file
         if in_plan_file is not None:
             preview.warnings.append(
-                f'The "Milestones" sheet of "{self.file.name}" was ignored: milestones were '
-                f'read from "{self.milestones_file.name}".'
+                Problem(
+                    f'The "Milestones" sheet of "{self.file.name}" was ignored: milestones '
+                    f'were read from "{self.milestones_file.name}".'
+                )
             )
         return _pick_sheet(self.milestones_file, MILESTONES, preview)
 
@@ -1106,8 +1114,12 @@ class ReturnImport:
             row.changes = [Change(heading[k], old, new) for k, old, new in pairs if old != new]
             if row.changes and update.is_published:
                 row.warnings.append(
-                    "This update is already published: the change is public as soon as it is "
-                    "imported, and shown as a correction."
+                    Problem(
+                        "This update is already published: the change is public as soon as "
+                        "it is imported, and shown as a correction.",
+                        sheet=RETURN.title,
+                        row=row.number,
+                    )
                 )
             if self.publish and not update.is_published:
                 row.changes.append(Change("Published", "no", "yes"))

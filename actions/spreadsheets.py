@@ -549,7 +549,7 @@ class Table:
     records: list[Record] = field(default_factory=list)
     letters: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     def problem(self, record: Record, key: str, message: str) -> Problem:
         return Problem(
@@ -631,8 +631,12 @@ def bind(sheet: Sheet, layout: Layout) -> Table:
         table.problems.append(Problem(message, sheet=layout.title))
     for heading, index in unknown.items():
         table.warnings.append(
-            f'{layout.title}: column {get_column_letter(index + 1)} ("{heading}") is not part '
-            "of the format and was ignored."
+            Problem(
+                "This column is not part of the format and was ignored.",
+                sheet=layout.title,
+                column=heading,
+                letter=get_column_letter(index + 1),
+            )
         )
     if table.problems:
         return table

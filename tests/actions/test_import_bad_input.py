@@ -108,8 +108,8 @@ def test_an_extra_column_is_ignored_with_a_note(plan_a):
     preview = plan_preview(plan_a, csv_bytes(rows))
 
     assert preview.is_valid
-    assert preview.warnings == [
-        'Plan: column K ("Notes") is not part of the format and was ignored.'
+    assert [str(warning) for warning in preview.warnings] == [
+        'Plan, column "Notes" (K): This column is not part of the format and was ignored.'
     ]
 
 
@@ -471,12 +471,14 @@ def test_a_milestone_for_an_unknown_deliverable_or_with_a_bad_date_is_refused(pl
 
 def test_a_formula_in_a_csv_cell_is_stored_as_text_and_never_evaluated(plan_a, alice):
     formula = '=HYPERLINK("https://evil.example","click")'
+    state = database_state()
     preview = plan_preview(plan_a, edited_plan(plan_a, "R-01", "Title", formula))
 
-    assert preview.rows[0].warnings == [
-        'The "Title" cell holds a formula. It is kept as the text '
+    assert [str(warning) for warning in preview.rows[0].warnings] == [
+        'Plan, row 2, column "Title" (C): This cell holds a formula. It is kept as the text '
         '"=HYPERLINK("https://evil.example","click")" and never calculated.'
     ]
+    assert database_state() == state
     apply_import(preview, user=alice, now=now())
     assert plan_a.deliverables.get(reference="R-01").title == formula
 

@@ -135,9 +135,9 @@ def test_changing_a_published_update_keeps_it_published_and_marks_the_correction
 
     preview = return_preview(plan_a, return_a, csv_bytes(rows))
 
-    assert preview.rows[0].warnings == [
-        "This update is already published: the change is public as soon as it is imported, "
-        "and shown as a correction."
+    assert [str(warning) for warning in preview.rows[0].warnings] == [
+        "Return, row 2: This update is already published: the change is public as soon as it "
+        "is imported, and shown as a correction."
     ]
     apply_import(preview, user=alice, now=moment)
     coded_update.refresh_from_db()

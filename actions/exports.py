@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, Subquery
-
 from actions.models import Deliverable, Milestone, QuarterlyUpdate, Status
 from actions.spreadsheets import (
     CSV_CONTENT_TYPE,
@@ -107,31 +105,11 @@ def milestones_sheet(plan: Plan) -> SheetData:
     return SheetData(MILESTONES, rows)
 
 
-def return_deliverables(plan: Plan, quarter: Quarter):
-    """The deliverables a return for ``quarter`` lists: those still being worked on then (not
-    withdrawn, started by ``quarter`` and not reported complete in an earlier published
-    update), and any that already has an update for ``quarter``."""
-    status_before = (
-        QuarterlyUpdate.objects.published()
-        .filter(deliverable=OuterRef("pk"), quarter__lt=quarter)
-        .order_by("-quarter")
-        .values("status")[:1]
-    )
-    in_progress = Q(withdrawn_at__isnull=True, start_quarter__lte=quarter) & (
-        Q(status_before__isnull=True) | ~Q(status_before=Status.COMPLETE)
-    )
-    reported = Q(pk__in=QuarterlyUpdate.objects.filter(quarter=quarter).values("deliverable"))
-    return (
-        Deliverable.objects.filter(plan=plan)
-        .annotate(status_before=Subquery(status_before))
-        .filter(in_progress | reported)
-        .select_related("workstream")
-    )
-
-
 def return_sheet(plan: Plan, quarter: Quarter) -> SheetData:
     """One row per deliverable in the return; blank status and text where none is saved yet."""
-    deliverables = list(return_deliverables(plan, quarter))
+    deliverables = list(
+        Deliverable.objects.filter(plan=plan).in_return(quarter).select_related("workstream")
+    )
     updates = {
         update.deliverable_id: update
         for update in QuarterlyUpdate.objects.filter(deliverable__in=deliverables, quarter=quarter)

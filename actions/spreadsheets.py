@@ -336,9 +336,13 @@ def read_spreadsheet(data: bytes, name: str) -> SpreadsheetFile:
 
 
 def _too_large_message(name: str, size: int) -> str:
+    limit = MAX_BYTES // 1024 // 1024
+    megabytes = f"{size / 1024 / 1024:.1f} MB"
+    if megabytes == f"{limit:.1f} MB":
+        megabytes = f"just over {limit} MB"
     return (
-        f'"{name}" is {size / 1024 / 1024:.1f} MB; the largest file accepted is '
-        f"{MAX_BYTES // 1024 // 1024} MB. Split it into smaller files."
+        f'"{name}" is {megabytes}; the largest file accepted is {limit} MB. Split it into '
+        "smaller files."
     )
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from actions.exports import export_return, return_deliverables
+from actions.exports import export_return
 from actions.imports import ImportConflict, Outcome, apply_import
 from actions.models import QuarterlyUpdate, Status
 from plans.quarters import Quarter
@@ -73,9 +73,18 @@ def test_the_return_leaves_out_withdrawn_unstarted_and_completed_deliverables(pl
         due_quarter=Quarter(2025, 1),
     )
 
-    listed = list(return_deliverables(plan_a, Quarter(2024, 3)))
+    listed = list(plan_a.deliverables.in_return(Quarter(2024, 3)))
 
     assert listed == [uncoded]
+
+
+def test_the_return_keeps_any_deliverable_already_reported_that_quarter(plan_a):
+    withdrawn = plan_a.deliverables.get(reference="I-09")
+    QuarterlyUpdateFactory(deliverable=withdrawn, quarter=Quarter(2024, 3), published_at=None)
+
+    listed = set(plan_a.deliverables.in_return(Quarter(2024, 3)))
+
+    assert listed == {withdrawn, *plan_a.deliverables.filter(reference__in=["R-01", ""])}
 
 
 def test_an_exported_return_imported_unchanged_has_no_changes(plan_a, return_a):

@@ -7,6 +7,7 @@ import zipfile
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 
 from actions.exports import export_plan, export_return
 from actions.imports import ImportRefused, Outcome, apply_import
@@ -116,10 +117,29 @@ def test_an_extra_column_is_ignored_with_a_note(plan_a):
 # Unreadable files -----------------------------------------------------------------------------
 
 
+@pytest.fixture
+def refused_file(plan_a, tmp_path):
+    """Read a file that must be refused, directly and through import_plan: returns the
+    message, having checked that the command gives it too and that nothing was written."""
+
+    def refuse(data: bytes, name: str = "plan.csv") -> str:
+        state = database_state()
+        with pytest.raises(SpreadsheetError) as raised:
+            read(data, name)
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(CommandError) as command:
+            call_command("import_plan", "--force", "force-a", str(path), stdout=io.StringIO())
+        assert str(command.value) == f"{path}: {raised.value}"
+        assert database_state() == state
+        return str(raised.value)
+
+    return refuse
+
+
 @pytest.mark.parametrize("data", [b"", codecs.BOM_UTF8, b"  \r\n\r\n"])
-def test_an_empty_file_is_refused(plan_a, data):
-    with pytest.raises(SpreadsheetError, match=r'^"plan\.csv" is empty\.$'):
-        read(data)
+def test_an_empty_file_is_refused(refused_file, data):
+    assert refused_file(data) == '"plan.csv" is empty.'
 
 
 def test_a_file_with_headings_only_is_an_empty_import_not_an_error(plan_a):
@@ -129,22 +149,30 @@ def test_a_file_with_headings_only_is_an_empty_import_not_an_error(plan_a):
     assert preview.rows == []
 
 
-def test_a_pdf_renamed_to_csv_is_refused_by_its_content(plan_a):
-    with pytest.raises(SpreadsheetError) as raised:
-        read(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "plan.csv")
+def test_a_pdf_renamed_to_csv_is_refused_by_its_content(refused_file):
+    data = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
 
-    assert str(raised.value) == (
+    assert refused_file(data, "plan.csv") == (
         "This file is a PDF document, not a spreadsheet. Save it from Excel as "
         '"Excel Workbook (.xlsx)" or "CSV UTF-8 (Comma delimited) (.csv)".'
     )
 
 
-def test_a_pdf_renamed_to_xlsx_is_refused_by_its_content(plan_a):
-    with pytest.raises(SpreadsheetError, match="This file is a PDF document"):
-        read(b"%PDF-1.4 fake", "plan.xlsx")
+def test_a_pdf_renamed_to_xlsx_is_refused_by_its_content(refused_file):
+    assert refused_file(b"%PDF-1.4 fake", "plan.xlsx").startswith(
+        "This file is a PDF document, not a spreadsheet."
+    )
 
 
-def test_a_word_document_renamed_to_xlsx_is_refused(plan_a):
+def test_an_old_excel_workbook_is_refused(refused_file):
+    assert refused_file(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "plan.xlsx") == (
+        "This file is an old-style Excel 97-2003 (.xls) or password-protected workbook, not a "
+        'spreadsheet. Save it from Excel as "Excel Workbook (.xlsx)" or "CSV UTF-8 (Comma '
+        'delimited) (.csv)".'
+    )
+
+
+def test_a_word_document_renamed_to_xlsx_is_refused(refused_file):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr(
@@ -154,53 +182,49 @@ def test_a_word_document_renamed_to_xlsx_is_refused(plan_a):
         )
         archive.writestr("word/document.xml", "<document/>")
 
-    with pytest.raises(SpreadsheetError) as raised:
-        read(buffer.getvalue(), "plan.xlsx")
-
-    assert str(raised.value) == (
+    assert refused_file(buffer.getvalue(), "plan.xlsx") == (
         'This file is a Word document, not a spreadsheet. Save it from Excel as "Excel '
         'Workbook (.xlsx)".'
     )
 
 
-def test_a_plain_zip_archive_is_refused(plan_a):
+def test_a_plain_zip_archive_is_refused(refused_file):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("plan.csv", "Reference\n")
 
-    with pytest.raises(SpreadsheetError, match="This file is a zip archive, not an Excel"):
-        read(buffer.getvalue(), "plan.xlsx")
+    assert refused_file(buffer.getvalue(), "plan.xlsx") == (
+        "This file is a zip archive, not an Excel workbook. Upload an .xlsx or .csv file."
+    )
 
 
-def test_a_damaged_workbook_is_refused(plan_a):
+def test_a_damaged_workbook_is_refused(plan_a, refused_file):
     data = export_plan(plan_a, "xlsx")[0].data
 
-    with pytest.raises(SpreadsheetError, match="damaged"):
-        read(data[: len(data) // 2], "plan.xlsx")
+    assert refused_file(data[: len(data) // 2], "plan.xlsx") == (
+        "This file looks like a zip archive or workbook but it is damaged. Save it again "
+        "from Excel as an .xlsx workbook."
+    )
 
 
-def test_binary_data_is_not_csv(plan_a):
-    with pytest.raises(SpreadsheetError, match=r"binary data \(NUL bytes\), so it is not CSV"):
-        read(b"Reference,Title\n\x00\x01\x02\x03", "plan.csv")
+def test_binary_data_is_not_csv(refused_file):
+    assert refused_file(b"Reference,Title\n\x00\x01\x02\x03") == (
+        "This file holds binary data (NUL bytes), so it is not CSV text. Upload a .csv file "
+        "saved as CSV UTF-8, or an .xlsx workbook."
+    )
 
 
-def test_a_file_that_is_not_named_csv_or_xlsx_is_refused(plan_a):
-    with pytest.raises(SpreadsheetError) as raised:
-        read(export_plan(plan_a, "csv")[0].data, "plan.pdf")
-
-    assert str(raised.value) == (
+def test_a_file_that_is_not_named_csv_or_xlsx_is_refused(plan_a, refused_file):
+    assert refused_file(export_plan(plan_a, "csv")[0].data, "plan.pdf") == (
         '"plan.pdf" is not a spreadsheet this site reads: upload a .csv or .xlsx file.'
     )
 
 
-def test_a_windows_1252_csv_is_refused_with_the_encoding_and_the_fix(plan_a):
+def test_a_windows_1252_csv_is_refused_with_the_encoding_and_the_fix(plan_a, refused_file):
     text = export_plan(plan_a, "csv")[0].data.decode("utf-8-sig")
     text = text.replace("Recruit and retain", "Recruit and retain £ café")
 
-    with pytest.raises(SpreadsheetError) as raised:
-        read(text.encode("cp1252"), "plan.csv")
-
-    assert str(raised.value) == (
+    assert refused_file(text.encode("cp1252")) == (
         "This CSV file is not UTF-8 text: line 2 has a character that is not UTF-8. It seems "
         'to be Windows-1252 (Western European), which Excel writes for "CSV (Comma '
         'delimited)". In Excel, choose Save As, "CSV UTF-8 (Comma delimited) (*.csv)", and '
@@ -208,20 +232,20 @@ def test_a_windows_1252_csv_is_refused_with_the_encoding_and_the_fix(plan_a):
     )
 
 
-def test_a_utf_16_file_is_refused_with_the_fix(plan_a):
+def test_a_utf_16_file_is_refused_with_the_fix(plan_a, refused_file):
     text = export_plan(plan_a, "csv")[0].data.decode("utf-8-sig")
 
-    with pytest.raises(SpreadsheetError, match=r"UTF-16 text \(Excel's \"Unicode Text\"\)"):
-        read(text.encode("utf-16"), "plan.csv")
+    assert refused_file(text.encode("utf-16")) == (
+        'This file is UTF-16 text (Excel\'s "Unicode Text"), not CSV UTF-8. In Excel, choose '
+        'Save As, "CSV UTF-8 (Comma delimited) (*.csv)", and upload that file.'
+    )
 
 
-def test_a_file_over_5_mb_is_refused(plan_a):
+def test_a_file_over_5_mb_is_refused(plan_a, refused_file):
     header = export_plan(plan_a, "csv")[0].data
     data = header + b"x" * (MAX_BYTES + 1 - len(header))
 
-    with pytest.raises(SpreadsheetError) as raised:
-        read(data)
-    assert str(raised.value) == (
+    assert refused_file(data) == (
         '"plan.csv" is just over 5 MB; the largest file accepted is 5 MB. Split it into '
         "smaller files."
     )

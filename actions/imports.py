@@ -209,7 +209,8 @@ class ImportPreview:
             lines.extend(f"    Error, {_without_row(problem)}" for problem in row.problems)
             lines.extend(f"    Note, {_without_row(warning)}" for warning in row.warnings)
         lines.extend(f"Note: {warning}" for warning in self.warnings)
-        lines.append(f"Summary: {self.counts}.")
+        if self.rows or not self.problems:
+            lines.append(f"Summary: {self.counts}.")
         return lines
 
 

@@ -83,6 +83,23 @@ class DeliverableQuerySet(models.QuerySet["Deliverable"]):
     def withdrawn(self) -> DeliverableQuerySet:
         return self.filter(withdrawn_at__isnull=False)
 
+    def in_return(self, quarter: Quarter) -> DeliverableQuerySet:
+        """The deliverables a quarterly return for ``quarter`` covers: those still being
+        worked on then (not withdrawn, started by ``quarter`` and not reported complete in an
+        earlier published update), and any that already has an update for ``quarter``.
+        """
+        status_before = (
+            QuarterlyUpdate.objects.published()
+            .filter(deliverable=OuterRef("pk"), quarter__lt=quarter)
+            .order_by("-quarter")
+            .values("status")[:1]
+        )
+        in_progress = Q(withdrawn_at__isnull=True, start_quarter__lte=quarter) & (
+            Q(status_before__isnull=True) | ~Q(status_before=Status.COMPLETE)
+        )
+        reported = Q(pk__in=QuarterlyUpdate.objects.filter(quarter=quarter).values("deliverable"))
+        return self.annotate(status_before=Subquery(status_before)).filter(in_progress | reported)
+
     def public(self) -> DeliverableQuerySet:
         """Deliverables of published plans."""
         return self.filter(plan__is_published=True)

@@ -83,35 +83,9 @@ class DeliverableQuerySet(models.QuerySet["Deliverable"]):
     def withdrawn(self) -> DeliverableQuerySet:
         return self.filter(withdrawn_at__isnull=False)
 
-    def in_return(self, quarter: Quarter) -> DeliverableQuerySet:
-        """The deliverables a quarterly return for ``quarter`` covers: those still being
-        worked on then (not withdrawn, started by ``quarter`` and not reported complete in an
-        earlier published update), and any that already has an update for ``quarter``.
-        """
-        status_before = (
-            QuarterlyUpdate.objects.published()
-            .filter(deliverable=OuterRef("pk"), quarter__lt=quarter)
-            .order_by("-quarter")
-            .values("status")[:1]
-        )
-        in_progress = Q(withdrawn_at__isnull=True, start_quarter__lte=quarter) & (
-            Q(status_before__isnull=True) | ~Q(status_before=Status.COMPLETE)
-        )
-        reported = Q(pk__in=QuarterlyUpdate.objects.filter(quarter=quarter).values("deliverable"))
-        return self.annotate(status_before=Subquery(status_before)).filter(in_progress | reported)
-
     def public(self) -> DeliverableQuerySet:
         """Deliverables of published plans."""
         return self.filter(plan__is_published=True)
-
-    def due_an_update(self, quarter: Quarter) -> DeliverableQuerySet:
-        """Deliverables a force must report on in its return for ``quarter``: active, started
-        by then, and not already reported complete (published) for an earlier quarter.
-        """
-        completed_earlier = QuarterlyUpdate.objects.published().filter(
-            deliverable=OuterRef("pk"), quarter__lt=quarter, status=Status.COMPLETE
-        )
-        return self.active().filter(start_quarter__lte=quarter).exclude(Exists(completed_earlier))
 
     def national_action_pairs(self, field: str = "plan__force") -> set[tuple[int, int]]:
         """Distinct ``(national action id, value of field)`` pairs served by these
@@ -174,10 +148,11 @@ class DeliverableQuerySet(models.QuerySet["Deliverable"]):
             completed_before=Exists(earlier.filter(status=Status.COMPLETE)),
         )
 
-    def due_a_return(self, quarter: Quarter) -> DeliverableQuerySet:
-        """Deliverables a force reports on for ``quarter``: not withdrawn, and either
-        started by then and not reported Complete in an earlier quarter, or with an update
-        for that quarter already.
+    def in_return(self, quarter: Quarter) -> DeliverableQuerySet:
+        """The deliverables a force's return for ``quarter`` covers, the one rule used by the
+        return page, the spreadsheet export and import, the national tracker and reminders:
+        not withdrawn, and either started by then and not reported Complete (published) in an
+        earlier quarter, or with an update for that quarter already.
         """
         completed_earlier = QuarterlyUpdate.objects.published().filter(
             deliverable=OuterRef("pk"), quarter__lt=quarter, status=Status.COMPLETE
@@ -306,7 +281,7 @@ class Deliverable(models.Model):
         """ "published", "draft", "missing" or "not_due" for the return for ``quarter``.
 
         Needs the annotations of ``with_return(quarter)``; follows the rule of
-        ``due_a_return``.
+        ``in_return``.
         """
         if self.is_withdrawn:
             return "not_due"

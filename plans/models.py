@@ -46,7 +46,7 @@ class ForceQuerySet(models.QuerySet["Force"]):
         """Annotate each force's quarterly return for ``quarter`` (drafts included: staff only).
 
         ``due_count``: deliverables that need an update for the quarter
-        (``Deliverable.objects.due_an_update``); ``published_count`` and ``draft_count``: how
+        (``Deliverable.objects.in_return``); ``published_count`` and ``draft_count``: how
         many of those have a published or a draft update for it; ``missing_count``: how many
         have none; ``last_activity``: when any update of the force for the quarter last
         changed; ``return_state``: a :class:`ReturnState` value, or None when nothing is due.
@@ -54,7 +54,7 @@ class ForceQuerySet(models.QuerySet["Force"]):
         """
         from actions.models import Deliverable, QuarterlyUpdate
 
-        due = Deliverable.objects.due_an_update(quarter).filter(plan__force=OuterRef("pk"))
+        due = Deliverable.objects.in_return(quarter).filter(plan__force=OuterRef("pk"))
         published = QuarterlyUpdate.objects.published().filter(
             deliverable=OuterRef("pk"), quarter=quarter
         )

@@ -78,13 +78,23 @@ def test_the_return_leaves_out_withdrawn_unstarted_and_completed_deliverables(pl
     assert listed == [uncoded]
 
 
-def test_the_return_keeps_any_deliverable_already_reported_that_quarter(plan_a):
+def test_the_return_keeps_a_deliverable_already_reported_that_quarter_but_not_a_withdrawn_one(
+    plan_a,
+):
+    coded = plan_a.deliverables.get(reference="R-01")
+    early_start = DeliverableFactory(
+        plan=plan_a,
+        workstream=coded.workstream,
+        start_quarter=Quarter(2025, 1),
+        due_quarter=Quarter(2025, 1),
+    )
+    QuarterlyUpdateFactory(deliverable=early_start, quarter=Quarter(2024, 3), published_at=None)
     withdrawn = plan_a.deliverables.get(reference="I-09")
     QuarterlyUpdateFactory(deliverable=withdrawn, quarter=Quarter(2024, 3), published_at=None)
 
     listed = set(plan_a.deliverables.in_return(Quarter(2024, 3)))
 
-    assert listed == {withdrawn, *plan_a.deliverables.filter(reference__in=["R-01", ""])}
+    assert listed == {early_start, *plan_a.deliverables.filter(reference__in=["R-01", ""])}
 
 
 def test_an_exported_return_imported_unchanged_has_no_changes(plan_a, return_a):

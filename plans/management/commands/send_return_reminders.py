@@ -111,7 +111,7 @@ class Command(BaseCommand):
         """Per force, the deliverables due without a published update, drafts flagged."""
         update = QuarterlyUpdate.objects.filter(deliverable=OuterRef("pk"), quarter=quarter)
         deliverables = (
-            Deliverable.objects.due_an_update(quarter)
+            Deliverable.objects.in_return(quarter)
             .filter(plan__force__in=forces)
             .exclude(Exists(update.filter(published_at__isnull=False)))
             .annotate(has_draft=Exists(update.filter(published_at__isnull=True)))

@@ -6,6 +6,7 @@ from plans import national_views, staff_views
 urlpatterns = [
     path("", staff_views.home, name="home"),
     path("forces/<slug:slug>/", staff_views.force_dashboard, name="dashboard"),
+    path("forces/<slug:slug>/preview/", staff_views.roadmap_preview, name="roadmap_preview"),
     path("forces/<slug:slug>/plans/new/", staff_views.plan_create, name="plan_create"),
     path("plans/<int:plan_id>/edit/", staff_views.plan_edit, name="plan_edit"),
     path("plans/<int:plan_id>/publish/", staff_views.plan_publish, name="plan_publish"),

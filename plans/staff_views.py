@@ -19,6 +19,7 @@ from actions.progress import ReturnProgress
 from plans.forms import PlanForm, QuarterChoiceForm
 from plans.models import Force, Plan
 from plans.quarters import Quarter, quarter_just_ended
+from plans.roadmap import build_roadmap
 from plans.versioning import (
     EditConflict,
     claim_versions,
@@ -65,6 +66,21 @@ def home(request):
         "regions": [(region, list(rows)) for region, rows in groupby(forces, lambda f: f.region)],
     }
     return render(request, "plans/force_staff_list.html", context)
+
+
+@require_safe
+def roadmap_preview(request, slug: str):
+    """The force's newest plan as its public roadmap will look, drafts included. Staff only,
+    never cached: staff pages are sent with no-store."""
+    force = _get_force_for_user(request.user, slug)
+    plan = Plan.objects.for_force(force).current().first()
+    context = {
+        "force": force,
+        "plan": plan,
+        "roadmap": build_roadmap(plan, timezone.localdate(), include_drafts=True) if plan else None,
+        "preview": True,
+    }
+    return render(request, "plans/force_roadmap.html", context)
 
 
 @require_safe

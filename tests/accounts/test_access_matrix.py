@@ -87,6 +87,7 @@ EXPECTED_KIND = {
     "accounts:password_reset_complete": "public_page",
     "staff:home": "signed_in_page",
     "staff:dashboard": "force_page",
+    "staff:roadmap_preview": "force_page",
     "staff:plan_create": "force_form",
     "staff:plan_edit": "force_form",
     "staff:plan_publish": "force_action",

@@ -1,12 +1,15 @@
 """Every page type loads under the enforced Content Security Policy without a violation, and a
 page with inline script, style or handlers would be caught."""
 
+import datetime as dt
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.test import RequestFactory
 from django.urls import reverse
 
-from plans.models import Force
+from plans.models import Force, ReminderLog
 from tests.browser.conftest import screenshot, settle
 from tests.conftest import PASSWORD
 from tests.factories import MilestoneFactory, PracticeExampleFactory, QuarterlyUpdateFactory
@@ -64,19 +67,33 @@ def test_every_admin_page_type_loads_without_a_csp_violation(page, csp_violation
     )
     MilestoneFactory(deliverable=update.deliverable)
     PracticeExampleFactory(force=update.deliverable.plan.force)
+    ReminderLog.objects.create(
+        force=update.deliverable.plan.force,
+        quarter=update.quarter,
+        email="coordinator@dorset.example",
+        sent_on=dt.date(2026, 11, 21),
+        missing_count=2,
+        draft_count=1,
+    )
     Group.objects.create(name="Editors")
     sign_in(page, sam)
     paths = [reverse("admin:index"), reverse("admin:password_change")]
-    for model in admin.site._registry:
+    as_sam = RequestFactory().get("/admin/")
+    as_sam.user = sam
+    for model, model_admin in admin.site._registry.items():
         name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
-        paths += [reverse(f"{name}_changelist"), reverse(f"{name}_add")]
         first = model.objects.order_by("pk").first()
         assert first is not None, f"no {model.__name__} to open"
         paths += [
+            reverse(f"{name}_changelist"),
             reverse(f"{name}_change", args=[first.pk]),
             reverse(f"{name}_history", args=[first.pk]),
-            reverse(f"{name}_delete", args=[first.pk]),
         ]
+        # Read-only admins (the reminder log) offer no add or delete page.
+        if model_admin.has_add_permission(as_sam):
+            paths.append(reverse(f"{name}_add"))
+        if model_admin.has_delete_permission(as_sam, first):
+            paths.append(reverse(f"{name}_delete", args=[first.pk]))
         if hasattr(model, "history"):
             record = first.history.order_by("pk").first()
             paths.append(reverse(f"{name}_simple_history", args=[first.pk, record.pk]))

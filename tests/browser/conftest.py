@@ -127,3 +127,14 @@ def settle(page) -> None:
     page.wait_for_load_state("load")
     page.evaluate("() => new Promise((resolve) => setTimeout(resolve, 0))")
     page.evaluate("() => new Promise((resolve) => requestAnimationFrame(() => resolve()))")
+
+
+def sign_in(page, email: str) -> None:
+    """Sign in through the staff sign-in form, as a person would."""
+    from tests.conftest import PASSWORD
+
+    page.goto("/accounts/sign-in/")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/staff/**")

@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 from tests.factories import ForceFactory, UserFactory
+from tests.mfa import VerifiedClient
 
 PASSWORD = "correct horse battery staple"
 
@@ -34,6 +35,12 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def client():
+    """The test client; ``force_login`` completes the second step too (tests/mfa.py)."""
+    return VerifiedClient()
 
 
 @pytest.fixture

@@ -96,24 +96,24 @@ def test_lines_written_while_serving_a_request_carry_its_context(anyone, log_lin
 
 def test_a_failed_sign_in_is_a_security_event_without_the_password(client, alice, log_lines):
     secret = "Wrong-but-secret-pass-8271"
-    response = client.post("/admin/login/", {"username": alice.email, "password": secret})
+    response = client.post("/accounts/sign-in/", {"username": alice.email, "password": secret})
     assert response.status_code == 200
     [event] = log_lines(event="sign_in_failed")
     assert event["logger"] == "prap.security"
     assert event["level"] == "WARNING"
     assert event["attempted_username"] == alice.email
-    assert event["path"] == "/admin/login/"
+    assert event["path"] == "/accounts/sign-in/"
     assert event["remote_addr"] == "127.0.0.1"
     assert event["timestamp"].endswith("Z")
     assert secret not in log_lines.raw()
 
 
 def test_sign_in_and_sign_out_are_security_events(client, sam, log_lines):
-    client.post("/admin/login/", {"username": sam.email, "password": PASSWORD})
+    client.post("/accounts/sign-in/", {"username": sam.email, "password": PASSWORD})
     [signed_in] = log_lines(event="sign_in_succeeded")
     assert signed_in["target_user_id"] == sam.pk
     session_key = client.session.session_key
-    client.post("/admin/logout/")
+    client.post("/accounts/sign-out/")
     [signed_out] = log_lines(event="signed_out")
     assert signed_out["target_user_id"] == sam.pk
     assert signed_out["user_id"] == sam.pk
@@ -140,7 +140,7 @@ def test_an_object_hidden_by_the_access_rule_is_a_plain_404_and_a_security_event
 
 def test_a_csrf_failure_is_a_security_event(client, log_lines):
     client = client.__class__(enforce_csrf_checks=True)
-    client.post("/admin/login/", {"username": "x", "password": "y"})
+    client.post("/accounts/sign-in/", {"username": "x", "password": "y"})
     assert log_lines(event="permission_denied")[0]["status"] == 403
 
 

@@ -140,7 +140,7 @@ def test_https_redirect_is_skipped_for_requests_the_proxy_says_came_over_tls(cli
 
 @pytest.mark.django_db
 def test_the_sign_in_cookies_are_sent_secure_host_prefixed_http_only_and_same_site(client, sam):
-    page = client.get("/admin/login/")
+    page = client.get("/accounts/sign-in/")
     csrf = page.cookies["__Host-csrftoken"]
     assert csrf["secure"] is True
     assert csrf["path"] == "/"
@@ -148,8 +148,9 @@ def test_the_sign_in_cookies_are_sent_secure_host_prefixed_http_only_and_same_si
     assert csrf["samesite"] == "Lax"
 
     response = client.post(
-        "/admin/login/?next=/admin/",
+        "/accounts/sign-in/",
         {
+            "next": "/admin/",
             "username": sam.email,
             "password": PASSWORD,
             "csrfmiddlewaretoken": csrf.value,

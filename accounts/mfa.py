@@ -102,12 +102,16 @@ def forget_devices(user: User) -> None:
     StaticDevice.objects.filter(user=user).delete()
 
 
-def verify_with_lock(device_model, device_pk: int, code: str):
+def verify_with_lock(device_model, device_pk: int, code: str) -> tuple[bool, str | None]:
     """Check ``code`` against the device, locking its row so two requests with the same code
-    cannot both be accepted. Returns the device (fresh from the database) and the answer."""
+    cannot both be accepted. Returns whether it was accepted and, when the device is refusing
+    every code for a moment after wrong ones, what to tell the person."""
     with transaction.atomic():
         device = device_model.objects.select_for_update().get(pk=device_pk)
-        return device, device.verify_token(code)
+        wait = wait_message(device)
+        if wait is not None:
+            return False, wait
+        return device.verify_token(code), None
 
 
 def wait_message(device) -> str | None:

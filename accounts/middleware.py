@@ -21,15 +21,20 @@ class StaffSessionMiddleware:
     """End a signed-in session server-side (``session.flush()``: the stored session is
     deleted, the cookie replaced) after ``SESSION_IDLE_SECONDS`` without a request,
     ``SESSION_ABSOLUTE_SECONDS`` after sign-in, or when an administrator has signed the
-    person out everywhere. The request then goes on as anonymous: a staff page sends the
-    person to sign in, where they are told why."""
+    person out everywhere, and the session of an account deactivated since. The request then
+    goes on as anonymous: a staff page sends the person to sign in, where they are told why."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         session = request.session
-        if SESSION_KEY in session and request.user.is_authenticated:
+        if SESSION_KEY in session and not request.user.is_authenticated:
+            # Signed in as an account that is now deactivated (or deleted): Django already
+            # ignores the session; delete it too.
+            log_event("session_ended", request, reason="account_inactive")
+            session.flush()
+        elif SESSION_KEY in session:
             now = time.time()
             reason = sessions.end_reason(
                 session,

@@ -80,11 +80,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return form
 
 
-def _verified_sign_in(request, device, method: str) -> None:
+def _verified_sign_in(request, device, factor: str) -> None:
     otp_login(request, device)
     # A new session id for the new privilege, as at the password step.
     request.session.cycle_key()
-    log_event("mfa_verified", request, method=method)
+    log_event("mfa_verified", request, factor=factor)
 
 
 @mfa.mfa_not_required
@@ -106,7 +106,7 @@ def mfa_verify(request):
         if form.is_recovery_code and recovery is None:
             form.add_error("code", "You have no recovery codes left. Enter a code from your app")
         else:
-            device, accepted = mfa.verify_with_lock(device_model, device.pk, code)
+            accepted, wait = mfa.verify_with_lock(device_model, device.pk, code)
             if accepted:
                 _verified_sign_in(request, device, "recovery_code" if recovery else "app")
                 if recovery:
@@ -121,11 +121,11 @@ def mfa_verify(request):
                 "mfa_failed",
                 request,
                 level=logging.WARNING,
-                method="recovery_code" if recovery else "app",
+                factor="recovery_code" if recovery else "app",
             )
             form.add_error(
                 "code",
-                mfa.wait_message(device)
+                wait
                 or (
                     "That recovery code is not right, or it has already been used"
                     if recovery
@@ -152,8 +152,9 @@ def mfa_setup(request):
     device = mfa.pending_authenticator(user)
     form = SecurityCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device, accepted = mfa.verify_with_lock(TOTPDevice, device.pk, form.cleaned_data["code"])
+        accepted, wait = mfa.verify_with_lock(TOTPDevice, device.pk, form.cleaned_data["code"])
         if accepted:
+            device.refresh_from_db()
             mfa.confirm_authenticator(device)
             _verified_sign_in(request, device, "app")
             log_event("mfa_replaced" if replacing else "mfa_enrolled", request)
@@ -162,10 +163,10 @@ def mfa_setup(request):
                 return redirect(_with_next("accounts:mfa_recovery_codes", next_url))
             messages.success(request, "Your new authenticator app is set up.")
             return redirect(next_url)
-        log_event("mfa_failed", request, level=logging.WARNING, method="app_setup")
+        log_event("mfa_failed", request, level=logging.WARNING, factor="app_setup")
         form.add_error(
             "code",
-            mfa.wait_message(device)
+            wait
             or "That code is not right. Check the app shows PRAP Tracker and enter the code it "
             "shows now",
         )

@@ -1,7 +1,6 @@
 """Structured logs: a JSON line per request and per security event, with the request's context,
 UTC timestamps, and never a password, token or session id."""
 
-import io
 import json
 import logging
 import os
@@ -12,31 +11,11 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group
 
-from prap.logs import JsonFormatter, RequestContextFilter
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.prap.urls")]
 
 PROJECT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def log_lines():
-    """Every log line written during the test, formatted as in production, parsed back."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(JsonFormatter())
-    handler.addFilter(RequestContextFilter())
-    root = logging.getLogger()
-    root.addHandler(handler)
-
-    def read(**match) -> list[dict]:
-        lines = [json.loads(line) for line in stream.getvalue().splitlines()]
-        return [line for line in lines if all(line.get(k) == v for k, v in match.items())]
-
-    read.raw = stream.getvalue
-    yield read
-    root.removeHandler(handler)
 
 
 @pytest.fixture

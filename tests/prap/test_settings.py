@@ -65,6 +65,14 @@ def production_settings(**overrides: str) -> dict:
         "SECURE_REFERRER_POLICY",
         "SECURE_CROSS_ORIGIN_OPENER_POLICY",
         "X_FRAME_OPTIONS",
+        "REQUIRE_MFA",
+        "SESSION_COOKIE_AGE",
+        "SESSION_IDLE_SECONDS",
+        "SESSION_ABSOLUTE_SECONDS",
+        "SIGN_IN_ACCOUNT_LIMIT",
+        "SIGN_IN_ADDRESS_LIMIT",
+        "SIGN_IN_COOL_OFF_SECONDS",
+        "REAUTHENTICATION_SECONDS",
     ]
     script = (
         "import json, django; django.setup(); from django.conf import settings; "

@@ -1,6 +1,7 @@
 """Test-only URLconf: the site plus one page that breaks the no-inline rule, to prove the
 browser tests would catch such a template."""
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.template import Context, Template
 from django.urls import include, path
@@ -17,6 +18,7 @@ BROKEN_PAGE = Template(
 )
 
 
+@login_not_required
 def inline_script(request):
     return HttpResponse(BROKEN_PAGE.render(Context()))
 

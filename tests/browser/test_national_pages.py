@@ -1,8 +1,7 @@
 import pytest
-from django.test import Client
 
 from plans.models import Force
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, screenshot, sign_in
 from tests.plans.national_data import build_plans
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -48,20 +47,10 @@ def test_national_and_data_pages_work_at_320_pixels(narrow_page, demo, url, name
 
 
 def test_the_return_tracker_has_no_accessibility_violations(browser, live_server, demo, nadia):
-    client = Client()
-    client.force_login(nadia)
     for viewport in ({"width": 1280, "height": 900}, {"width": 320, "height": 720}):
         context = browser.new_context(viewport=viewport, base_url=live_server.url)
-        context.add_cookies(
-            [
-                {
-                    "name": "sessionid",
-                    "value": client.cookies["sessionid"].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
         page = context.new_page()
+        sign_in(page, nadia)
         page.goto("/staff/returns/")
         assert page.locator("h1").inner_text().startswith("Quarterly returns for")
         assert axe_violations(page) == []

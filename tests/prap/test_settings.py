@@ -209,3 +209,15 @@ def test_a_password_like_the_persons_email_or_name_is_refused(force_a):
     with pytest.raises(ValidationError):
         validate_password("Margaret Okafor!", user=person)
     validate_password("blue kettle on the hill", user=person)
+
+
+def test_production_staff_sessions_throttling_and_mfa_are_as_specified():
+    values = production_settings()
+    assert values["REQUIRE_MFA"] is True
+    assert values["SESSION_IDLE_SECONDS"] == 30 * 60
+    assert values["SESSION_ABSOLUTE_SECONDS"] == 12 * 60 * 60
+    assert values["SESSION_COOKIE_AGE"] == 12 * 60 * 60
+    assert values["SIGN_IN_ACCOUNT_LIMIT"] == 10
+    assert values["SIGN_IN_ADDRESS_LIMIT"] == 100
+    assert values["SIGN_IN_COOL_OFF_SECONDS"] == 15 * 60
+    assert values["REAUTHENTICATION_SECONDS"] == 10 * 60

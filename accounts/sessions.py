@@ -3,10 +3,12 @@
 Each session records when its person signed in, when it was last used and the account's
 ``session_version`` at sign-in (``stamp``, on every sign-in). ``StaffSessionMiddleware`` asks
 ``end_reason`` on each request and ends the session server-side when it has one. Times are
-seconds since the epoch, passed in: nothing here reads the clock.
+seconds since the epoch, passed in: only the sign-in receiver reads the clock.
 """
 
 from __future__ import annotations
+
+import time
 
 SIGNED_IN_AT = "prap_signed_in_at"
 SEEN_AT = "prap_seen_at"
@@ -59,8 +61,7 @@ def touch(session, *, now: float) -> None:
 
 
 def stamp_on_sign_in(sender, request, user, **kwargs) -> None:
-    import time
-
+    """Every sign-in (the sign-in page, the test client's force_login) starts the clocks."""
     stamp(request.session, user, now=time.time())
 
 

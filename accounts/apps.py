@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class AccountsConfig(AppConfig):
     name = "accounts"
+
+    def ready(self) -> None:
+        from accounts import checks, sessions  # noqa: F401 - checks register themselves
+
+        sessions.connect()

@@ -58,6 +58,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         "Django admin access", default=False, help_text="Can sign in to the Django admin."
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    session_version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Raised to end every session of the account (Sign out everywhere).",
+    )
     is_demo = models.BooleanField(
         default=False,
         editable=False,

@@ -1,28 +1,37 @@
-"""Sign-in and passwords under /accounts/. There is no sign-up: accounts are provisioned
-(``add_staff`` or the Django admin). Django's own views, with GOV.UK templates and forms.
+"""Sign-in, the second step and passwords under /accounts/. There is no sign-up: accounts
+are provisioned (``add_staff`` or the Django admin). Django's own views where it has them, with
+GOV.UK templates and forms.
 """
 
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from accounts import views
 from accounts.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm, SignInForm
+from accounts.mfa import mfa_not_required
 
 app_name = "accounts"
 
 urlpatterns = [
     path(
         "sign-in/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/user_sign_in.html",
-            authentication_form=SignInForm,
-            redirect_authenticated_user=True,
-        ),
+        views.SignInView.as_view(authentication_form=SignInForm),
         name="login",
     ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-out/", mfa_not_required(auth_views.LogoutView.as_view()), name="logout"),
+    path("two-step/", views.mfa_manage, name="mfa_manage"),
+    path("two-step/set-up/", views.mfa_setup, name="mfa_setup"),
+    path("two-step/verify/", views.mfa_verify, name="mfa_verify"),
+    path("two-step/recovery-codes/", views.mfa_recovery_codes, name="mfa_recovery_codes"),
+    path(
+        "two-step/recovery-codes/new/",
+        views.mfa_recovery_codes_new,
+        name="mfa_recovery_codes_new",
+    ),
+    path("confirm-password/", views.confirm_password, name="confirm_password"),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(
+        views.PasswordChangeView.as_view(
             template_name="accounts/user_password_change.html",
             form_class=PasswordChangeForm,
             success_url=reverse_lazy("accounts:password_change_done"),

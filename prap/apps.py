@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
 
 
 class PrapConfig(AppConfig):
@@ -11,3 +12,9 @@ class PrapConfig(AppConfig):
         from prap import security
 
         security.connect()
+
+
+class PrapAdminConfig(AdminConfig):
+    """``django.contrib.admin`` with ``prap.admin.PrapAdminSite`` as ``admin.site``."""
+
+    default_site = "prap.admin.PrapAdminSite"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
@@ -43,11 +44,27 @@ class DeniedAsNotFound(Http404):
     refusal; the response is the ordinary "Page not found"."""
 
 
+def client_address(request) -> str:
+    """The address of the person making the request. ``REMOTE_ADDR`` unless ``PROXY_HOPS``
+    proxies in front of the application each append the address they saw to
+    ``X-Forwarded-For``: then the entry the outermost of them added, which a client cannot
+    forge (anything a client sends itself comes before it)."""
+    hops = settings.PROXY_HOPS
+    if hops > 0:
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        ]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= hops:
+            return forwarded[-hops][:64]
+    return str(request.META.get("REMOTE_ADDR") or "")
+
+
 def log_event(event: str, request=None, *, level: int = logging.INFO, **fields: Any) -> None:
     """Write one security event. ``fields`` must be plain data; never pass secrets."""
     extra: dict[str, Any] = {"event": event, **fields}
     if request is not None:
-        extra["remote_addr"] = request.META.get("REMOTE_ADDR")
+        extra["remote_addr"] = client_address(request)
     logger.log(level, event.replace("_", " "), extra=extra)
 
 

@@ -37,7 +37,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The Django admin, behind the same sign-in and second step as every staff page.
+    "prap.apps.PrapAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -49,6 +50,9 @@ INSTALLED_APPS = [
     "simple_history",
     "template_partials",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "prap.apps.PrapConfig",
     "accounts",
     "plans",
@@ -72,9 +76,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff sessions end after 30 idle minutes, 12 hours, or "Sign out everywhere".
+    "accounts.middleware.StaffSessionMiddleware",
+    # Which second-step device verified this session (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     # Deny by default: every view needs a signed-in user unless it is marked
-    # @login_not_required (public pages, sign-in, password reset).
+    # @login_not_required (public pages, sign-in, password reset)...
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # ...and a session verified by the second step (REQUIRE_MFA), unless marked
+    # @mfa_not_required (the second step's own pages, sign-out).
+    "accounts.middleware.MfaRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -117,6 +128,32 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/staff/"
 LOGOUT_REDIRECT_URL = "/"
+
+# Multi-factor authentication (django-otp): every staff account sets up an authenticator app
+# (TOTP) on its first sign-in and enters a code from it, or a single-use recovery code, on
+# every sign-in, the Django admin included. On unless DEBUG is on, so local development stays
+# easy; never turn it off in production (check --deploy warns).
+REQUIRE_MFA = env.bool("REQUIRE_MFA", default=not DEBUG)
+# The name authenticator apps show next to the account.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="PRAP Tracker")
+# Changing the second step needs the password again, entered at most this long ago.
+REAUTHENTICATION_SECONDS = env.int("REAUTHENTICATION_SECONDS", default=10 * 60)
+
+# Sign-in throttling (accounts/throttle.py), NCSC guidance: about 10 attempts, then a cool-off
+# rather than a permanent lock. Counted per account and, with a higher limit, per address, so
+# people sharing a police network address are not locked out by one of them.
+SIGN_IN_ACCOUNT_LIMIT = env.int("SIGN_IN_ACCOUNT_LIMIT", default=10)
+SIGN_IN_ADDRESS_LIMIT = env.int("SIGN_IN_ADDRESS_LIMIT", default=100)
+SIGN_IN_COOL_OFF_SECONDS = env.int("SIGN_IN_COOL_OFF_SECONDS", default=15 * 60)
+# How many proxies in front of the application append to X-Forwarded-For (0: none, the
+# client's address is REMOTE_ADDR). Behind one TLS proxy, 1.
+PROXY_HOPS = env.int("PROXY_HOPS", default=0)
+
+# Staff sessions (accounts/middleware.py): signed out after this long without a request, and
+# after this long whatever happens. The cookie lives no longer than the absolute limit.
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 
 # NCSC password guidance: length and a deny-list of common passwords, no composition rules
 # (so no NumericPasswordValidator: "must contain a non-digit" is a composition rule).

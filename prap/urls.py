@@ -5,9 +5,6 @@ from actions import staff_urls as actions_staff_urls
 from plans import staff_urls as plans_staff_urls
 from workstreams import staff_urls as workstreams_staff_urls
 
-admin.site.site_header = "PRAP Tracker administration"
-admin.site.site_title = "PRAP Tracker admin"
-
 # Every page under /staff/ shares the "staff" namespace, whichever app owns it.
 staff_urlpatterns = [
     *plans_staff_urls.urlpatterns,

@@ -4,12 +4,18 @@ Personas: anonymous (the test client as is), Alice (coordinator of force A, Dors
 Bob (coordinator of force B, Cheshire), Nadia (national team) and Sam (administrator).
 """
 
+import io
+import json
+import logging
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
 from accounts.models import User
+from prap.logs import JsonFormatter, RequestContextFilter
 from tests.factories import ForceFactory, UserFactory
+from tests.mfa import VerifiedClient
 
 PASSWORD = "correct horse battery staple"
 
@@ -34,6 +40,12 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def client():
+    """The test client; ``force_login`` completes the second step too (tests/mfa.py)."""
+    return VerifiedClient()
 
 
 @pytest.fixture
@@ -75,3 +87,22 @@ def sam(db):
         is_staff=True,
         is_superuser=True,
     )
+
+
+@pytest.fixture
+def log_lines():
+    """Every log line written during the test, formatted as in production, parsed back."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RequestContextFilter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+
+    def read(**match) -> list[dict]:
+        lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+        return [line for line in lines if all(line.get(k) == v for k, v in match.items())]
+
+    read.raw = stream.getvalue
+    yield read
+    root.removeHandler(handler)

@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from accounts.models import User
+from tests.mfa import enrol
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,11 @@ def test_a_provisioned_coordinator_sets_a_password_with_the_printed_link_and_sig
         "/accounts/sign-in/",
         {"username": "dana.smith@dorset.police.uk", "password": "dorset coordinator pass"},
     )
-    assert signed_in["Location"] == "/staff/"
+    # A first sign-in goes on to set up an authenticator app, then to the recovery codes.
+    assert signed_in["Location"] == "/accounts/two-step/set-up/?next=%2Fstaff%2F"
+    enrolled, _ = enrol(browser, signed_in["Location"])
+    codes = browser.get(enrolled["Location"])
+    assert "Save your recovery codes" in codes.content.decode()
     assert browser.get("/staff/", follow=True).redirect_chain[-1][0] == "/staff/forces/dorset/"
     # The link worked once.
     assert "This link no longer works" in Client().get(path, follow=True).content.decode()

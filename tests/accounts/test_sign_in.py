@@ -1,12 +1,15 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.urls import Resolver404, resolve
 
 from accounts.models import User
 from tests.conftest import PASSWORD
+from tests.mfa import fresh_code, give_authenticator
+from tests.mfa import sign_in as sign_in_with_code
 
 pytestmark = pytest.mark.django_db
 
@@ -18,22 +21,28 @@ def sign_in(client, email, password=PASSWORD, next_url=""):
     return client.post("/accounts/sign-in/", data)
 
 
-def test_a_coordinator_signs_in_with_email_and_password_and_reaches_their_dashboard(
+def test_a_coordinator_signs_in_with_password_and_code_and_reaches_their_dashboard(
     client, alice, force_a
 ):
+    device = give_authenticator(alice)
     response = sign_in(client, "alice@force-a.example")
-    assert response["Location"] == "/staff/"
+    assert response["Location"] == "/accounts/two-step/verify/?next=%2Fstaff%2F"
+    # After the password alone, staff pages still wait for the code.
+    assert client.get("/staff/")["Location"] == "/accounts/two-step/verify/?next=%2Fstaff%2F"
+    verified = client.post(response["Location"], {"code": fresh_code(device)})
+    assert verified["Location"] == "/staff/"
     assert client.get("/staff/")["Location"] == f"/staff/forces/{force_a.slug}/"
 
 
 def test_sign_in_accepts_the_email_address_in_any_case(client, alice):
-    assert sign_in(client, "Alice@FORCE-A.example")["Location"] == "/staff/"
+    response = sign_in(client, "Alice@FORCE-A.example")
+    assert response["Location"].startswith("/accounts/two-step/")
 
 
 def test_sign_in_returns_to_the_page_that_asked_for_it(client, alice, force_a):
     asked = client.get(f"/staff/forces/{force_a.slug}/")
     assert asked["Location"] == f"/accounts/sign-in/?next=/staff/forces/{force_a.slug}/"
-    response = sign_in(client, alice.email, next_url=f"/staff/forces/{force_a.slug}/")
+    response = sign_in_with_code(client, alice, PASSWORD, next_url=f"/staff/forces/{force_a.slug}/")
     assert response["Location"] == f"/staff/forces/{force_a.slug}/"
 
 
@@ -57,7 +66,7 @@ def test_a_deactivated_account_cannot_sign_in(client, alice):
 
 def test_deactivating_an_account_ends_its_sessions(alice, force_a):
     browser = Client()
-    sign_in(browser, alice.email)
+    sign_in_with_code(browser, alice, PASSWORD)
     assert browser.get(f"/staff/forces/{force_a.slug}/").status_code == 200
     alice.is_active = False
     alice.save()
@@ -66,11 +75,17 @@ def test_deactivating_an_account_ends_its_sessions(alice, force_a):
     assert response["Location"].startswith("/accounts/sign-in/")
 
 
-def test_signing_out_ends_the_session(client, alice, force_a):
-    sign_in(client, alice.email)
+def test_signing_out_ends_the_session_on_the_server(client, alice, force_a):
+    sign_in_with_code(client, alice, PASSWORD)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
     assert client.get("/accounts/sign-out/").status_code == 405  # only by the form's POST
     assert client.post("/accounts/sign-out/")["Location"] == "/"
     assert client.get(f"/staff/forces/{force_a.slug}/").status_code == 302
+    # The old session cookie, kept by someone, opens nothing: the session is gone.
+    stolen = Client()
+    stolen.cookies[settings.SESSION_COOKIE_NAME] = cookie
+    response = stolen.get(f"/staff/forces/{force_a.slug}/")
+    assert response["Location"].startswith("/accounts/sign-in/")
 
 
 def test_changing_the_password_needs_the_current_one(client, alice):

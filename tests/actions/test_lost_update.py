@@ -2,12 +2,12 @@
 nothing of theirs is written, they see what changed, and their text is still in the form."""
 
 import pytest
-from django.test import Client
 
 from accounts.models import User
 from actions.models import Deliverable, Milestone, QuarterlyUpdate, Status
 from plans.models import Plan
 from tests.factories import UserFactory
+from tests.mfa import VerifiedClient
 from tests.staff_data import RETURN_QUARTER, force_data, return_post, return_url
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ def data(reference, force_a):
 
 @pytest.fixture
 def alice_client(alice):
-    client = Client()
+    client = VerifiedClient()
     client.force_login(alice)
     return client
 
@@ -33,7 +33,7 @@ def colleague_client(force_a):
         role=User.Role.COORDINATOR,
         force=force_a,
     )
-    client = Client()
+    client = VerifiedClient()
     client.force_login(colleague)
     return client
 

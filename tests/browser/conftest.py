@@ -129,12 +129,18 @@ def settle(page) -> None:
     page.evaluate("() => new Promise((resolve) => requestAnimationFrame(() => resolve()))")
 
 
-def sign_in(page, email: str) -> None:
-    """Sign in through the staff sign-in form, as a person would."""
+def sign_in(page, user, password: str | None = None) -> None:
+    """Both steps of signing in, as a person does them: e-mail address and password, then
+    the code their authenticator app shows (the persona gets an app if they have none)."""
     from tests.conftest import PASSWORD
+    from tests.mfa import fresh_code, give_authenticator
 
+    device = give_authenticator(user)
     page.goto("/accounts/sign-in/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("E-mail address").fill(user.email)
+    page.get_by_label("Password", exact=True).fill(password or PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/staff/**")
+    page.wait_for_url("**/accounts/two-step/verify/**")
+    page.get_by_label("Security code").fill(fresh_code(device))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state("load")

@@ -50,7 +50,7 @@ def test_the_return_tracker_has_no_accessibility_violations(browser, live_server
     for viewport in ({"width": 1280, "height": 900}, {"width": 320, "height": 720}):
         context = browser.new_context(viewport=viewport, base_url=live_server.url)
         page = context.new_page()
-        sign_in(page, nadia.email)
+        sign_in(page, nadia)
         page.goto("/staff/returns/")
         assert page.locator("h1").inner_text().startswith("Quarterly returns for")
         assert axe_violations(page) == []

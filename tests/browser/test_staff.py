@@ -6,19 +6,11 @@ from django.utils.http import urlsafe_base64_encode
 
 from actions.models import QuarterlyUpdate, Status
 from tests.accounts.test_access_matrix import EXPECTED_KIND, KINDS, OK, staff_url_names
-from tests.browser.conftest import axe_violations, screenshot
-from tests.conftest import PASSWORD
+from tests.browser.conftest import axe_violations, screenshot, sign_in
 from tests.factories import PracticeExampleFactory
 from tests.staff_data import RETURN_QUARTER, force_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, email):
-    page.goto("/accounts/sign-in/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def row(page, deliverable):
@@ -29,7 +21,7 @@ def test_a_coordinator_signs_in_and_publishes_a_quarterly_return(page, reference
     data = force_data(force_a)
     page.goto("/staff/")
     assert "/accounts/sign-in/" in page.url
-    sign_in(page, alice.email)
+    sign_in(page, alice)
     page.wait_for_url(f"**/staff/forces/{force_a.slug}/")
     assert page.locator("h1").inner_text() == force_a.name
 
@@ -115,7 +107,7 @@ def test_every_staff_page_has_no_accessibility_violations(page, reference, force
     for persona, urls in pages.items():
         page.context.clear_cookies()
         if persona != "anonymous":
-            sign_in(page, {"alice": alice, "nadia": nadia}[persona].email)
+            sign_in(page, {"alice": alice, "nadia": nadia}[persona])
         for url in urls:
             response = page.goto(url)
             assert response.status == 200, url
@@ -127,7 +119,7 @@ def test_every_staff_page_has_no_accessibility_violations(page, reference, force
 
 def test_the_dashboard_and_return_fit_a_320_pixel_screen(narrow_page, reference, force_a, alice):
     force_data(force_a)
-    sign_in(narrow_page, alice.email)
+    sign_in(narrow_page, alice)
     for url in (
         f"/staff/forces/{force_a.slug}/?quarter={RETURN_QUARTER.compact}",
         f"/staff/forces/{force_a.slug}/return/?quarter={RETURN_QUARTER.compact}",

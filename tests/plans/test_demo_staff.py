@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from accounts.models import User
+from tests.mfa import enrol
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 21)
@@ -29,10 +30,12 @@ def test_seed_demo_prints_a_working_password_for_each_demo_staff_account(referen
         True,
     )
     browser = Client()
-    browser.post(
+    signed_in = browser.post(
         "/accounts/sign-in/",
         {"username": coordinator.email, "password": passwords[coordinator.email]},
     )
+    # Like anyone's, a demo account's first sign-in sets up an authenticator app.
+    enrol(browser, signed_in["Location"])
     assert browser.get("/staff/forces/dorset/").status_code == 200
 
 

@@ -40,7 +40,8 @@ def anyone(client):
     ("path", "status"),
     [
         ("/", 200),
-        ("/admin/login/", 200),
+        ("/accounts/sign-in/", 200),
+        ("/admin/login/", 302),
         ("/admin/", 302),
         ("/no-such-page/", 404),
         ("/test/hides/dorset/", 404),
@@ -62,7 +63,7 @@ def test_a_request_for_an_unknown_host_is_refused_with_the_security_headers(anyo
 
 def test_a_form_posted_without_its_csrf_token_is_refused_with_the_security_headers(client):
     client = client.__class__(enforce_csrf_checks=True)
-    response = client.post("/admin/login/", {"username": "x", "password": "y"})
+    response = client.post("/accounts/sign-in/", {"username": "x", "password": "y"})
     assert response.status_code == 403
     assert_security_headers(response)
 

@@ -65,6 +65,14 @@ def production_settings(**overrides: str) -> dict:
         "SECURE_REFERRER_POLICY",
         "SECURE_CROSS_ORIGIN_OPENER_POLICY",
         "X_FRAME_OPTIONS",
+        "REQUIRE_MFA",
+        "SESSION_COOKIE_AGE",
+        "SESSION_IDLE_SECONDS",
+        "SESSION_ABSOLUTE_SECONDS",
+        "SIGN_IN_ACCOUNT_LIMIT",
+        "SIGN_IN_ADDRESS_LIMIT",
+        "SIGN_IN_COOL_OFF_SECONDS",
+        "REAUTHENTICATION_SECONDS",
     ]
     script = (
         "import json, django; django.setup(); from django.conf import settings; "
@@ -140,7 +148,7 @@ def test_https_redirect_is_skipped_for_requests_the_proxy_says_came_over_tls(cli
 
 @pytest.mark.django_db
 def test_the_sign_in_cookies_are_sent_secure_host_prefixed_http_only_and_same_site(client, sam):
-    page = client.get("/admin/login/")
+    page = client.get("/accounts/sign-in/")
     csrf = page.cookies["__Host-csrftoken"]
     assert csrf["secure"] is True
     assert csrf["path"] == "/"
@@ -148,8 +156,9 @@ def test_the_sign_in_cookies_are_sent_secure_host_prefixed_http_only_and_same_si
     assert csrf["samesite"] == "Lax"
 
     response = client.post(
-        "/admin/login/?next=/admin/",
+        "/accounts/sign-in/",
         {
+            "next": "/admin/",
             "username": sam.email,
             "password": PASSWORD,
             "csrfmiddlewaretoken": csrf.value,
@@ -200,3 +209,15 @@ def test_a_password_like_the_persons_email_or_name_is_refused(force_a):
     with pytest.raises(ValidationError):
         validate_password("Margaret Okafor!", user=person)
     validate_password("blue kettle on the hill", user=person)
+
+
+def test_production_staff_sessions_throttling_and_mfa_are_as_specified():
+    values = production_settings()
+    assert values["REQUIRE_MFA"] is True
+    assert values["SESSION_IDLE_SECONDS"] == 30 * 60
+    assert values["SESSION_ABSOLUTE_SECONDS"] == 12 * 60 * 60
+    assert values["SESSION_COOKIE_AGE"] == 12 * 60 * 60
+    assert values["SIGN_IN_ACCOUNT_LIMIT"] == 10
+    assert values["SIGN_IN_ADDRESS_LIMIT"] == 100
+    assert values["SIGN_IN_COOL_OFF_SECONDS"] == 15 * 60
+    assert values["REAUTHENTICATION_SECONDS"] == 10 * 60

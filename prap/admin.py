@@ -1,0 +1,34 @@
+"""The Django admin site, behind the same front door as every staff page.
+
+Its own sign-in form is replaced by a redirect to ``/accounts/sign-in/`` (one sign-in page,
+with throttling and the second step), and with ``REQUIRE_MFA`` on it lets in only a session
+verified by the second step, even if a request got past ``MfaRequiredMiddleware``.
+"""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+class PrapAdminSite(admin.AdminSite):
+    site_header = "PRAP Tracker administration"
+    site_title = "PRAP Tracker admin"
+
+    def has_permission(self, request) -> bool:
+        if not super().has_permission(request):
+            return False
+        return not settings.REQUIRE_MFA or request.user.is_verified()
+
+    @login_not_required
+    def login(self, request, extra_context=None):
+        target = request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = reverse("admin:index", current_app=self.name)
+        return HttpResponseRedirect(f"{reverse('accounts:login')}?{urlencode({'next': target})}")

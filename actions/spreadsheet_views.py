@@ -28,6 +28,7 @@ from actions.forms import ConfirmImportForm, PlanUploadForm, ReturnUploadForm
 from actions.imports import (
     ImportFailed,
     ImportPreview,
+    Outcome,
     PlanImport,
     ReturnImport,
     apply_import,
@@ -257,7 +258,6 @@ def _preview_or_confirm(request, plan: Plan, waiting: WaitingUpload, sources: di
             else:
                 result = _result(applied, plan, request.user, now)
                 mark_imported(request, waiting, result)
-                messages.success(request, f"Imported {waiting.file_names}: {applied.counts}.")
                 return redirect(request.path)
         else:
             publishing = publishable and bool(request.POST.get("publish"))
@@ -278,7 +278,7 @@ def _preview_or_confirm(request, plan: Plan, waiting: WaitingUpload, sources: di
         },
         publishable=publishable,
     )
-    errors = [ErrorLink("", failure)] if failure else []
+    errors = [ErrorLink("confirm", failure)] if failure else []
     errors += [
         ErrorLink(_row_anchor(problem.sheet, problem.row) if problem.row else "", str(problem))
         for problem in preview.errors
@@ -291,15 +291,24 @@ def _preview_or_confirm(request, plan: Plan, waiting: WaitingUpload, sources: di
         "quarter": Quarter.parse(waiting.quarter) if waiting.quarter else None,
         "preview": preview,
         "publish_preview": previews.get(True) if not publishing else None,
+        "to_publish": _published_by(previews[True]) if publishable else 0,
         "tables": _tables(preview),
         "form": form,
         "errors": errors,
-        "can_confirm": preview.is_valid
-        and any(p.has_changes and p.is_valid for p in previews.values()),
+        # A return whose updates cannot all be published may still be saved as drafts.
+        "can_confirm": any(p.has_changes and p.is_valid for p in previews.values()),
         "cancel_url": reverse("staff:import_cancel", args=[plan.pk, waiting.token]),
         "upload_url": reverse(f"staff:{waiting.kind}_import", args=[plan.pk]),
     }
     return render(request, "actions/spreadsheet_preview.html", context)
+
+
+def _published_by(preview: ImportPreview) -> int:
+    """How many updates a publishing return import publishes (new ones and drafts)."""
+    return sum(
+        row.outcome == Outcome.CREATED or any(c.field == "Published" for c in row.changes)
+        for row in preview.rows
+    )
 
 
 def _row_anchor(sheet: str, number: int) -> str:

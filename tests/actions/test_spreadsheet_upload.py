@@ -112,6 +112,7 @@ def test_a_return_is_imported_as_drafts_unless_publish_is_ticked(alice_client, p
         preview_url(upload_return(alice_client, plan_a, return_a, csv_bytes(rows)))
     )
     assert "Publish these updates now" in page_text(preview)
+    assert "If you tick it, 1 update will be published." in page_text(preview)
     confirm(alice_client, preview)
 
     update = QuarterlyUpdate.objects.get(deliverable=uncoded, quarter=return_a)
@@ -158,6 +159,8 @@ def test_publishing_is_refused_with_the_reason_when_an_update_cannot_be_publishe
     assert "Nothing was written: the file has 1 error." in text
     assert 'Say what was done: an update that is "Off track" needs it' in text
     assert refused.context["form"]["publish"].value() is True
+    assert "Untick “Publish these updates now” to save them as drafts" in text
+    assert "Confirm and import" in text
 
     confirm(alice_client, refused)  # unticked: saved as a draft
 

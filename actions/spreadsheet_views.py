@@ -159,10 +159,16 @@ def return_import(request, plan_id: int):
         "plan": plan,
         "kind": "return",
         "form": form,
-        "quarter": form.chosen_quarter if form.is_bound and form.is_valid() else default,
+        "quarter": _chosen_quarter(form, default),
         **_limits(),
     }
     return render(request, "actions/spreadsheet_upload.html", context)
+
+
+def _chosen_quarter(form: ReturnUploadForm, default: Quarter) -> Quarter:
+    """The quarter picked in a submitted form, even when its file was refused."""
+    chosen = form.cleaned_data.get("quarter") if form.is_bound else None
+    return Quarter.parse(chosen) if chosen else default
 
 
 def _posted(request) -> tuple:

@@ -43,7 +43,7 @@ _SESSION_KEY = "spreadsheet_uploads"
 class SizeLimitUploadHandler(FileUploadHandler):
     """Skips any uploaded file as soon as it is larger than ``MAX_BYTES``."""
 
-    def __init__(self, request=None):
+    def __init__(self, request):
         super().__init__(request)
         self.received = 0
         request.oversized_uploads = {}

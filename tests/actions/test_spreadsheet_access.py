@@ -166,3 +166,17 @@ def test_bob_cannot_download_force_as_files(client, bob, plan_a):
 
     for name in ("plan.xlsx", "plan.csv", "milestones.csv", "return.xlsx", "return.csv"):
         assert client.get(f"/staff/plans/{plan_a.pk}/download/{name}").status_code == 404
+
+
+def test_the_plan_and_return_pages_offer_the_spreadsheets(client, alice, plan_a, return_a):
+    client.force_login(alice)
+
+    plan_page = client.get(f"/staff/plans/{plan_a.pk}/edit/").content.decode()
+    return_page = client.get(
+        f"/staff/forces/{plan_a.force.slug}/return/?quarter={return_a.compact}"
+    ).content.decode()
+
+    assert f"/staff/plans/{plan_a.pk}/download/plan.xlsx" in plan_page
+    assert plan_import_url(plan_a) in plan_page
+    assert f"/staff/plans/{plan_a.pk}/download/return.xlsx?quarter=2024-Q3" in return_page
+    assert f"{return_import_url(plan_a)}?quarter=2024-Q3" in return_page

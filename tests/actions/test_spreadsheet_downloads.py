@@ -181,3 +181,36 @@ def test_downloads_and_previews_run_a_fixed_number_of_queries(
         assert alice_client.get(plan_preview).context["preview"].counts.unchanged > 3 * size
     with django_assert_max_num_queries(12):
         assert alice_client.get(return_preview).context["preview"].counts.unchanged > 3 * size
+
+
+def test_dorsets_demo_plan_and_return_round_trip_through_the_pages(client, reference):
+    """The demonstration Dorset plan, downloaded and uploaded back as the coordinator: no
+    changes, in both formats."""
+    import io as text_io
+
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from plans.models import Plan
+    from plans.quarters import Quarter
+
+    call_command("seed_demo", today=dt.date(2026, 11, 21), stdout=text_io.StringIO())
+    coordinator = User.objects.filter(force__slug="dorset", role=User.Role.COORDINATOR).first()
+    plan = Plan.objects.for_force(coordinator.force).current().first()
+    quarter = Quarter(2026, 2)
+    client.force_login(coordinator)
+    before = database_state()
+
+    workbook = download(client, plan, "plan.xlsx")
+    assert workbook["Content-Disposition"].startswith('attachment; filename="dorset-plan-')
+    plan_preview = client.get(preview_url(upload_plan(client, plan, workbook.content)))
+    return_file = download(client, plan, "return.csv", quarter)
+    assert 'filename="dorset-return-2026-Q2.csv"' in return_file["Content-Disposition"]
+    return_preview = client.get(
+        preview_url(upload_return(client, plan, quarter, return_file.content))
+    )
+
+    for preview in (plan_preview.context["preview"], return_preview.context["preview"]):
+        assert preview.is_valid and not preview.has_changes
+        assert preview.counts.unchanged >= 7
+    assert database_state() == before

@@ -131,11 +131,17 @@ def test_a_return_is_published_when_publish_is_ticked(alice_client, plan_a, retu
     preview = alice_client.get(
         preview_url(upload_return(alice_client, plan_a, return_a, csv_bytes(rows)))
     )
-    confirm(alice_client, preview, publish=True)
+    done = confirm(alice_client, preview, publish=True)
 
     update = QuarterlyUpdate.objects.get(deliverable=uncoded, quarter=return_a)
     assert update.is_published and update.done == "Reviewed 80 searches."
     assert update.history.first().history_user == alice
+    result = alice_client.get(done["Location"])
+    assert "Q3 2024/25 return imported" in page_text(result)
+    links = result.content.decode()
+    assert f"/staff/deliverables/{uncoded.pk}/history/" in links
+    coded = plan_a.deliverables.get(reference="R-01")
+    assert f"/staff/deliverables/{coded.pk}/history/" not in links  # unchanged
 
 
 def test_publishing_is_refused_with_the_reason_when_an_update_cannot_be_published(

@@ -358,7 +358,7 @@ class SpreadsheetUploadForm(GovukFormMixin, forms.Form):
         if name in self.oversized:
             limit = MAX_BYTES // 1024 // 1024
             raise ValidationError(
-                f"\u201c{self.oversized[name]}\u201d is larger than {limit} MB, the largest file "
+                f'"{self.oversized[name]}" is larger than {limit} MB, the largest file '
                 "accepted. Split it into smaller files."
             )
         upload = self.cleaned_data.get(name)
@@ -377,7 +377,7 @@ class SpreadsheetUploadForm(GovukFormMixin, forms.Form):
         field of the file they concern; ``sheets`` maps a sheet title to its field."""
         first = next(iter(self.fields))
         for problem in problems:
-            self.add_error(sheets.get(problem.sheet, first), str(problem))
+            self.add_error(sheets.get(problem.sheet) or first, str(problem))
 
     @property
     def files_uploaded(self) -> list[UploadedFile]:

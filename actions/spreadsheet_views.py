@@ -114,7 +114,10 @@ def plan_import(request, plan_id: int):
         preview = PlanImport(plan, form.spreadsheets["plan_file"], milestones).preview()
         form.add_file_problems(
             preview.problems,
-            {PLAN.title: "plan_file", MILESTONES.title: "milestones_file" if milestones else ""},
+            {
+                PLAN.title: "plan_file",
+                MILESTONES.title: "milestones_file" if milestones else "plan_file",
+            },
         )
         if not preview.problems:
             token = keep_upload(request, kind="plan", plan=plan, files=form.files_uploaded)

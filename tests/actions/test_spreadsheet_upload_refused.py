@@ -127,7 +127,7 @@ def test_a_file_over_5_mb_is_refused_as_it_arrives(alice_client, plan_a):
     response = upload_plan(alice_client, plan_a, too_big, name="huge.csv")
 
     text = refused(response)
-    assert "\u201chuge.csv\u201d is larger than 5 MB, the largest file accepted." in text
+    assert '"huge.csv" is larger than 5 MB, the largest file accepted.' in text
     assert database_state() == before
 
 

@@ -147,3 +147,13 @@ def test_the_upload_and_preview_pages_fit_a_320_pixel_screen(
     page.get_by_role("button", name="Upload and check").click()
     assert "will change" in page.locator("h1").inner_text()
     assert_accessible_and_fits(page, "spreadsheet-preview-320", width=320)
+
+    page.goto(f"/staff/plans/{data.plan.pk}/import/return/?quarter={RETURN_QUARTER.compact}")
+    assert_accessible_and_fits(page, "spreadsheet-return-upload-320", width=320)
+    _, return_file = downloaded(page, "CSV file (.csv)")
+    page.locator("input[type=file][name=return_file]").set_input_files(
+        saved(tmp_path, "return.csv", return_file)
+    )
+    page.get_by_role("button", name="Upload and check").click()
+    assert "return upload will change" in page.locator("h1").inner_text()
+    assert_accessible_and_fits(page, "spreadsheet-return-preview-320", width=320)

@@ -6,6 +6,7 @@ comes from :mod:`actions.spreadsheets`, which the import compares against.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from actions.models import Deliverable, Milestone, QuarterlyUpdate, Status
@@ -131,16 +132,21 @@ def return_sheet(plan: Plan, quarter: Quarter) -> SheetData:
     return SheetData(RETURN, rows, {"status": [label for _, label in Status.choices]})
 
 
-def export_plan(plan: Plan, file_format: str) -> list[ExportFile]:
-    """The plan as one workbook (sheets Plan and Milestones) or two CSV files."""
-    stem = f"{plan.force.slug}-plan"
+def export_plan(plan: Plan, file_format: str, *, on: dt.date | None = None) -> list[ExportFile]:
+    """The plan as one workbook (sheets Plan and Milestones) or two CSV files.
+
+    With ``on``, the file names carry that date: ``dorset-plan-2026-11-21.xlsx``, or
+    ``dorset-plan-2026-11-21.csv`` and ``dorset-plan-milestones-2026-11-21.csv``.
+    """
+    date = f"-{on.isoformat()}" if on else ""
+    slug = plan.force.slug
     sheets = [plan_sheet(plan), milestones_sheet(plan)]
     if file_format == "xlsx":
-        return [ExportFile(f"{stem}.xlsx", XLSX_CONTENT_TYPE, write_xlsx(sheets))]
+        return [ExportFile(f"{slug}-plan{date}.xlsx", XLSX_CONTENT_TYPE, write_xlsx(sheets))]
     if file_format == "csv":
         return [
-            ExportFile(f"{stem}.csv", CSV_CONTENT_TYPE, write_csv(sheets[0])),
-            ExportFile(f"{stem}-milestones.csv", CSV_CONTENT_TYPE, write_csv(sheets[1])),
+            ExportFile(f"{slug}-plan{date}.csv", CSV_CONTENT_TYPE, write_csv(sheets[0])),
+            ExportFile(f"{slug}-plan-milestones{date}.csv", CSV_CONTENT_TYPE, write_csv(sheets[1])),
         ]
     raise ValueError(f"Unknown format {file_format!r}: choose csv or xlsx.")
 

@@ -7,7 +7,10 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from actions.models import Deliverable, Milestone, QuarterlyUpdate, Status
+from actions.spreadsheets import MAX_BYTES, Problem, SpreadsheetError, SpreadsheetFile
+from actions.uploads import UploadedFile
 from plans.fields import QuarterFormField
+from plans.quarters import Quarter
 from prap.forms import GovukFormMixin, VersionField
 from workstreams.models import NationalAction, Workstream
 
@@ -303,3 +306,169 @@ class MilestoneForm(GovukFormMixin, forms.ModelForm):
 class MilestoneDoneForm(GovukFormMixin, forms.Form):
     done = forms.BooleanField(required=False)
     version = VersionField()
+
+
+# Spreadsheet uploads ---------------------------------------------------------------------------
+
+SPREADSHEET_ACCEPT = ",".join(
+    [
+        ".xlsx",
+        ".csv",
+        "text/csv",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ]
+)
+
+
+class SpreadsheetField(forms.FileField):
+    """An uploaded .csv or .xlsx file, read and checked: cleans to an ``UploadedFile``."""
+
+    widget = forms.FileInput(attrs={"accept": SPREADSHEET_ACCEPT})
+
+    def __init__(self, *, missing: str, **kwargs):
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "required": missing,
+                "invalid": "The selected file could not be read: choose it and upload it again",
+                "empty": "The selected file is empty",
+                "missing": missing,
+            },
+        )
+        super().__init__(**kwargs)
+
+
+class SpreadsheetUploadForm(GovukFormMixin, forms.Form):
+    """Upload form whose files are read as spreadsheets as they are cleaned.
+
+    ``oversized`` names the fields whose file the upload handler skipped for being over the
+    size limit (``actions.uploads.oversized_uploads``); ``spreadsheets`` holds each field's
+    file as read.
+    """
+
+    def __init__(self, *args, oversized: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.oversized = oversized or {}
+        self.spreadsheets: dict[str, SpreadsheetFile] = {}
+        for name in self.oversized:
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def _read(self, name: str) -> UploadedFile | None:
+        if name in self.oversized:
+            limit = MAX_BYTES // 1024 // 1024
+            raise ValidationError(
+                f'"{self.oversized[name]}" is larger than {limit} MB, the largest file '
+                "accepted. Split it into smaller files."
+            )
+        upload = self.cleaned_data.get(name)
+        if not upload:
+            return None
+        try:
+            spreadsheet = SpreadsheetFile.from_upload(upload)
+        except SpreadsheetError as error:
+            raise ValidationError(str(error)) from error
+        upload.seek(0)
+        self.spreadsheets[name] = spreadsheet
+        return UploadedFile(spreadsheet.name, upload.read())
+
+    def add_file_problems(self, problems: list[Problem], sheets: dict[str, str]) -> None:
+        """Report problems with a file as a whole (missing headings, no such sheet) on the
+        field of the file they concern; ``sheets`` maps a sheet title to its field."""
+        first = next(iter(self.fields))
+        for problem in problems:
+            self.add_error(sheets.get(problem.sheet) or first, str(problem))
+
+    @property
+    def files_uploaded(self) -> list[UploadedFile]:
+        return [
+            self.cleaned_data[name]
+            for name in self.fields
+            if isinstance(self.cleaned_data.get(name), UploadedFile)
+        ]
+
+
+class PlanUploadForm(SpreadsheetUploadForm):
+    plan_file = SpreadsheetField(
+        label="Plan file",
+        help_text="The Excel workbook (.xlsx, with its Plan and Milestones sheets) or the "
+        "plan's CSV file (.csv), at most 5 MB.",
+        missing="Select the plan file to upload",
+    )
+    milestones_file = SpreadsheetField(
+        label="Milestones file (optional)",
+        required=False,
+        help_text="Only with a CSV plan file: the milestones CSV file. Leave it out to import "
+        "the deliverables only.",
+        missing="Select the milestones file to upload",
+    )
+
+    def clean_plan_file(self):
+        return self._read("plan_file")
+
+    def clean_milestones_file(self):
+        return self._read("milestones_file")
+
+
+class ReturnUploadForm(SpreadsheetUploadForm):
+    quarter = forms.ChoiceField(
+        label="Quarter",
+        help_text="The quarter this return reports on. Every row's Quarter cell must match it.",
+        error_messages={
+            "required": "Choose the quarter of the return",
+            "invalid_choice": "Choose a quarter from the list",
+        },
+    )
+    return_file = SpreadsheetField(
+        label="Return file",
+        help_text="The return as an Excel workbook (.xlsx) or a CSV file (.csv), at most 5 MB.",
+        missing="Select the return file to upload",
+    )
+
+    def __init__(self, *args, quarters: list[Quarter], default: Quarter, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quarter"].choices = [(q.compact, f"{q} ({q.months_label})") for q in quarters]
+        self.fields["quarter"].initial = default.compact
+
+    def clean_return_file(self):
+        return self._read("return_file")
+
+    @property
+    def chosen_quarter(self) -> Quarter:
+        return Quarter.parse(self.cleaned_data["quarter"])
+
+
+class ConfirmImportForm(GovukFormMixin, forms.Form):
+    """The preview's confirmation: the fingerprints of what the person saw, and for a
+    return, whether to publish."""
+
+    fingerprint = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=64,
+        error_messages={
+            "required": "This page was out of date: check the preview and confirm again"
+        },
+    )
+    publish_fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+    publish = forms.BooleanField(
+        label="Publish these updates now",
+        required=False,
+        help_text="Unticked, the updates are saved as drafts that only staff can see, to publish "
+        "later from the return page. Ticked, every update in the file is published when you "
+        "confirm, drafts saved earlier included.",
+    )
+
+    def __init__(self, *args, publishable: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not publishable:
+            del self.fields["publish"]
+            del self.fields["publish_fingerprint"]
+
+    @property
+    def publishing(self) -> bool:
+        return bool(self.cleaned_data.get("publish"))
+
+    @property
+    def expected_fingerprint(self) -> str:
+        name = "publish_fingerprint" if self.publishing else "fingerprint"
+        return self.cleaned_data.get(name, "")

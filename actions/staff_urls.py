@@ -1,6 +1,6 @@
 from django.urls import path
 
-from actions import staff_views
+from actions import spreadsheet_views, staff_views
 
 # Included under /staff/ in the "staff" namespace (see prap/urls.py).
 urlpatterns = [
@@ -47,5 +47,57 @@ urlpatterns = [
         "updates/<int:update_id>/unpublish/",
         staff_views.update_unpublish,
         name="update_unpublish",
+    ),
+    # Spreadsheets: downloads (anyone who reads the plan), uploads (its coordinators).
+    path(
+        "plans/<int:plan_id>/download/plan.xlsx",
+        spreadsheet_views.plan_download,
+        {"part": "plan", "file_format": "xlsx"},
+        name="plan_download_xlsx",
+    ),
+    path(
+        "plans/<int:plan_id>/download/plan.csv",
+        spreadsheet_views.plan_download,
+        {"part": "plan", "file_format": "csv"},
+        name="plan_download_csv",
+    ),
+    path(
+        "plans/<int:plan_id>/download/milestones.csv",
+        spreadsheet_views.plan_download,
+        {"part": "milestones", "file_format": "csv"},
+        name="plan_download_milestones_csv",
+    ),
+    path(
+        "plans/<int:plan_id>/download/return.xlsx",
+        spreadsheet_views.return_download,
+        {"file_format": "xlsx"},
+        name="return_download_xlsx",
+    ),
+    path(
+        "plans/<int:plan_id>/download/return.csv",
+        spreadsheet_views.return_download,
+        {"file_format": "csv"},
+        name="return_download_csv",
+    ),
+    path("plans/<int:plan_id>/import/plan/", spreadsheet_views.plan_import, name="plan_import"),
+    path(
+        "plans/<int:plan_id>/import/plan/<slug:upload>/",
+        spreadsheet_views.plan_import_preview,
+        name="plan_import_preview",
+    ),
+    path(
+        "plans/<int:plan_id>/import/return/",
+        spreadsheet_views.return_import,
+        name="return_import",
+    ),
+    path(
+        "plans/<int:plan_id>/import/return/<slug:upload>/",
+        spreadsheet_views.return_import_preview,
+        name="return_import_preview",
+    ),
+    path(
+        "plans/<int:plan_id>/import/cancel/<slug:upload>/",
+        spreadsheet_views.import_cancel,
+        name="import_cancel",
     ),
 ]

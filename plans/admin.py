@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from plans.models import Force, Plan, ReminderLog
@@ -6,6 +7,7 @@ from plans.models import Force, Plan, ReminderLog
 
 @admin.register(Force)
 class ForceAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "slug", "region", "country"]
     list_filter = ["country", "region"]
     search_fields = ["name", "slug", "region"]

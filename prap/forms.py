@@ -15,11 +15,17 @@ from django.forms.boundfield import BoundField
 from django.forms.widgets import Input
 
 _WIDGET_CLASSES: dict[type[forms.Widget], str] = {
+    forms.FileInput: "govuk-file-upload",
     forms.Textarea: "govuk-textarea",
     forms.Select: "govuk-select",
     forms.CheckboxInput: "govuk-checkboxes__input",
     Input: "govuk-input",
 }
+
+
+# Widgets with an error variant of their class (GOV.UK marks file uploads, checkboxes and
+# radios by their form group only).
+_ERROR_VARIANTS = {"govuk-textarea", "govuk-select", "govuk-input"}
 
 
 def _widget_class(widget: forms.Widget) -> str | None:
@@ -44,7 +50,7 @@ class GovukBoundField(BoundField):
         if css_class:
             # These attrs replace the widget's own, so keep its classes (widths) too.
             classes = [css_class, widget.attrs.get("class", ""), attrs.get("class", "")]
-            if self.errors and css_class not in {"govuk-checkboxes__input", "govuk-radios__input"}:
+            if self.errors and css_class in _ERROR_VARIANTS:
                 classes.append(f"{css_class}--error")
             attrs["class"] = " ".join(c for c in classes if c)
         return attrs

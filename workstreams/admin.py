@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from workstreams.models import NationalAction, PracticeExample, Workstream
@@ -21,6 +22,7 @@ class NationalActionAdmin(SimpleHistoryAdmin):
 
 @admin.register(PracticeExample)
 class PracticeExampleAdmin(SimpleHistoryAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "force", "workstream", "is_demo", "updated_at"]
     list_filter = ["workstream", "is_demo", "force__region"]
     search_fields = ["title", "summary", "force__name"]

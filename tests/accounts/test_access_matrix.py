@@ -45,6 +45,14 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "nadia": (OK, "405"),
         "sam": (OK, "405"),
     },
+    # A file of force A's data to download: the same readers as its pages.
+    "force_download": {
+        "anonymous": (LOGIN, LOGIN),
+        "alice": (OK, "405"),
+        "bob": ("404", "405"),
+        "nadia": (OK, "405"),
+        "sam": (OK, "405"),
+    },
     "force_form": {
         "anonymous": (LOGIN, LOGIN),
         "alice": (OK, OK),
@@ -112,6 +120,16 @@ EXPECTED_KIND = {
     "staff:milestone_done": "force_action",
     "staff:update_edit": "force_form",
     "staff:update_unpublish": "force_action",
+    "staff:plan_download_xlsx": "force_download",
+    "staff:plan_download_csv": "force_download",
+    "staff:plan_download_milestones_csv": "force_download",
+    "staff:return_download_xlsx": "force_download",
+    "staff:return_download_csv": "force_download",
+    "staff:plan_import": "force_form",
+    "staff:plan_import_preview": "force_form",
+    "staff:return_import": "force_form",
+    "staff:return_import_preview": "force_form",
+    "staff:import_cancel": "force_action",
     "staff:national_actions": "national_page",
     "staff:national_action_create": "national_form",
     "staff:national_action_edit": "national_form",
@@ -163,6 +181,8 @@ def url_arguments(reference, force_a, alice):
         "example_id": example.pk,
         "uidb64": urlsafe_base64_encode(force_bytes(alice.pk)),
         "token": default_token_generator.make_token(alice),
+        # An upload waiting in nobody's session: its pages send Alice back to upload again.
+        "upload": "no-such-upload-0123456789",
     }
 
 

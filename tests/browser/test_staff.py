@@ -83,10 +83,13 @@ def staff_pages(force_a, alice, data) -> dict[str, list[str]]:
         "example_id": example.pk,
         "uidb64": urlsafe_base64_encode(force_bytes(alice.pk)),
         "token": default_token_generator.make_token(alice),
+        "upload": "no-such-upload-0123456789",
     }
     pages: dict[str, list[str]] = {"anonymous": [], "alice": [], "nadia": []}
     for name, names in staff_url_names():
         url = reverse(name, kwargs={a: arguments[a] for a in names})
+        if EXPECTED_KIND[name] == "force_download":
+            continue  # a file, not a page
         outcomes = KINDS[EXPECTED_KIND[name]]
         if outcomes["anonymous"][0] == OK and name != "accounts:password_reset_confirm":
             pages["anonymous"].append(url)

@@ -33,13 +33,15 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.db.models import Q
+from django.db import connection
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
 from plans.models import ContentVersion, Force
 
+_VERSIONS = ContentVersion._meta.db_table
+_FORCES = Force._meta.db_table
 PAGE_KEY_PREFIX = "prap:page"
 DEMO_FLAG_KEY_PREFIX = "prap:demo-data-loaded"
 
@@ -74,10 +76,16 @@ def _read_versions(request, force_slug: str | None) -> tuple[int | None, int | N
     memo = getattr(request, "_prap_content_versions", None)
     if memo is not None and (force_slug is None or memo[0] == force_slug):
         return memo[1], memo[2]
-    scope = Q(force__isnull=True)
+    # Plain SQL: every public request runs it, and building it with the ORM would cost more
+    # than the query itself (see the README's "Performance").
+    sql = f"SELECT force_id, version FROM {_VERSIONS} WHERE force_id IS NULL"  # noqa: S608
+    params: list[str] = []
     if force_slug is not None:
-        scope |= Q(force__slug=force_slug)
-    rows = dict(ContentVersion.objects.filter(scope).values_list("force_id", "version"))
+        sql += f" OR force_id = (SELECT id FROM {_FORCES} WHERE slug = %s)"  # noqa: S608
+        params.append(force_slug)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = dict(cursor.fetchall())
     national = rows.pop(None, None)
     force = next(iter(rows.values()), None)
     if request is not None:

@@ -131,10 +131,10 @@ PAGES = {
     "trend of a force": (lambda force: f"/national/trend/?force={force.slug}", 6),
     "open data": (lambda force: "/data/", 6),
     "forces.csv": (lambda force: "/data/forces.csv", 3),
-    "deliverables.csv": (lambda force: "/data/deliverables.csv", 3),
+    "deliverables.csv": (lambda force: "/data/deliverables.csv", 2),
     "updates.csv": (lambda force: "/data/updates.csv", 2),
     "forces.json": (lambda force: "/data/forces.json", 3),
-    "deliverables.json": (lambda force: "/data/deliverables.json", 3),
+    "deliverables.json": (lambda force: "/data/deliverables.json", 2),
     "updates.json": (lambda force: "/data/updates.json", 2),
 }
 

@@ -35,6 +35,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
@@ -135,31 +136,82 @@ def public_page(view=None, *, force_kwarg: str | None = None):
                 return _private(view(request, *args, **kwargs))
             if not settings.PUBLIC_PAGE_CACHE:
                 return _public(view(request, *args, **kwargs), etag=None)
-            force_slug = kwargs[force_kwarg] if force_kwarg else None
-            national, force = _read_versions(request, force_slug)
-            version = force if force_kwarg else national
-            if version is None:
-                return _public(view(request, *args, **kwargs), etag=None)
-            key = _page_key(request, version)
-            etag = f'W/"{key.rsplit(":", 1)[1]}"'
-            not_modified = get_conditional_response(request, etag=etag)
-            if not_modified is not None:
-                return _public(not_modified, etag)
-            page = cache.get(key)
-            if page is not None:
-                content, headers = page
-                return _public(HttpResponse(content, headers=headers), etag)
+            answer, key, etag = _look_up(request, force_kwarg, kwargs)
+            if answer is not None:
+                return answer
             response = view(request, *args, **kwargs)
-            if _storable(request, response):
+            if key is not None and _storable(request, response):
                 # The view's own headers (type; a feed's Last-Modified): the middleware adds
                 # the security headers to every response, cached or not.
                 page = (response.content, dict(response.headers))
                 cache.set(key, page, settings.PUBLIC_PAGE_CACHE_SECONDS)
             return _public(response, etag)
 
+        wrapped.public_page_force_kwarg = force_kwarg
         return wrapped
 
     return decorator(view) if view is not None else decorator
+
+
+class PublicPageCacheMiddleware:
+    """Answer a public page that is in the cache (or a conditional GET for it) before the
+    session, CSRF, authentication and message middleware and the view's decorators run:
+    for a visitor without cookies they would do nothing, and skipping them is most of what
+    such a request costs. Everything else (misses, signed-in visitors, other pages) goes
+    on to :func:`public_page` and the rest of the stack. Sits below the middleware that
+    adds the security headers, the request log and the HTTPS redirect.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self._answer(request) or self.get_response(request)
+
+    @staticmethod
+    def _answer(request):
+        if request.method not in ("GET", "HEAD") or not settings.PUBLIC_PAGE_CACHE:
+            return None
+        if not is_shared_visit(request):
+            return None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        if getattr(match.func, "login_required", True):
+            return None
+        force_kwarg = getattr(match.func, "public_page_force_kwarg", _NOT_PUBLIC)
+        if force_kwarg is _NOT_PUBLIC:
+            return None
+        answer, _, _ = _look_up(request, force_kwarg, match.kwargs)
+        if answer is not None:
+            request.resolver_match = match  # for the request log
+            if not answer.has_header("Content-Length"):
+                answer["Content-Length"] = str(len(answer.content))
+        return answer
+
+
+_NOT_PUBLIC = object()
+
+
+def _look_up(request, force_kwarg: str | None, kwargs: dict):
+    """``(answer, key, etag)``: the answer is a 304 or the page from the cache, or None;
+    key and etag are None when the page has no content version yet (not cached)."""
+    force_slug = kwargs[force_kwarg] if force_kwarg else None
+    national, force = _read_versions(request, force_slug)
+    version = force if force_kwarg else national
+    if version is None:
+        return None, None, None
+    key = _page_key(request, version)
+    etag = f'W/"{key.rsplit(":", 1)[1]}"'
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        return _public(not_modified, etag), key, etag
+    page = cache.get(key)
+    if page is not None:
+        content, headers = page
+        return _public(HttpResponse(content, headers=headers), etag), key, etag
+    return None, key, etag
 
 
 def _page_key(request, version: int) -> str:

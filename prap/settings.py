@@ -68,6 +68,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "prap.middleware.NoStoreMiddleware",
+    # Public pages in the cache are answered here, for visitors without cookies, before the
+    # session, CSRF, authentication and messages middleware (plans/cache.py).
+    "plans.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

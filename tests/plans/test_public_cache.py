@@ -276,6 +276,24 @@ def test_signed_in_people_get_private_pages_and_the_public_never_gets_their_head
     assert 'href="/staff/"' in text(alice_client.get(roadmap(site)))
 
 
+def test_a_page_from_the_cache_carries_the_same_headers_as_a_rendered_one(
+    page_cache, site, django_assert_num_queries
+):
+    anonymous = Client()
+    rendered = anonymous.get(roadmap(site))
+    with django_assert_num_queries(1):
+        cached = anonymous.get(roadmap(site))
+
+    assert cached.content == rendered.content
+    volatile = {"X-Request-ID"}
+    assert {k: v for k, v in cached.items() if k not in volatile} == {
+        k: v for k, v in rendered.items() if k not in volatile
+    }
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"):
+        assert cached.has_header(header), header
+    assert cached["Content-Length"] == str(len(rendered.content))
+
+
 def test_a_rolled_back_change_keeps_the_versions_and_a_committed_one_renews_them(site):
     before = dict(ContentVersion.objects.values_list("force_id", "version"))
 

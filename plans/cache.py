@@ -33,7 +33,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -84,14 +84,43 @@ def _read_versions(request, force_slug: str | None) -> tuple[int | None, int | N
     if force_slug is not None:
         sql += f" OR force_id = (SELECT id FROM {_FORCES} WHERE slug = %s)"  # noqa: S608
         params.append(force_slug)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = dict(cursor.fetchall())
+    rows = dict(_fetch_checking_the_connection(sql, params))
     national = rows.pop(None, None)
     force = next(iter(rows.values()), None)
     if request is not None:
         request._prap_content_versions = (force_slug, national, force)
     return national, force
+
+
+def _fetch_checking_the_connection(sql: str, params: list) -> list[tuple]:
+    """Run the version query, which doubles as the request's connection health check.
+
+    With ``CONN_HEALTH_CHECKS`` Django sends ``SELECT 1`` on a reused connection before a
+    request's first query, to replace a connection the database dropped. For a page answered
+    from the cache that would be a second round trip for a one-query request, so the version
+    query is that check: if it fails on a broken connection, the connection is closed and the
+    query runs once more on a new one, as the check would have done.
+    """
+    checking = (
+        connection.health_check_enabled
+        and not connection.health_check_done
+        and connection.connection is not None
+    )
+    if checking:
+        connection.health_check_done = True
+    try:
+        return _fetch(sql, params)
+    except (InterfaceError, OperationalError):
+        if not checking:
+            raise
+        connection.close()
+        return _fetch(sql, params)
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def national_version(request=None) -> int | None:

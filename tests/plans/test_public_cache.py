@@ -13,12 +13,13 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import psycopg
 import pytest
 import redis
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 
 from actions.models import QuarterlyUpdate, Status
@@ -292,6 +293,26 @@ def test_a_page_from_the_cache_carries_the_same_headers_as_a_rendered_one(
     for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"):
         assert cached.has_header(header), header
     assert cached["Content-Length"] == str(len(rendered.content))
+
+
+@pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").split(":")[0] not in {"postgres", "postgresql"},
+    reason="connection health checks (CONN_HEALTH_CHECKS) are on with PostgreSQL only",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_cached_page_is_served_after_the_database_dropped_the_connection(page_cache, reference):
+    all_content_changed()
+    anonymous = Client()
+    assert anonymous.get("/national/").status_code == 200  # now in the cache
+    assert connection.health_check_enabled
+    with psycopg.connect(**connection.get_connection_params()) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
+    connection.health_check_done = False  # as at the start of every request
+
+    response = anonymous.get("/national/")
+
+    assert response.status_code == 200
+    assert "Bedfordshire Police" in text(response)
 
 
 def test_a_rolled_back_change_keeps_the_versions_and_a_committed_one_renews_them(site):

@@ -191,7 +191,7 @@ def load_test(database_url: str, duration: int, connections: int) -> list[dict]:
             results.append(drive(path, duration, connections, Path(script.name)))
         floor = results[0]["requests_per_second"] or 1
         for row in results:
-            row["ratio_to_healthz"] = round(row["requests_per_second"] / floor, 2)
+            row["ratio_to_healthz"] = round(row["requests_per_second"] / floor, 3)
         return results
     finally:
         os.killpg(server.pid, signal.SIGTERM)

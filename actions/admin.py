@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import Deliverable, Milestone, QuarterlyUpdate
+from plans.admin import PublicContentAdmin
 
 
 class MilestoneInline(admin.TabularInline):
@@ -11,7 +12,7 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Deliverable)
-class DeliverableAdmin(SimpleHistoryAdmin):
+class DeliverableAdmin(PublicContentAdmin, SimpleHistoryAdmin):
     list_display = [
         "title",
         "force_name",
@@ -34,7 +35,7 @@ class DeliverableAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(PublicContentAdmin, SimpleHistoryAdmin):
     list_display = ["title", "deliverable", "due_quarter", "done_on"]
     list_filter = ["deliverable__plan__force__region"]
     search_fields = ["title", "deliverable__title"]
@@ -43,7 +44,7 @@ class MilestoneAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(QuarterlyUpdate)
-class QuarterlyUpdateAdmin(SimpleHistoryAdmin):
+class QuarterlyUpdateAdmin(PublicContentAdmin, SimpleHistoryAdmin):
     list_display = ["deliverable", "force_name", "quarter", "status", "published_at", "author"]
     list_filter = ["status", "deliverable__workstream", "deliverable__plan__force__region"]
     search_fields = ["deliverable__title", "done", "next", "deliverable__plan__force__name"]

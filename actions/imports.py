@@ -56,6 +56,7 @@ from actions.spreadsheets import (
     split_links,
     yes_no,
 )
+from plans.cache import content_changed
 from plans.models import Plan
 from plans.quarters import Quarter
 from workstreams.models import NationalAction, Workstream
@@ -262,6 +263,7 @@ def apply_import(
                 )
             if current.has_changes:
                 source._write(current, user=user, now=now)
+                content_changed(source.plan.force_id)
     except IntegrityError as error:
         raise ImportConflict(
             "Someone else saved a change that clashes with this import at the same moment, so "

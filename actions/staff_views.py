@@ -29,6 +29,7 @@ from actions.forms import (
 from actions.history import deliverable_history
 from actions.models import Deliverable, Milestone, QuarterlyUpdate
 from actions.progress import ReturnProgress
+from plans.cache import content_changed
 from plans.models import Force, Plan
 from plans.quarters import Quarter
 from plans.staff_views import by_workstream, return_quarter_form
@@ -138,6 +139,7 @@ def deliverable_create(request, plan_id: int):
             deliverable.order = _next_position(plan, deliverable.workstream_id)
             deliverable.save()
             form.save_m2m()
+            content_changed(plan.force_id)
         messages.success(request, f"Deliverable added: {deliverable.title}")
         return redirect("staff:deliverable", deliverable_id=deliverable.pk)
     context = {"force": plan.force, "plan": plan, "form": form}
@@ -161,7 +163,9 @@ def deliverable_edit(request, deliverable_id: int):
         if changed.workstream_id != old_workstream:
             changed.order = _next_position(plan, changed.workstream_id)
         try:
-            save_versioned(changed, form.cleaned_data["version"], after_save=form.save_m2m)
+            with transaction.atomic():
+                save_versioned(changed, form.cleaned_data["version"], after_save=form.save_m2m)
+                content_changed(plan.force_id)
         except EditConflict as error:
             conflict = error
             form = _rebound(DeliverableForm, request, error, plan=plan)
@@ -191,7 +195,9 @@ def deliverable_withdraw(request, deliverable_id: int):
         deliverable.withdrawn_reason = form.cleaned_data["reason"]
         deliverable._change_reason = "Withdrawn"
         try:
-            save_versioned(deliverable, form.cleaned_data["version"])
+            with transaction.atomic():
+                save_versioned(deliverable, form.cleaned_data["version"])
+                content_changed(deliverable.plan.force_id)
         except EditConflict as error:
             conflict = error
             form = WithdrawForm(with_version(request.POST, "version", error.current.version))
@@ -218,7 +224,9 @@ def deliverable_reinstate(request, deliverable_id: int):
         deliverable.withdrawn_reason = ""
         deliverable._change_reason = "Reinstated"
         try:
-            save_versioned(deliverable, form.cleaned_data["version"])
+            with transaction.atomic():
+                save_versioned(deliverable, form.cleaned_data["version"])
+                content_changed(deliverable.plan.force_id)
         except EditConflict:
             messages.error(request, "Someone changed this deliverable meanwhile. Try again.")
         else:
@@ -253,7 +261,9 @@ def milestone_create(request, deliverable_id: int):
         milestone.deliverable = deliverable
         highest = deliverable.milestones.aggregate(Max("order"))["order__max"] or 0
         milestone.order = highest + 1
-        milestone.save()
+        with transaction.atomic():
+            milestone.save()
+            content_changed(deliverable.plan.force_id)
         messages.success(request, f"Milestone added: {milestone.title}")
         return redirect("staff:deliverable", deliverable_id=deliverable.pk)
     context = {"force": deliverable.plan.force, "deliverable": deliverable, "form": form}
@@ -268,7 +278,9 @@ def milestone_edit(request, milestone_id: int):
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            save_versioned(form.save(commit=False), form.cleaned_data["version"])
+            with transaction.atomic():
+                save_versioned(form.save(commit=False), form.cleaned_data["version"])
+                content_changed(deliverable.plan.force_id)
         except EditConflict as error:
             conflict = error
             form = _rebound(MilestoneForm, request, error)
@@ -298,7 +310,9 @@ def milestone_done(request, milestone_id: int):
     milestone.done_on = timezone.localdate() if done else None
     milestone._change_reason = "Ticked off" if done else "Marked not done"
     try:
-        save_versioned(milestone, form.cleaned_data["version"])
+        with transaction.atomic():
+            save_versioned(milestone, form.cleaned_data["version"])
+            content_changed(milestone.deliverable.plan.force_id)
     except EditConflict:
         messages.error(
             request,
@@ -339,7 +353,9 @@ def update_edit(request, update_id: int):
         else:
             update._change_reason = "Draft saved"
         try:
-            save_versioned(update, form.cleaned_data["version"])
+            with transaction.atomic():
+                save_versioned(update, form.cleaned_data["version"])
+                content_changed(update.deliverable.plan.force_id)
         except EditConflict as error:
             conflict = error
             form = _rebound(QuarterlyUpdateForm, request, error, publishing=publishing)
@@ -374,7 +390,9 @@ def update_unpublish(request, update_id: int):
         update.author = request.user
         update._change_reason = "Unpublished"
         try:
-            save_versioned(update, form.cleaned_data["version"])
+            with transaction.atomic():
+                save_versioned(update, form.cleaned_data["version"])
+                content_changed(update.deliverable.plan.force_id)
         except EditConflict:
             messages.error(request, "Someone changed this update meanwhile: nothing was changed.")
         else:
@@ -439,7 +457,7 @@ def quarterly_return(request, slug: str):
             return redirect(request.get_full_path())
         if all_valid and not page_errors:
             try:
-                saved = _save_return(request.user, submitted)
+                saved = _save_return(request.user, force, submitted)
             except ReturnConflict as conflict:
                 _show_conflicts(request, rows, conflict, publish_requested)
             else:
@@ -503,7 +521,7 @@ def _return_rows(request, force, quarter: Quarter, publish_requested: bool) -> l
     return rows
 
 
-def _save_return(user, submitted: list[ReturnEntryForm]) -> dict[str, int]:
+def _save_return(user, force: Force, submitted: list[ReturnEntryForm]) -> dict[str, int]:
     """Write the submitted rows in one transaction, with bulk inserts and updates (and
     their history). Raises ReturnConflict, writing nothing, if any row changed meanwhile.
     """
@@ -557,6 +575,7 @@ def _save_return(user, submitted: list[ReturnEntryForm]) -> dict[str, int]:
             ],
             default_user=user,
         )
+        content_changed(force)
     return saved
 
 

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from actions.models import Deliverable, QuarterlyUpdate
+from plans.cache import public_page
 from plans.models import Plan
 
 
@@ -22,6 +23,7 @@ def _get_public_deliverable(slug: str, pk: int) -> Deliverable:
 
 @login_not_required
 @require_safe
+@public_page(force_kwarg="slug")
 def deliverable_detail(request, slug, pk):
     deliverable = _get_public_deliverable(slug, pk)
     today = timezone.localdate()

@@ -1,16 +1,8 @@
-from django.core.cache import cache
+from functools import partial
 
-DEMO_FLAG_CACHE_KEY = "prap:demo-data-loaded"
-
-
-def demo_data_loaded() -> bool:
-    """Whether demonstration data is loaded (cached; seed_demo and clear_demo reset it)."""
-    from plans.models import Plan
-
-    return cache.get_or_set(
-        DEMO_FLAG_CACHE_KEY, lambda: Plan.objects.filter(is_demo=True).exists(), 300
-    )
+from plans.cache import demo_data_loaded
 
 
 def site(request):
-    return {"demo_data_loaded": demo_data_loaded}
+    # A callable: only pages that show the banner look the flag up.
+    return {"demo_data_loaded": partial(demo_data_loaded, request)}

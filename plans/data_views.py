@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from actions.models import Deliverable, QuarterlyUpdate
+from plans.cache import public_page
 from plans.downloads import csv_response, json_response
 from plans.models import Force
 from plans.open_data import DATASETS, LICENCE
@@ -21,6 +22,7 @@ from plans.open_data import DATASETS, LICENCE
 
 @login_not_required
 @require_safe
+@public_page
 def index(request):
     row_counts = {
         "forces": Force.objects.count(),
@@ -39,6 +41,7 @@ def index(request):
 
 @login_not_required
 @require_safe
+@public_page
 def download(request, dataset: str, fmt: str):
     if dataset not in DATASETS or fmt not in ("csv", "json"):
         raise Http404("No such file.")

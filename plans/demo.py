@@ -17,14 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.test.utils import override_settings
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from actions.models import Deliverable, Milestone, QuarterlyUpdate, Status
-from plans.context_processors import DEMO_FLAG_CACHE_KEY
+from plans.cache import all_content_changed
 from plans.history import DEMO_CHANGE_REASON
 from plans.models import Force, Plan
 from plans.quarters import Quarter, quarter_just_ended
@@ -144,9 +143,10 @@ DEMO_STAFF = [
 ]
 
 
+@transaction.atomic
 def clear() -> None:
     """Remove every demo row (plans, their deliverables and updates, practice examples, and
-    their change history) and switch the demo staff accounts off.
+    their change history) and switch the demo staff accounts off, all or nothing.
     """
     with override_settings(SIMPLE_HISTORY_ENABLED=False):
         demo_plans = Plan.objects.filter(is_demo=True)
@@ -174,7 +174,7 @@ def clear() -> None:
         user.is_active = False
         user.set_unusable_password()
         user.save()
-    cache.delete(DEMO_FLAG_CACHE_KEY)
+    all_content_changed()
 
 
 def demo_staff() -> list[tuple[User, str]]:
@@ -228,7 +228,7 @@ def seed(today: dt.date, scale: int = 1, seed: int = 2022) -> dict[str, int]:
         PracticeExample,
         default_change_reason=DEMO_CHANGE_REASON,
     )
-    cache.delete(DEMO_FLAG_CACHE_KEY)
+    all_content_changed()
     return {
         "plans": Plan.objects.filter(is_demo=True).count(),
         "deliverables": len(batch.deliverables),

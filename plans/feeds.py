@@ -1,5 +1,6 @@
 """Atom feed of a force's published quarterly updates (Django's syndication framework)."""
 
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import linebreaks
@@ -8,6 +9,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape, format_html, format_html_join
 
 from actions.models import QuarterlyUpdate
+from plans.cache import public_page
 from plans.models import Force
 from plans.templatetags.prap import web_address
 
@@ -15,7 +17,6 @@ FEED_LENGTH = 50
 
 
 class ForceUpdatesFeed(Feed):
-    login_required = False  # public: LoginRequiredMiddleware reads this on the view
     feed_type = Atom1Feed
 
     def get_object(self, request, slug):
@@ -85,3 +86,8 @@ class ForceUpdatesFeed(Feed):
                 )
             )
         return "".join(str(part) for part in parts) or escape(update.deliverable.title)
+
+
+# The view the URL serves: cached like the force's other pages (its version changes with
+# every publish), public.
+force_updates_feed = login_not_required(public_page(force_kwarg="slug")(ForceUpdatesFeed()))

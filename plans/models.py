@@ -226,3 +226,33 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quarter} reminder to {self.email} on {self.sent_on}"
+
+
+class ContentVersion(models.Model):
+    """The version of what the public sees: one row for each force (its roadmap, deliverable
+    pages and feed) and one row without a force for the national pages (home, directory,
+    workstreams, practice, national comparison, open data).
+
+    ``plans.cache.content_changed`` gives the rows a new version inside the transaction of
+    every write that can change a public page, and public pages are cached under the version
+    they were read at (``plans.cache``). Because the versions live in the database, a
+    rolled-back write changes nothing, and a committed one is seen by every server process on
+    its very next request.
+
+    A version is a random number rather than a count, so that a restored or rebuilt
+    database never comes back to a version that a shared cache still holds pages under.
+    """
+
+    force = models.OneToOneField(
+        Force, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # One national row (no force) as well as one row per force.
+            models.UniqueConstraint(Coalesce("force", Value(0)), name="one_content_version_each"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.force or 'National'}: content version {self.version}"

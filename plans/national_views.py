@@ -18,6 +18,7 @@ from django_tables2 import RequestConfig
 from actions.models import Deliverable, QuarterlyUpdate
 from actions.progress import STATUS_LABELS
 from plans import comparison, trend
+from plans.cache import public_page
 from plans.downloads import table_response
 from plans.filters import NationalFilter, ReturnFilter
 from plans.models import Force, ReturnState
@@ -63,6 +64,7 @@ def _requested_format(request) -> str | None:
 
 @login_not_required
 @require_safe
+@public_page
 def comparison_table(request):
     today = timezone.localdate()
     latest = quarter_just_ended(today)
@@ -100,6 +102,7 @@ def comparison_table(request):
 
 @login_not_required
 @require_safe
+@public_page
 def compare(request):
     annotated = Force.objects.with_latest_quarter_reported().with_published_plan()
     form = CompareForm(request.GET if "forces" in request.GET else None, forces=annotated)
@@ -148,6 +151,7 @@ def _compare_selects(form: CompareForm) -> list[tuple[int, str, str]]:
 
 @login_not_required
 @require_safe
+@public_page
 def coverage(request):
     forces = list(Force.objects.order_by("name"))
     actions = list(NationalAction.objects.select_related("workstream"))
@@ -167,6 +171,7 @@ def coverage(request):
 
 @login_not_required
 @require_safe
+@public_page
 def trend_view(request):
     today = timezone.localdate()
     form = TrendForm(request.GET if request.GET.get("force") else None)

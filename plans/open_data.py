@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Subquery
 
 from actions.models import Deliverable, QuarterlyUpdate, Status
 from plans.models import Force, Plan
-from workstreams.models import NationalAction
 
-CHUNK_SIZE = 2000
+CHUNK_SIZE = 500
 LICENCE = {
     "name": "Open Government Licence v3.0",
     "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
@@ -88,33 +89,39 @@ def _force_rows(site_url: str) -> Iterator[tuple]:
 
 
 def _deliverable_rows(site_url: str) -> Iterator[tuple]:
-    deliverables = (
+    """One query whatever the number of rows, read in chunks: a row per deliverable and
+    national action it serves (one with no code if it serves none), in order, so each
+    deliverable's rows arrive together and are joined into one line as they stream."""
+    rows = (
         Deliverable.objects.public()
         .with_current_status()
-        .select_related("plan__force", "workstream")
-        .prefetch_related(
-            Prefetch("national_actions", queryset=NationalAction.objects.order_by("code"))
+        .order_by("plan__force__slug", "pk", "national_actions__code")
+        .values_list(
+            "pk",
+            "plan__force__slug",
+            "workstream__slug",
+            "reference",
+            "title",
+            "description",
+            "lead",
+            "start_quarter",
+            "due_quarter",
+            "national_actions__code",
+            "current_status",
+            "current_quarter",
+            "withdrawn_at",
+            "withdrawn_reason",
         )
-        .order_by("plan__force__slug", "pk")
     )
-    for deliverable in deliverables.iterator(chunk_size=CHUNK_SIZE):
-        force = deliverable.plan.force
+    for pk, same in groupby(rows.iterator(chunk_size=CHUNK_SIZE), key=itemgetter(0)):
+        first, *others = same
+        codes = [row[9] for row in (first, *others) if row[9] is not None]
+        slug = first[1]
         yield (
-            deliverable.pk,
-            force.slug,
-            deliverable.workstream.slug,
-            deliverable.reference,
-            deliverable.title,
-            deliverable.description,
-            deliverable.lead,
-            deliverable.start_quarter,
-            deliverable.due_quarter,
-            ";".join(action.code for action in deliverable.national_actions.all()),
-            deliverable.current_status,
-            deliverable.current_quarter,
-            deliverable.withdrawn_at,
-            deliverable.withdrawn_reason,
-            f"{site_url}/forces/{force.slug}/deliverables/{deliverable.pk}/",
+            *first[:9],
+            ";".join(codes),
+            *first[10:],
+            f"{site_url}/forces/{slug}/deliverables/{pk}/",
         )
 
 

@@ -16,6 +16,7 @@ from simple_history.utils import bulk_update_with_history
 from accounts.access import check_force, force_object_or_404
 from actions.models import Deliverable, Milestone
 from actions.progress import ReturnProgress
+from plans.cache import content_changed
 from plans.forms import PlanForm, QuarterChoiceForm
 from plans.models import Force, Plan
 from plans.quarters import Quarter, quarter_just_ended
@@ -134,7 +135,9 @@ def plan_create(request, slug: str):
     form = PlanForm(request.POST or None, instance=Plan(force=force))
     if request.method == "POST" and form.is_valid():
         form.instance.force = force
-        form.save()
+        with transaction.atomic():
+            form.save()
+            content_changed(force)
         messages.success(request, "Plan created. Add its deliverables, then publish it.")
         return redirect("staff:dashboard", slug=force.slug)
     context = {"force": force, "form": form}
@@ -148,7 +151,9 @@ def plan_edit(request, plan_id: int):
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            save_versioned(form.instance, form.cleaned_data["version"])
+            with transaction.atomic():
+                save_versioned(form.instance, form.cleaned_data["version"])
+                content_changed(plan.force_id)
         except EditConflict as error:
             conflict = error
             form = PlanForm(
@@ -176,7 +181,9 @@ def plan_publish(request, plan_id: int):
     plan.is_published = publish
     plan._change_reason = "Published" if publish else "Unpublished"
     try:
-        save_versioned(plan, form.cleaned_data["version"])
+        with transaction.atomic():
+            save_versioned(plan, form.cleaned_data["version"])
+            content_changed(plan.force_id)
     except EditConflict:
         messages.error(
             request,
@@ -251,4 +258,5 @@ def _move(request, plan: Plan) -> str | None:
             ["order", "version", "updated_at"],
             default_user=request.user,
         )
+        content_changed(plan.force_id)
     return None

@@ -8,6 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("forces/", views.force_list, name="force_list"),
     path("forces/<slug:slug>/", views.force_roadmap, name="force_roadmap"),
-    path("forces/<slug:slug>/feed/", feeds.ForceUpdatesFeed(), name="force_feed"),
+    path("forces/<slug:slug>/feed/", feeds.force_updates_feed, name="force_feed"),
     path("accessibility/", views.accessibility, name="accessibility"),
 ]

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from actions.models import Deliverable, QuarterlyUpdate
+from plans.cache import public_page
 from plans.fields import to_quarter
 from plans.filters import ForceFilter
 from plans.forms import FindForceForm
@@ -26,6 +27,7 @@ def _by_region(forces) -> list[tuple[str, list[Force]]]:
 
 @login_not_required
 @require_safe
+@public_page
 def home(request):
     form = FindForceForm(request.GET if "force" in request.GET else None)
     if form.is_bound and form.is_valid():
@@ -54,6 +56,7 @@ def home(request):
 
 @login_not_required
 @require_safe
+@public_page
 def force_list(request):
     filterset = ForceFilter(request.GET or None, queryset=Force.objects.all())
     forces = list(filterset.qs)
@@ -84,6 +87,7 @@ def force_list(request):
 
 @login_not_required
 @require_safe
+@public_page(force_kwarg="slug")
 def force_roadmap(request, slug):
     force = _get_public_force(slug)
     plan = Plan.objects.published().for_force(force).current().first()
@@ -97,5 +101,6 @@ def force_roadmap(request, slug):
 
 @login_not_required
 @require_safe
+@public_page
 def accessibility(request):
     return render(request, "plans/accessibility.html")

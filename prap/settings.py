@@ -72,6 +72,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "prap.middleware.NoStoreMiddleware",
+    # Public pages in the cache are answered here, for visitors without cookies, before the
+    # session, CSRF, authentication and messages middleware (plans/cache.py).
+    "plans.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -119,6 +122,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://prap")}
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # Room for every force's roadmap and the deliverable pages people read (the default
+    # of 300 entries would keep evicting them at national size).
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 3000)
+
+# Public pages (plans/cache.py): kept in the cache above under the version of their content
+# (PUBLIC_PAGE_CACHE), for at most PUBLIC_PAGE_CACHE_SECONDS; sent with an ETag and
+# "Cache-Control: public, max-age=PUBLIC_MAX_AGE" so browsers and a CDN can help too.
+PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=3600)
+PUBLIC_MAX_AGE = env.int("PUBLIC_MAX_AGE", default=60)
 
 vars().update(env.email("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PRAP Tracker <noreply@localhost>")

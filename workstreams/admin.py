@@ -2,18 +2,19 @@ from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
+from plans.admin import PublicContentAdmin
 from workstreams.models import NationalAction, PracticeExample, Workstream
 
 
 @admin.register(Workstream)
-class WorkstreamAdmin(admin.ModelAdmin):
+class WorkstreamAdmin(PublicContentAdmin, admin.ModelAdmin):
     list_display = ["order", "name", "slug", "national_name", "also_called"]
     list_display_links = ["name"]
     search_fields = ["name", "also_called", "national_name"]
 
 
 @admin.register(NationalAction)
-class NationalActionAdmin(SimpleHistoryAdmin):
+class NationalActionAdmin(PublicContentAdmin, SimpleHistoryAdmin):
     list_display = ["code", "title", "workstream"]
     list_filter = ["workstream"]
     search_fields = ["code", "title", "description"]
@@ -21,7 +22,7 @@ class NationalActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PracticeExample)
-class PracticeExampleAdmin(SimpleHistoryAdmin):
+class PracticeExampleAdmin(PublicContentAdmin, SimpleHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "force", "workstream", "is_demo", "updated_at"]
     list_filter = ["workstream", "is_demo", "force__region"]

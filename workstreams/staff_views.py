@@ -5,10 +5,12 @@ kept in the history with who made it.
 """
 
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import require_national_editor
+from plans.cache import all_content_changed, content_changed
 from workstreams.forms import NationalActionForm, PracticeExampleForm
 from workstreams.models import NationalAction, PracticeExample
 
@@ -35,7 +37,10 @@ def national_action_create(request):
     require_national_editor(request.user)
     form = NationalActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        action = form.save()
+        with transaction.atomic():
+            action = form.save()
+            # Deliverable pages list the national actions they serve: every page may change.
+            all_content_changed()
         messages.success(request, f"National action {action.code} added.")
         return redirect("staff:national_actions")
     return render(request, "workstreams/nationalaction_form.html", {"form": form})
@@ -46,7 +51,9 @@ def national_action_edit(request, action_id: int):
     action = _get_national_action_for_user(request.user, action_id)
     form = NationalActionForm(request.POST or None, instance=action)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
+            all_content_changed()
         messages.success(request, f"National action {action.code} saved.")
         return redirect("staff:national_actions")
     context = {"form": form, "action": action}
@@ -65,7 +72,9 @@ def practice_create(request):
     require_national_editor(request.user)
     form = PracticeExampleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        example = form.save()
+        with transaction.atomic():
+            example = form.save()
+            content_changed()
         messages.success(request, f"Practice example added: {example.title}")
         return redirect("staff:practice")
     return render(request, "workstreams/practiceexample_form.html", {"form": form})
@@ -76,7 +85,9 @@ def practice_edit(request, example_id: int):
     example = _get_practice_example_for_user(request.user, example_id)
     form = PracticeExampleForm(request.POST or None, instance=example)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
+            content_changed()
         messages.success(request, f"Practice example saved: {example.title}")
         return redirect("staff:practice")
     context = {"form": form, "example": example}
@@ -88,7 +99,9 @@ def practice_delete(request, example_id: int):
     example = _get_practice_example_for_user(request.user, example_id)
     if request.method == "POST":
         title = example.title
-        example.delete()
+        with transaction.atomic():
+            example.delete()
+            content_changed()
         messages.success(request, f"Practice example removed: {title}")
         return redirect("staff:practice")
     return render(request, "workstreams/practiceexample_delete.html", {"example": example})

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from actions.models import Deliverable
+from plans.cache import public_page
 from workstreams.filters import PracticeFilter, WorkstreamDeliverableFilter
 from workstreams.models import PracticeExample, Workstream
 
@@ -19,6 +20,7 @@ def _get_workstream(slug: str) -> Workstream:
 
 @login_not_required
 @require_safe
+@public_page
 def workstream_list(request):
     counts = {
         row["workstream"]: row["counts"]
@@ -37,6 +39,7 @@ def workstream_list(request):
 
 @login_not_required
 @require_safe
+@public_page
 def workstream_detail(request, slug):
     workstream = _get_workstream(slug)
     deliverables = (
@@ -71,6 +74,7 @@ def workstream_detail(request, slug):
 
 @login_not_required
 @require_safe
+@public_page
 def practice_list(request):
     examples = PracticeExample.objects.select_related("force", "workstream")
     filterset = PracticeFilter(request.GET or None, queryset=examples)

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from actions.models import Status
+from actions.models import Deliverable, Status
 from plans.downloads import csv_cell
 from plans.models import Force
 from tests.factories import DeliverableFactory, PlanFactory, QuarterlyUpdateFactory
@@ -186,6 +186,23 @@ def test_the_deliverables_file_reads_in_chunks_with_a_bounded_number_of_queries(
     with django_assert_max_num_queries(3):
         rows = body(client.get("/data/deliverables.csv")).splitlines()
     assert len(rows) == 301
+
+
+def test_each_deliverable_line_carries_its_own_national_actions_and_status(client, reference):
+    build_plans(forces(12), 30, seed=3)
+    one = Deliverable.objects.filter(plan__is_published=True).order_by("pk").first()
+    one.national_actions.clear()  # a deliverable that serves no national action
+    lines = list(csv.DictReader(io.StringIO(body(client.get("/data/deliverables.csv")))))
+
+    expected = {
+        d.pk: (";".join(sorted(a.code for a in d.national_actions.all())), d.current_status)
+        for d in Deliverable.objects.public().with_current_status()
+    }
+    assert len(lines) == len(expected) == 360
+    assert {int(line["id"]): (line["national_actions"], line["status"]) for line in lines} == (
+        expected
+    )
+    assert expected[one.pk][0] == ""
 
 
 def test_the_data_page_runs_a_fixed_number_of_queries(

@@ -2,6 +2,7 @@
 
 Idempotent: rows are matched on their slug or code, changed rows are updated in place and
 nothing is duplicated. Run it after every deploy; it is safe to run any number of times.
+It also marks every public page changed, so cached pages are rendered again by the new code.
 """
 
 import csv
@@ -10,6 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from plans.cache import all_content_changed
 from plans.models import Force
 from workstreams.models import NationalAction, Workstream
 
@@ -69,5 +71,8 @@ class Command(BaseCommand):
             for r in read_rows(WORKSTREAMS_REFERENCE / "national-actions.csv")
         ]
         report["national actions"] = sync(NationalAction, "code", actions)
+        # Always, not only when a row changed: this runs on every release, and pages cached
+        # by the previous release's code must not outlive it.
+        all_content_changed()
         for name, (created, updated) in report.items():
             self.stdout.write(f"{name}: {created} created, {updated} updated")

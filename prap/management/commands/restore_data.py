@@ -1,6 +1,9 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.test.utils import override_settings
+
+from plans.cache import all_content_changed
 
 
 class Command(BaseCommand):
@@ -15,5 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("backup", help="a .xml/.json file, optionally .gz/.bz2/.xz")
 
     def handle(self, *args, backup, verbosity, **options):
-        with override_settings(SIMPLE_HISTORY_ENABLED=False):
+        with transaction.atomic(), override_settings(SIMPLE_HISTORY_ENABLED=False):
             call_command("loaddata", backup, verbosity=verbosity)
+            # New content versions: a shared cache (Redis) may hold pages of another database
+            # under the versions the backup carries.
+            all_content_changed()

@@ -1,0 +1,281 @@
+"""Public pages served from a cache without ever serving a stale page or a draft.
+
+What the public sees has versions (``plans.models.ContentVersion``): one per force, for its
+roadmap, deliverable pages and feed, and one national, for every other public page. Every
+write that can change a public page calls :func:`content_changed` (or
+:func:`all_content_changed`) inside its own transaction, as its last statement: the
+versions change when, and only when, the write commits, in every server process at once.
+
+:func:`public_page` wraps each public view:
+
+- A visitor without a session or messages cookie (not signed in, no message waiting) gets
+  the page everyone gets: from the cache, under the version read *before* anything else (so
+  a page is never stored under a newer version than the data it shows), today's date (pages
+  show what is overdue and the current quarter) and the address; or rendered and stored
+  there. The response says ``Cache-Control: public, max-age=PUBLIC_MAX_AGE`` and carries a
+  weak ``ETag`` made of the same things, so a conditional GET gets 304 Not Modified until
+  the content changes, without rendering anything. ``Vary: Cookie`` warns shared caches
+  that a request with cookies may get another page.
+- Anyone else (signed in, the header links to the staff pages; or a message to show) gets
+  the page rendered afresh, ``Cache-Control: private, no-cache``: no shared cache keeps it
+  and nobody else ever receives it.
+
+Public views render published content only, so a draft never reaches a cached page; a
+response that is streamed, sets a cookie or is not a 200 is never stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+
+from plans.models import ContentVersion, Force
+
+_VERSIONS = ContentVersion._meta.db_table
+_FORCES = Force._meta.db_table
+PAGE_KEY_PREFIX = "prap:page"
+DEMO_FLAG_KEY_PREFIX = "prap:demo-data-loaded"
+
+
+def content_changed(*forces: Force | int) -> None:
+    """Public content changed: the national pages, and the pages of ``forces`` (instances
+    or ids). Call it inside the transaction of the change, after the change's own writes.
+    """
+    _give_new_versions(sorted({getattr(force, "pk", force) for force in forces}))
+
+
+def all_content_changed() -> None:
+    """Every public page may have changed: reference data, national actions, demo data
+    loaded or removed, a restore, an edit in the admin."""
+    _give_new_versions(list(Force.objects.order_by("pk").values_list("pk", flat=True)))
+
+
+def _give_new_versions(force_ids: list[int]) -> None:
+    rows = [ContentVersion(force_id=None), *(ContentVersion(force_id=pk) for pk in force_ids)]
+    ContentVersion.objects.bulk_create(rows, ignore_conflicts=True)
+    version = secrets.randbits(62)
+    # The national row first, in every write: writers queue for that one row before locking
+    # any other (the inserts above only add missing rows), so two writes cannot each hold a
+    # row the other one waits for.
+    ContentVersion.objects.filter(force__isnull=True).update(version=version)
+    if force_ids:
+        ContentVersion.objects.filter(force_id__in=force_ids).update(version=version)
+
+
+def _read_versions(request, force_slug: str | None) -> tuple[int | None, int | None]:
+    """(national version, version of the force with ``force_slug``), None where there is no
+    row yet; read once per request, in one query."""
+    memo = getattr(request, "_prap_content_versions", None)
+    if memo is not None and (force_slug is None or memo[0] == force_slug):
+        return memo[1], memo[2]
+    # Plain SQL: every public request runs it, and building it with the ORM would cost more
+    # than the query itself (see the README's "Performance").
+    sql = f"SELECT force_id, version FROM {_VERSIONS} WHERE force_id IS NULL"  # noqa: S608
+    params: list[str] = []
+    if force_slug is not None:
+        sql += f" OR force_id = (SELECT id FROM {_FORCES} WHERE slug = %s)"  # noqa: S608
+        params.append(force_slug)
+    rows = dict(_fetch_checking_the_connection(sql, params))
+    national = rows.pop(None, None)
+    force = next(iter(rows.values()), None)
+    if request is not None:
+        request._prap_content_versions = (force_slug, national, force)
+    return national, force
+
+
+def _fetch_checking_the_connection(sql: str, params: list) -> list[tuple]:
+    """Run the version query, which doubles as the request's connection health check.
+
+    With ``CONN_HEALTH_CHECKS`` Django sends ``SELECT 1`` on a reused connection before a
+    request's first query, to replace a connection the database dropped. For a page answered
+    from the cache that would be a second round trip for a one-query request, so the version
+    query is that check: if it fails on a broken connection, the connection is closed and the
+    query runs once more on a new one, as the check would have done.
+    """
+    checking = (
+        connection.health_check_enabled
+        and not connection.health_check_done
+        and connection.connection is not None
+    )
+    if checking:
+        connection.health_check_done = True
+    try:
+        return _fetch(sql, params)
+    except (InterfaceError, OperationalError):
+        if not checking:
+            raise
+        connection.close()
+        return _fetch(sql, params)
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def national_version(request=None) -> int | None:
+    return _read_versions(request, None)[0]
+
+
+def demo_data_loaded(request=None) -> bool:
+    """Whether demonstration data is loaded: cached under the national version, which
+    loading or removing it changes."""
+    from plans.models import Plan
+
+    def loaded() -> bool:
+        return Plan.objects.filter(is_demo=True).exists()
+
+    version = national_version(request)
+    if version is None:
+        return loaded()
+    key = f"{DEMO_FLAG_KEY_PREFIX}:{version}"
+    return cache.get_or_set(key, loaded, settings.PUBLIC_PAGE_CACHE_SECONDS)
+
+
+def is_shared_visit(request) -> bool:
+    """True when the page is the same as for everyone: no session (so nobody signed in)
+    and no message waiting to be shown."""
+    cookies = request.COOKIES
+    return not cookies.get(settings.SESSION_COOKIE_NAME) and not cookies.get(
+        CookieStorage.cookie_name
+    )
+
+
+def public_page(view=None, *, force_kwarg: str | None = None):
+    """Cache a public view's page and answer conditional GETs (see the module docstring).
+
+    ``force_kwarg`` names the URL argument holding the force's slug for a force's pages;
+    other pages are national.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not is_shared_visit(request):
+                return _private(view(request, *args, **kwargs))
+            if not settings.PUBLIC_PAGE_CACHE:
+                return _public(view(request, *args, **kwargs), etag=None)
+            answer, key, etag = _look_up(request, force_kwarg, kwargs)
+            if answer is not None:
+                return answer
+            response = view(request, *args, **kwargs)
+            if key is not None and _storable(request, response):
+                # The view's own headers (type; a feed's Last-Modified): the middleware adds
+                # the security headers to every response, cached or not.
+                page = (response.content, dict(response.headers))
+                cache.set(key, page, settings.PUBLIC_PAGE_CACHE_SECONDS)
+            return _public(response, etag)
+
+        wrapped.public_page_force_kwarg = force_kwarg
+        return wrapped
+
+    return decorator(view) if view is not None else decorator
+
+
+class PublicPageCacheMiddleware:
+    """Answer a public page that is in the cache (or a conditional GET for it) before the
+    session, CSRF, authentication and message middleware and the view's decorators run:
+    for a visitor without cookies they would do nothing, and skipping them saves about a
+    sixth of what such a request costs. Everything else (misses, signed-in visitors, other
+    pages) goes
+    on to :func:`public_page` and the rest of the stack. Sits below the middleware that
+    adds the security headers, the request log and the HTTPS redirect.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self._answer(request) or self.get_response(request)
+
+    @staticmethod
+    def _answer(request):
+        if request.method not in ("GET", "HEAD") or not settings.PUBLIC_PAGE_CACHE:
+            return None
+        if not is_shared_visit(request):
+            return None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        if getattr(match.func, "login_required", True):
+            return None
+        force_kwarg = getattr(match.func, "public_page_force_kwarg", _NOT_PUBLIC)
+        if force_kwarg is _NOT_PUBLIC:
+            return None
+        answer, _, _ = _look_up(request, force_kwarg, match.kwargs)
+        if answer is not None:
+            request.resolver_match = match  # for the request log
+            if not answer.has_header("Content-Length"):
+                answer["Content-Length"] = str(len(answer.content))
+        return answer
+
+
+_NOT_PUBLIC = object()
+
+
+def _look_up(request, force_kwarg: str | None, kwargs: dict):
+    """``(answer, key, etag)``: the answer is a 304 or the page from the cache, or None;
+    key and etag are None when the page has no content version yet (not cached)."""
+    force_slug = kwargs[force_kwarg] if force_kwarg else None
+    national, force = _read_versions(request, force_slug)
+    version = force if force_kwarg else national
+    if version is None:
+        return None, None, None
+    key = _page_key(request, version)
+    etag = f'W/"{key.rsplit(":", 1)[1]}"'
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        return _public(not_modified, etag), key, etag
+    page = cache.get(key)
+    if page is not None:
+        content, headers = page
+        return _public(HttpResponse(content, headers=headers), etag), key, etag
+    return None, key, etag
+
+
+def _page_key(request, version: int) -> str:
+    """The cache key of the page: content version, today's date and the full address
+    (scheme, host, path and query: feeds write absolute links)."""
+    address = request.build_absolute_uri()
+    today = timezone.localdate().isoformat()
+    digest = hashlib.sha256(f"{version}|{today}|{address}".encode()).hexdigest()[:40]
+    return f"{PAGE_KEY_PREFIX}:{digest}"
+
+
+def _storable(request, response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        # A page that rendered a CSRF token would carry one visitor's token to the next.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not response.has_header("Cache-Control")
+    )
+
+
+def _public(response, etag: str | None):
+    if response.status_code not in (200, 304):
+        return response
+    patch_cache_control(response, public=True, max_age=settings.PUBLIC_MAX_AGE)
+    patch_vary_headers(response, ["Cookie"])
+    if etag is not None:
+        response["ETag"] = etag
+    return response
+
+
+def _private(response):
+    patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ["Cookie"])
+    return response

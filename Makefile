@@ -27,7 +27,14 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-migrate: install
+# Local settings for a developer machine (gitignored), so that any manage.py command works
+# without setting variables by hand. Real deployments set values in their environment.
+.env:
+	@printf '%s\n' '# Local development settings (not committed). See README, "Configuration".' \
+		'DEBUG=true' > .env
+	@echo "Created .env for local development (DEBUG=true)."
+
+migrate: install .env
 	$(BIN)/python manage.py migrate --noinput
 
 data: migrate

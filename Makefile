@@ -10,7 +10,7 @@ PORT ?= 8000
 export DEBUG ?= true
 export SECURE_SSL_REDIRECT ?= false
 
-.PHONY: run test install install-test migrate data lint bench clean
+.PHONY: run test test-at install install-test migrate data lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,16 @@ test: install-test
 		echo "Browser tests: SKIPPED - /usr/bin/chromium is not installed (apt-get install -y chromium)."; \
 	fi
 	DEBUG=false $(BIN)/python -m pytest
+
+# The whole suite with the system clock moved for the whole process tree (server, tests and
+# chromium) by libfaketime: make test-at WHEN=+400d, or WHEN="@2027-04-01 00:05:00" (the clock
+# starts there and runs). Needs Debian's faketime package (apt-get install -y faketime).
+LIBFAKETIME ?= $(firstword $(wildcard /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1))
+test-at: install-test
+	@test -n "$(WHEN)" || (echo 'Say when: make test-at WHEN=+400d' >&2; exit 2)
+	@test -n "$(LIBFAKETIME)" || (echo 'libfaketime is missing: apt-get install -y faketime' >&2; exit 2)
+	@echo "Running the suite with the clock at $(WHEN): $$(env LD_PRELOAD=$(LIBFAKETIME) FAKETIME='$(WHEN)' date -u)"
+	DEBUG=false LD_PRELOAD=$(LIBFAKETIME) FAKETIME='$(WHEN)' $(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check .

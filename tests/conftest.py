@@ -14,6 +14,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 from prap.logs import JsonFormatter, RequestContextFilter
+from tests.clock import DEMO_TODAY, on
 from tests.factories import ForceFactory, UserFactory
 from tests.mfa import VerifiedClient
 
@@ -46,6 +47,14 @@ def _empty_cache():
 def client():
     """The test client; ``force_login`` completes the second step too (tests/mfa.py)."""
     return VerifiedClient()
+
+
+@pytest.fixture
+def demo_day():
+    """The whole test runs on the demo's day (tests/clock.py): load the demo data with
+    ``today=demo_day`` and every request after it sees the same date."""
+    with on(DEMO_TODAY):
+        yield DEMO_TODAY
 
 
 @pytest.fixture

@@ -148,7 +148,6 @@ def test_the_per_address_limit_is_higher_than_the_per_account_limit(settings):
 
 
 def test_the_current_password_on_the_change_form_is_throttled_too(client, alice):
-    client.force_login(alice)
     data = {"new_password1": "a new long passphrase", "new_password2": "a new long passphrase"}
     with at(0):
         client.force_login(alice)

@@ -240,13 +240,12 @@ def test_the_national_teams_changes_to_national_data_are_recorded(client, nadia,
     assert record.title == "Record the ethnicity of every person stopped in a vehicle"
 
 
-def test_the_history_page_of_demo_data_starts_with_its_loading(client, reference, nadia):
-    import datetime as dt
+def test_the_history_page_of_demo_data_starts_with_its_loading(client, reference, nadia, demo_day):
     import io
 
     from django.core.management import call_command
 
-    call_command("seed_demo", today=dt.date(2026, 11, 21), stdout=io.StringIO())
+    call_command("seed_demo", today=demo_day, stdout=io.StringIO())
     deliverable = Deliverable.objects.filter(plan__force__slug="dorset").first()
     client.force_login(nadia)
     html = history_page(client, deliverable)

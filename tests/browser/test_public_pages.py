@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from actions.models import Deliverable
 from plans.models import Force
@@ -14,15 +15,16 @@ from tests.browser.conftest import SCREENSHOTS, axe_violations, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-DEMO_TODAY = dt.date(2026, 11, 21)
-
 
 @pytest.fixture
 def demo_site(reference):
     """The demo data, plus one withdrawn deliverable (Cheshire) so that state is audited."""
-    call_command("seed_demo", today=DEMO_TODAY, stdout=io.StringIO())
+    # As of the system's today: chromium keeps the system clock, so the server does too
+    # (tests/clock.py); CI moves both with libfaketime.
+    today = timezone.localdate()
+    call_command("seed_demo", today=today, stdout=io.StringIO())
     withdrawn = Deliverable.objects.filter(plan__force__slug="cheshire").first()
-    withdrawn.withdrawn_at = DEMO_TODAY - dt.timedelta(days=30)
+    withdrawn.withdrawn_at = today - dt.timedelta(days=30)
     withdrawn.withdrawn_reason = "Merged into the force's wider community engagement plan."
     withdrawn.save()
     no_plan = Force.objects.exclude(plans__is_published=True).order_by("name").first()

@@ -445,7 +445,8 @@ def edit_force_in_the_admin(data, clients):
 
 
 def load_demo_data(data=None, clients=None):
-    call_command("seed_demo", "--today", "2026-11-21", stdout=io.StringIO())
+    """The demo data as of the day it is loaded, as ``make run`` does (one clock: the test's)."""
+    call_command("seed_demo", stdout=io.StringIO())
 
 
 def post(path_of, form_of, persona="alice"):

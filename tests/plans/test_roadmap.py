@@ -21,13 +21,12 @@ from tests.factories import (
 from tests.html_tables import parse_table
 from workstreams.models import Workstream
 
-DEMO_TODAY = dt.date(2026, 11, 21)
 DORSET_CSV = Path(settings.BASE_DIR) / "plans" / "demo" / "dorset.csv"
 
 
 @pytest.fixture
-def demo(reference):
-    call_command("seed_demo", today=DEMO_TODAY, stdout=io.StringIO())
+def demo(reference, demo_day):
+    call_command("seed_demo", today=demo_day, stdout=io.StringIO())
 
 
 @pytest.fixture

@@ -58,6 +58,13 @@ def check_force(user: User, force_id: int, *, write: bool = False) -> None:
         raise PermissionDenied("The national team and administrators read force data only.")
 
 
+def require_national_reader(user: User) -> None:
+    """Pages about every force at once (the staff force list, the return tracker) are for the
+    national team and administrators; anyone else is refused (403)."""
+    if not user.reads_every_force:
+        raise PermissionDenied("This page is for the national team.")
+
+
 def require_national_editor(user: User) -> None:
     """National actions and practice examples are changed by the national team only."""
     if not user.can_edit_national_data:

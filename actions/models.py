@@ -47,7 +47,7 @@ class QuarterlyUpdateQuerySet(models.QuerySet["QuarterlyUpdate"]):
         """Published updates grouped by ``quarter``, ``until`` and ``status``, with a count
         ``n``. A deliverable's status holds from an update's ``quarter`` until ``until``, the
         quarter of its next published update (None if there is none), which gives the status
-        of every deliverable at every quarter (``plans.trend``). One grouped query whose rows
+        of every deliverable at every quarter (``actions.trend``). One grouped query whose rows
         grow with the number of quarters, not with the number of deliverables.
         """
         following = (

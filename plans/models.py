@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Exists, F, Func, OuterRef, Q, Subquery, Value, When
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -22,79 +22,11 @@ class ReturnState(models.TextChoices):
 
 
 class ForceQuerySet(models.QuerySet["Force"]):
-    def with_latest_quarter_reported(self) -> ForceQuerySet:
-        """Annotate ``latest_quarter``: the newest quarter of any *public* update (published,
-        in a published plan) of the force, or None. One query, whatever the data size.
-        """
-        from actions.models import QuarterlyUpdate
-
-        latest = (
-            QuarterlyUpdate.objects.public()
-            .filter(deliverable__plan__force=OuterRef("pk"))
-            .order_by("-quarter")
-            .values("quarter")[:1]
-        )
-        return self.annotate(latest_quarter=Subquery(latest))
-
     def with_published_plan(self) -> ForceQuerySet:
         """Annotate ``has_published_plan``."""
         return self.annotate(
             has_published_plan=Exists(Plan.objects.published().filter(force=OuterRef("pk")))
         )
-
-    def with_return_progress(self, quarter: Quarter) -> ForceQuerySet:
-        """Annotate each force's quarterly return for ``quarter`` (drafts included: staff only).
-
-        ``due_count``: deliverables that need an update for the quarter
-        (``Deliverable.objects.in_return``); ``published_count`` and ``draft_count``: how
-        many of those have a published or a draft update for it; ``missing_count``: how many
-        have none; ``last_activity``: when any update of the force for the quarter last
-        changed; ``return_state``: a :class:`ReturnState` value, or None when nothing is due.
-        One query with correlated subqueries, whatever the number of deliverables.
-        """
-        from actions.models import Deliverable, QuarterlyUpdate
-
-        due = Deliverable.objects.in_return(quarter).filter(plan__force=OuterRef("pk"))
-        published = QuarterlyUpdate.objects.published().filter(
-            deliverable=OuterRef("pk"), quarter=quarter
-        )
-        drafts = QuarterlyUpdate.objects.drafts().filter(
-            deliverable=OuterRef("pk"), quarter=quarter
-        )
-        last_activity = (
-            QuarterlyUpdate.objects.filter(quarter=quarter, deliverable__plan__force=OuterRef("pk"))
-            .order_by("-updated_at")
-            .values("updated_at")[:1]
-        )
-        return (
-            self.annotate(
-                due_count=_subquery_count(due),
-                published_count=_subquery_count(due.filter(Exists(published))),
-                draft_count=_subquery_count(due.filter(Exists(drafts))),
-                last_activity=Subquery(last_activity),
-            )
-            .annotate(missing_count=F("due_count") - F("published_count") - F("draft_count"))
-            .annotate(
-                return_state=Case(
-                    When(due_count=0, then=Value(None)),
-                    When(published_count=F("due_count"), then=Value(ReturnState.COMPLETE.value)),
-                    When(
-                        published_count=0,
-                        draft_count=0,
-                        then=Value(ReturnState.NOT_STARTED.value),
-                    ),
-                    default=Value(ReturnState.IN_PROGRESS.value),
-                    output_field=models.CharField(),
-                )
-            )
-        )
-
-
-def _subquery_count(queryset: models.QuerySet) -> Coalesce:
-    """``COUNT(*)`` of a queryset correlated with ``OuterRef``, as an annotation (0 if none)."""
-    # A plain COUNT, not an aggregate Django would GROUP BY: one row per outer row.
-    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
-    return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
 
 
 class Force(models.Model):

@@ -54,10 +54,15 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "prap.apps.PrapConfig",
-    "accounts",
+    # The domain, lowest layer first: models, QuerySets, forms and the rules for every write.
     "plans",
+    "accounts",
     "workstreams",
     "actions",
+    # The pages above it, by audience, and the demonstration data (README, "Project layout").
+    "public",
+    "staff",
+    "demo",
 ]
 
 # Order matters. Health probes answer first (no host check, no logging, no database for

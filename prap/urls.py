@@ -1,24 +1,17 @@
+"""The site's URLs: the public pages, the staff pages under /staff/, sign-in under /accounts/
+and the admin. Pages live in ``public`` and ``staff``, above the domain apps (README,
+"Project layout"); the URL namespaces are the ones the templates have always used."""
+
 from django.contrib import admin
 from django.urls import include, path
 
-from actions import staff_urls as actions_staff_urls
-from plans import staff_urls as plans_staff_urls
-from workstreams import staff_urls as workstreams_staff_urls
-
-# Every page under /staff/ shares the "staff" namespace, whichever app owns it.
-staff_urlpatterns = [
-    *plans_staff_urls.urlpatterns,
-    *actions_staff_urls.urlpatterns,
-    *workstreams_staff_urls.urlpatterns,
-]
-
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("national/", include("plans.national_urls")),
-    path("data/", include("plans.data_urls")),
+    path("national/", include("public.national_urls")),
+    path("data/", include("public.data_urls")),
     path("accounts/", include("accounts.urls")),
-    path("staff/", include((staff_urlpatterns, "staff"))),
-    path("", include("plans.urls")),
-    path("", include("actions.urls")),
-    path("", include("workstreams.urls")),
+    path("staff/", include("staff.urls")),
+    path("", include("public.urls")),
+    path("", include("public.deliverable_urls")),
+    path("", include("public.workstream_urls")),
 ]

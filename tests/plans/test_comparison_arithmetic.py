@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from actions import comparison
 from actions.progress import StatusCounts
-from plans import comparison
 from plans.quarters import Quarter
 from plans.returns import is_overdue, is_past_deadline, return_deadline
 

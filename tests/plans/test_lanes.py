@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plans.lanes import pack
+from actions.lanes import pack
 
 
 def spans(lanes):

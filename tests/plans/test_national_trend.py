@@ -2,9 +2,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from actions import trend
 from actions.models import Deliverable, QuarterlyUpdate, Status
 from actions.progress import STATUS_ORDER, StatusCounts
-from plans import trend
 from plans.models import Force
 from plans.quarters import Quarter
 from tests.factories import DeliverableFactory, PlanFactory, QuarterlyUpdateFactory

@@ -5,8 +5,8 @@ import json
 import pytest
 
 from actions.models import Deliverable, Status
-from plans.downloads import csv_cell
 from plans.models import Force
+from public.downloads import csv_cell
 from tests.factories import DeliverableFactory, PlanFactory, QuarterlyUpdateFactory
 from tests.plans.national_data import build_plans, forces
 from workstreams.models import NationalAction, Workstream

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from actions.models import Deliverable, Status
+from actions.roadmap import build_roadmap
 from plans.quarters import Quarter
-from plans.roadmap import build_roadmap
 from tests.factories import (
     DeliverableFactory,
     ForceFactory,
@@ -21,7 +21,7 @@ from tests.factories import (
 from tests.html_tables import parse_table
 from workstreams.models import Workstream
 
-DORSET_CSV = Path(settings.BASE_DIR) / "plans" / "demo" / "dorset.csv"
+DORSET_CSV = Path(settings.BASE_DIR) / "demo" / "files" / "dorset.csv"
 
 
 @pytest.fixture

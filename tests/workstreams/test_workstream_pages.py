@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from public.workstream_views import DELIVERABLES_PER_PAGE
 from tests.factories import (
     DeliverableFactory,
     ForceFactory,
@@ -10,7 +11,6 @@ from tests.factories import (
     QuarterlyUpdateFactory,
 )
 from workstreams.models import Workstream
-from workstreams.views import DELIVERABLES_PER_PAGE
 
 
 @pytest.fixture
@@ -121,7 +121,7 @@ def test_an_unknown_workstream_is_a_404(client, reference):
 
 
 def test_a_workstream_page_shows_a_few_practice_examples_and_links_to_the_rest(client, involved):
-    from workstreams.views import PRACTICE_ON_WORKSTREAM_PAGE
+    from public.workstream_views import PRACTICE_ON_WORKSTREAM_PAGE
 
     for n in range(PRACTICE_ON_WORKSTREAM_PAGE + 1):
         PracticeExampleFactory(workstream=involved, title=f"Example {n:02d}")

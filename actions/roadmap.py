@@ -1,0 +1,167 @@
+"""Everything a force roadmap shows, gathered in a fixed handful of queries.
+
+``build_roadmap(plan, today)`` is what the public roadmap renders. A coordinator's preview
+passes ``include_drafts=True`` to see the roadmap as it will look once the drafts are
+published; public views never do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Max
+
+from actions.lanes import Slot, pack
+from actions.models import Deliverable, QuarterlyUpdate, Status
+from actions.progress import StatusCounts
+from plans.models import Plan
+from plans.quarters import Quarter
+from workstreams.models import Workstream
+
+
+@dataclass(frozen=True)
+class Achievement:
+    """A completed deliverable and the update that reported it complete (if any)."""
+
+    deliverable: Deliverable
+    update: QuarterlyUpdate | None
+
+    @property
+    def quarter(self) -> Quarter | None:
+        return self.update.quarter if self.update else self.deliverable.current_quarter
+
+
+@dataclass
+class WorkstreamRoadmap:
+    """One workstream's part of the roadmap: its grid lanes, deliverables and achievements."""
+
+    workstream: Workstream
+    deliverables: list[Deliverable] = field(default_factory=list)
+    lanes: list[list[Slot[Deliverable]]] = field(default_factory=list)
+    achievements: list[Achievement] = field(default_factory=list)
+
+    @property
+    def counts(self) -> StatusCounts:
+        """Counts by current status of the active (not withdrawn) deliverables."""
+        return StatusCounts.from_statuses(
+            d.current_status for d in self.deliverables if not d.is_withdrawn
+        )
+
+    @property
+    def withdrawn_count(self) -> int:
+        return sum(1 for d in self.deliverables if d.is_withdrawn)
+
+    @property
+    def lane_count(self) -> int:
+        """Table rows this workstream takes in the grid (at least one, even when empty)."""
+        return max(1, len(self.lanes))
+
+
+@dataclass
+class Roadmap:
+    plan: Plan
+    today: dt.date
+    quarters: list[Quarter]
+    workstreams: list[WorkstreamRoadmap]
+    latest_published_at: dt.datetime | None
+    include_drafts: bool = False
+
+    @property
+    def current_quarter(self) -> Quarter:
+        return Quarter.containing(self.today)
+
+    @property
+    def current_column(self) -> int | None:
+        """Index of the current quarter's column, or None when the grid does not show it."""
+        current = self.current_quarter
+        return self.quarters.index(current) if current in self.quarters else None
+
+    @property
+    def width_step(self) -> int:
+        """The grid's minimum-width step in the stylesheet: its number of quarters, up to 16."""
+        return min(len(self.quarters), 16)
+
+    @property
+    def counts(self) -> StatusCounts:
+        total = StatusCounts()
+        for part in self.workstreams:
+            total += part.counts
+        return total
+
+    @property
+    def deliverable_count(self) -> int:
+        return sum(len(part.deliverables) for part in self.workstreams)
+
+    @property
+    def withdrawn_count(self) -> int:
+        return sum(part.withdrawn_count for part in self.workstreams)
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for part in self.workstreams for d in part.deliverables if d.overdue)
+
+
+def build_roadmap(plan: Plan, today: dt.date, *, include_drafts: bool = False) -> Roadmap:
+    """The roadmap of ``plan`` as of ``today``: four queries whatever the plan's size.
+
+    The grid has a column for every quarter of the plan period, widened if a deliverable
+    starts earlier or ends later, so no deliverable is ever left off the grid.
+    """
+    workstreams = list(Workstream.objects.all())
+    deliverables = list(
+        Deliverable.objects.filter(plan=plan)
+        .with_current_status(include_drafts=include_drafts)
+        .order_by("workstream__order", "start_quarter", "order", "pk")
+    )
+    updates = QuarterlyUpdate.objects.filter(deliverable__plan=plan)
+    if not include_drafts:
+        updates = updates.published()
+    completions = updates.filter(status=Status.COMPLETE).order_by("-quarter")
+    latest_published_at = (
+        QuarterlyUpdate.objects.published()
+        .filter(deliverable__plan=plan)
+        .aggregate(latest=Max("published_at"))["latest"]
+    )
+
+    first = min([plan.first_quarter, *(d.start_quarter for d in deliverables)])
+    last = max([plan.last_quarter, *(d.due_quarter for d in deliverables)])
+    quarters = Quarter.range(first, last)
+
+    # Deliverable rows carry the plan they were filtered by: no query per row for it.
+    for deliverable in deliverables:
+        deliverable.plan = plan
+        deliverable.overdue = not deliverable.is_withdrawn and deliverable.is_overdue(
+            today, deliverable.current_status
+        )
+    completion_by_deliverable: dict[int, QuarterlyUpdate] = {}
+    for update in completions:
+        completion_by_deliverable.setdefault(update.deliverable_id, update)
+
+    parts = {w.pk: WorkstreamRoadmap(workstream=w) for w in workstreams}
+    for deliverable in deliverables:
+        deliverable.workstream = parts[deliverable.workstream_id].workstream
+        parts[deliverable.workstream_id].deliverables.append(deliverable)
+    for part in parts.values():
+        part.lanes = pack(
+            part.deliverables,
+            len(quarters),
+            lambda d: (d.start_quarter - first, d.due_quarter - first),
+        )
+        part.achievements = sorted(
+            (
+                Achievement(d, completion_by_deliverable.get(d.pk))
+                for d in part.deliverables
+                if d.current_status == Status.COMPLETE and not d.is_withdrawn
+            ),
+            key=lambda a: (a.quarter or first, a.deliverable.due_quarter),
+            reverse=True,
+        )
+    return Roadmap(
+        plan=plan,
+        today=today,
+        quarters=quarters,
+        workstreams=list(parts.values()),
+        latest_published_at=latest_published_at,
+        include_drafts=include_drafts,
+    )

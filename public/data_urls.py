@@ -1,0 +1,16 @@
+from django.urls import path
+
+from public import data_views
+
+app_name = "data"
+
+urlpatterns = [path("", data_views.index, name="index")] + [
+    path(
+        f"{dataset}.{fmt}",
+        data_views.download,
+        {"dataset": dataset, "fmt": fmt},
+        name=f"{dataset}_{fmt}",
+    )
+    for dataset in ("forces", "deliverables", "updates")
+    for fmt in ("csv", "json")
+]

@@ -1,0 +1,59 @@
+"""Open data: the ``/data/`` page and the CSV and JSON files it describes.
+
+Files are generated from the database on each download and streamed row by row.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Max
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from actions.models import Deliverable, QuarterlyUpdate
+from plans.cache import public_page
+from plans.models import Force
+from public.downloads import csv_response, json_response
+from public.open_data import DATASETS, LICENCE
+
+
+@login_not_required
+@require_safe
+@public_page
+def index(request):
+    row_counts = {
+        "forces": Force.objects.count(),
+        "deliverables": Deliverable.objects.public().count(),
+        "updates": QuarterlyUpdate.objects.public().count(),
+    }
+    latest = QuarterlyUpdate.objects.public().aggregate(latest=Max("published_at"))["latest"]
+    context = {
+        "datasets": [(dataset, row_counts[slug]) for slug, dataset in DATASETS.items()],
+        "licence": LICENCE,
+        "generated_at": timezone.now(),
+        "latest_publication": latest,
+    }
+    return render(request, "plans/data_index.html", context)
+
+
+@login_not_required
+@require_safe
+@public_page
+def download(request, dataset: str, fmt: str):
+    if dataset not in DATASETS or fmt not in ("csv", "json"):
+        raise Http404("No such file.")
+    data = DATASETS[dataset]
+    rows = data.rows(settings.SITE_URL)
+    if fmt == "csv":
+        return csv_response(data.filename("csv"), data.names, rows)
+    meta = {
+        "dataset": data.slug,
+        "title": data.title,
+        "licence": LICENCE,
+        "generated_at": timezone.now(),
+        "columns": [{"name": c.name, "meaning": c.meaning} for c in data.columns],
+    }
+    return json_response(data.filename("json"), data.names, rows, meta)

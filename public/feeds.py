@@ -1,0 +1,93 @@
+"""Atom feed of a force's published quarterly updates (Django's syndication framework)."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import linebreaks
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape, format_html, format_html_join
+
+from actions.models import QuarterlyUpdate
+from plans.cache import public_page
+from plans.models import Force
+from public.templatetags.prap import web_address
+
+FEED_LENGTH = 50
+
+
+class ForceUpdatesFeed(Feed):
+    feed_type = Atom1Feed
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Force, slug=slug)
+
+    def title(self, force):
+        return f"{force.name}: Police Race Action Plan updates"
+
+    def subtitle(self, force):
+        return (
+            f"Quarterly progress updates published by {force.name} on its Police Race "
+            "Action Plan deliverables."
+        )
+
+    def link(self, force):
+        return force.get_absolute_url()
+
+    def feed_url(self, force):
+        return reverse("plans:force_feed", args=[force.slug])
+
+    def author_name(self, force):
+        return force.name
+
+    def items(self, force):
+        """The newest published updates of the force's published plans. Never a draft."""
+        return (
+            QuarterlyUpdate.objects.public()
+            .for_force(force)
+            .select_related("deliverable__plan__force", "deliverable__workstream")
+            .order_by("-published_at", "-pk")[:FEED_LENGTH]
+        )
+
+    def item_title(self, update):
+        return f"{update.deliverable.title}: {update.get_status_display()} ({update.quarter})"
+
+    def item_link(self, update):
+        return f"{update.deliverable.get_absolute_url()}#update-{update.quarter.compact}"
+
+    def item_pubdate(self, update):
+        return update.published_at
+
+    def item_updateddate(self, update):
+        return update.corrected_at or update.published_at
+
+    def item_categories(self, update):
+        return [update.deliverable.workstream.name]
+
+    def item_description(self, update):
+        parts = [
+            format_html(
+                "<p><strong>{}</strong> in {} ({})</p>",
+                update.get_status_display(),
+                update.quarter,
+                update.deliverable.workstream.name,
+            )
+        ]
+        if update.done:
+            parts.append(format_html("<h3>What was done</h3>{}", linebreaks(update.done, True)))
+        if update.next:
+            parts.append(format_html("<h3>What is next</h3>{}", linebreaks(update.next, True)))
+        links = [url for url in update.evidence_links if web_address(url)]
+        if links:
+            parts.append(
+                format_html(
+                    "<h3>Evidence</h3><ul>{}</ul>",
+                    format_html_join("", '<li><a href="{}">{}</a></li>', ((u, u) for u in links)),
+                )
+            )
+        return "".join(str(part) for part in parts) or escape(update.deliverable.title)
+
+
+# The view the URL serves: cached like the force's other pages (its version changes with
+# every publish), public.
+force_updates_feed = login_not_required(public_page(force_kwarg="slug")(ForceUpdatesFeed()))

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from public import national_views
+
+app_name = "national"
+
+urlpatterns = [
+    path("", national_views.comparison_table, name="comparison"),
+    path("compare/", national_views.compare, name="compare"),
+    path("coverage/", national_views.coverage, name="coverage"),
+    path("trend/", national_views.trend_view, name="trend"),
+]

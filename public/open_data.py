@@ -1,0 +1,243 @@
+"""The open data files: what each contains, its columns, and its rows.
+
+Only published data: deliverables of published plans, and published updates of them. Each
+row carries stable identifiers so the files join: "force" (the force's slug), "id" /
+"deliverable_id" (the deliverable's number) and quarters written "2024-Q2". The
+"/data/" page documents the columns from these same definitions, so they cannot drift.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
+
+from django.db.models import OuterRef, Subquery
+
+from actions.models import Deliverable, QuarterlyUpdate, Status
+from actions.reporting import with_latest_quarter_reported
+from plans.models import Force, Plan
+
+CHUNK_SIZE = 500
+LICENCE = {
+    "name": "Open Government Licence v3.0",
+    "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+}
+STATUS_VALUES = ", ".join(Status.values)
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    meaning: str
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    slug: str
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+    rows: Callable[[str], Iterator[tuple]]
+
+    @property
+    def names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    def filename(self, fmt: str) -> str:
+        return f"{self.slug}.{fmt}"
+
+
+def _force_rows(site_url: str) -> Iterator[tuple]:
+    current_plan = Plan.objects.published().filter(force=OuterRef("pk")).current()
+    forces = (
+        with_latest_quarter_reported(Force.objects.all())
+        .annotate(
+            plan_title=Subquery(current_plan.values("title")[:1]),
+            plan_first_quarter=Subquery(current_plan.values("first_quarter")[:1]),
+            plan_last_quarter=Subquery(current_plan.values("last_quarter")[:1]),
+        )
+        .order_by("slug")
+    )
+    counts = {
+        row["plan__force"]: row["counts"]
+        for row in Deliverable.objects.on_public_roadmaps().status_counts_by("plan__force")
+    }
+    for force in forces:
+        tally = counts.get(force.pk)
+        total = tally.total if tally else 0
+        yield (
+            force.slug,
+            force.name,
+            force.region,
+            force.country,
+            force.website,
+            force.plan_title is not None,
+            force.plan_title,
+            force.plan_first_quarter,
+            force.plan_last_quarter,
+            total,
+            tally.complete if tally else 0,
+            tally.on_track if tally else 0,
+            tally.at_risk if tally else 0,
+            tally.off_track if tally else 0,
+            tally.not_started if tally else 0,
+            tally.percent_complete if total else None,
+            force.latest_quarter,
+            f"{site_url}/forces/{force.slug}/",
+        )
+
+
+def _deliverable_rows(site_url: str) -> Iterator[tuple]:
+    """One query whatever the number of rows, read in chunks: a row per deliverable and
+    national action it serves (one with no code if it serves none), in order, so each
+    deliverable's rows arrive together and are joined into one line as they stream."""
+    rows = (
+        Deliverable.objects.public()
+        .with_current_status()
+        .order_by("plan__force__slug", "pk", "national_actions__code")
+        .values_list(
+            "pk",
+            "plan__force__slug",
+            "workstream__slug",
+            "reference",
+            "title",
+            "description",
+            "lead",
+            "start_quarter",
+            "due_quarter",
+            "national_actions__code",
+            "current_status",
+            "current_quarter",
+            "withdrawn_at",
+            "withdrawn_reason",
+        )
+    )
+    for pk, same in groupby(rows.iterator(chunk_size=CHUNK_SIZE), key=itemgetter(0)):
+        first, *others = same
+        codes = [row[9] for row in (first, *others) if row[9] is not None]
+        slug = first[1]
+        yield (
+            *first[:9],
+            ";".join(codes),
+            *first[10:],
+            f"{site_url}/forces/{slug}/deliverables/{pk}/",
+        )
+
+
+def _update_rows(site_url: str) -> Iterator[tuple]:
+    updates = (
+        QuarterlyUpdate.objects.public()
+        .values_list(
+            "deliverable_id",
+            "deliverable__plan__force__slug",
+            "quarter",
+            "status",
+            "done",
+            "next",
+            "evidence",
+            "published_at",
+            "corrected_at",
+        )
+        .order_by("deliverable__plan__force__slug", "deliverable_id", "quarter")
+    )
+    yield from updates.iterator(chunk_size=CHUNK_SIZE)
+
+
+FORCES = Dataset(
+    slug="forces",
+    title="Forces",
+    description=(
+        "One row for each of the 44 forces, with its published plan and the status of its "
+        "deliverables (withdrawn deliverables are not counted)."
+    ),
+    columns=(
+        Column(
+            "slug",
+            "Stable identifier of the force, as in its web address; 'force' in the other files.",
+        ),
+        Column("name", "Name of the force."),
+        Column("region", "Region of England, or Wales."),
+        Column("country", "England, Wales or Great Britain (British Transport Police)."),
+        Column("website", "The force's own website."),
+        Column("has_published_plan", "true if the force has a published plan."),
+        Column("plan_title", "Title of its current published plan (empty if none)."),
+        Column("plan_first_quarter", "First quarter the plan covers, e.g. 2024-Q1."),
+        Column("plan_last_quarter", "Last quarter the plan covers."),
+        Column(
+            "deliverables", "Number of deliverables in its current published plan, not withdrawn."
+        ),
+        Column("complete", "How many of them are complete."),
+        Column("on_track", "How many are on track."),
+        Column("at_risk", "How many are at risk."),
+        Column("off_track", "How many are off track."),
+        Column("not_started", "How many are not started (including never reported)."),
+        Column(
+            "percent_complete",
+            "complete as a whole percentage of deliverables (empty when there are none).",
+        ),
+        Column("latest_quarter_reported", "Newest quarter with a published update."),
+        Column("url", "The force's roadmap on this site."),
+    ),
+    rows=_force_rows,
+)
+
+DELIVERABLES = Dataset(
+    slug="deliverables",
+    title="Deliverables",
+    description=(
+        "Every deliverable in a published plan, including withdrawn ones with the reason, "
+        "with its current status."
+    ),
+    columns=(
+        Column("id", "Stable identifier of the deliverable; 'deliverable_id' in updates."),
+        Column("force", "Slug of the force (joins to 'slug' in forces)."),
+        Column("workstream", "represented, not-over-policed, involved or not-under-protected."),
+        Column("reference", "The force's own code for the deliverable, if it has one."),
+        Column("title", "Short title, as on the roadmap."),
+        Column("description", "What the force will do."),
+        Column("lead", "Accountable lead (a role, not a person)."),
+        Column("start_quarter", "Quarter the work starts, e.g. 2024-Q2 (July-September 2024)."),
+        Column("due_quarter", "Quarter it is due."),
+        Column(
+            "national_actions",
+            "Codes of the national actions it serves, separated by semicolons, e.g. R1;P2.",
+        ),
+        Column(
+            "status",
+            f"Status of its latest published update, or not_started: one of {STATUS_VALUES}.",
+        ),
+        Column("status_quarter", "Quarter of that update (empty if never reported)."),
+        Column("withdrawn_on", "Date it was withdrawn (YYYY-MM-DD), empty if active."),
+        Column("withdrawn_reason", "Why it was withdrawn."),
+        Column("url", "The deliverable's page on this site."),
+    ),
+    rows=_deliverable_rows,
+)
+
+UPDATES = Dataset(
+    slug="updates",
+    title="Quarterly updates",
+    description=(
+        "Every published quarterly update of a deliverable in a published plan. Drafts are "
+        "never included."
+    ),
+    columns=(
+        Column("deliverable_id", "The deliverable reported on (joins to 'id' in deliverables)."),
+        Column("force", "Slug of the force."),
+        Column(
+            "quarter",
+            "Quarter reported on, e.g. 2024-Q2. At most one update per deliverable per quarter.",
+        ),
+        Column("status", f"One of {STATUS_VALUES}."),
+        Column("done", "What was done."),
+        Column("next", "What is next."),
+        Column("evidence", "Evidence links, one web address per line."),
+        Column("published_at", "When it was published (ISO 8601, UTC)."),
+        Column("corrected_at", "When it was last corrected after publication, if ever."),
+    ),
+    rows=_update_rows,
+)
+
+DATASETS = {dataset.slug: dataset for dataset in (FORCES, DELIVERABLES, UPDATES)}

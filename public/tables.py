@@ -1,0 +1,174 @@
+"""django-tables2 tables for the national comparison and the return tracker.
+
+Every table renders with ``plans/govuk_table.html`` (GOV.UK table markup, sortable column
+headers that say how they sort, a scrollable region on narrow screens) and downloads with
+``public.downloads.table_response`` from the same rows in the same order.
+"""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+NUMERIC = {
+    "th": {"class": "govuk-table__header govuk-table__header--numeric"},
+    "td": {"class": "govuk-table__cell govuk-table__cell--numeric"},
+}
+OVERDUE = mark_safe('<strong class="govuk-tag govuk-tag--red">Overdue</strong>')
+TEXT = {"th": {"class": "govuk-table__header"}, "td": {"class": "govuk-table__cell"}}
+NO_DELIVERABLES = mark_safe(
+    '<span aria-hidden="true">&ndash;</span><span class="govuk-visually-hidden">none</span>'
+)
+
+
+class GovukTable(tables.Table):
+    """Base table: GOV.UK markup, a caption, and the columns a download carries."""
+
+    caption = ""
+
+    class Meta:
+        template_name = "plans/govuk_table.html"
+        attrs = {"class": "govuk-table prap-table"}
+        row_attrs = {"class": "govuk-table__row"}
+        orderable = True
+
+    def export_columns(self) -> list[tuple[str, str]]:
+        """``(name, header)`` of every column a download carries, hidden ones included."""
+        return [
+            (column.name, str(column.header))
+            for column in self.columns.iterall()
+            if not column.column.exclude_from_export
+        ]
+
+
+def _percent(value) -> str:
+    return "" if value is None else f"{value}%"
+
+
+class ForceColumn(tables.Column):
+    """The force's name, linking to its roadmap; the name alone in downloads."""
+
+    def render(self, value, record):
+        slug = record.force.slug
+        return format_html('<a class="govuk-link" href="/forces/{}/">{}</a>', slug, value)
+
+    def value(self, value):
+        return value
+
+
+class HeatColumn(tables.Column):
+    """Share complete under one workstream: the number, with colour as a second cue."""
+
+    def __init__(self, workstream, **kwargs):
+        self.workstream = workstream
+        slug = workstream.slug
+        super().__init__(
+            accessor=f"share_by_workstream__{slug}",
+            verbose_name=workstream.name,
+            default=NO_DELIVERABLES,
+            attrs={
+                "th": {"class": "govuk-table__header govuk-table__header--numeric"},
+                "td": {
+                    "class": lambda record: (
+                        "govuk-table__cell govuk-table__cell--numeric prap-heat "
+                        f"prap-heat--{_band_name(record.workstream(slug).band)}"
+                    )
+                },
+            },
+            **kwargs,
+        )
+
+    def render(self, value):
+        return _percent(value)
+
+    def value(self, value):
+        return value
+
+
+def _band_name(band: int | None) -> str:
+    return "none" if band is None else str(band)
+
+
+class NationalTable(GovukTable):
+    """One row per force: ``actions.comparison.ForceComparison`` records."""
+
+    force = ForceColumn(accessor="force__name", verbose_name="Force", attrs=TEXT)
+    slug = tables.Column(accessor="force__slug", verbose_name="Force id", visible=False)
+    region = tables.Column(accessor="force__region", attrs=TEXT)
+    country = tables.Column(accessor="force__country", visible=False)
+    deliverables = tables.Column(accessor="counts__total", attrs=NUMERIC)
+    complete = tables.Column(accessor="counts__complete", attrs=NUMERIC)
+    on_track = tables.Column(accessor="counts__on_track", verbose_name="On track", attrs=NUMERIC)
+    at_risk = tables.Column(accessor="counts__at_risk", verbose_name="At risk", attrs=NUMERIC)
+    off_track = tables.Column(accessor="counts__off_track", verbose_name="Off track", attrs=NUMERIC)
+    not_started = tables.Column(
+        accessor="counts__not_started", verbose_name="Not started", attrs=NUMERIC
+    )
+    percent_complete = tables.Column(
+        verbose_name="Share complete", attrs=NUMERIC, default=NO_DELIVERABLES
+    )
+    status_mix = tables.TemplateColumn(
+        template_name="plans/includes/_status_bar.html",
+        accessor="counts",
+        verbose_name="Status mix",
+        orderable=False,
+        exclude_from_export=True,
+        attrs={"th": {"class": "govuk-table__header"}, "td": {"class": "govuk-table__cell"}},
+    )
+    latest_quarter = tables.Column(
+        verbose_name="Latest quarter reported", attrs=TEXT, default="None published"
+    )
+
+    class Meta(GovukTable.Meta):
+        empty_text = "No forces match these filters."
+        # The workstream heat-map columns (added per request) go where "..." stands.
+        sequence = (
+            "force",
+            "slug",
+            "region",
+            "country",
+            "deliverables",
+            "percent_complete",
+            "status_mix",
+            "...",
+            "complete",
+            "on_track",
+            "at_risk",
+            "off_track",
+            "not_started",
+            "latest_quarter",
+        )
+
+    def __init__(self, data, *, workstreams, **kwargs):
+        extra = [(f"ws_{workstream.slug}", HeatColumn(workstream)) for workstream in workstreams]
+        super().__init__(data, extra_columns=extra, **kwargs)
+
+    def render_percent_complete(self, value):
+        return _percent(value)
+
+    def value_percent_complete(self, value):
+        return value
+
+    def render_latest_quarter(self, value):
+        return str(value)
+
+    def value_latest_quarter(self, value):
+        return value.compact
+
+
+class CoverageTable(GovukTable):
+    """Each force's coverage of the national actions: ``actions.comparison.ForceCoverage``."""
+
+    caption = "National actions served by each force"
+
+    force = ForceColumn(accessor="force__name", verbose_name="Force", attrs=TEXT)
+    region = tables.Column(accessor="force__region", attrs=TEXT)
+    count = tables.Column(verbose_name="National actions served", attrs=NUMERIC)
+    percent = tables.Column(verbose_name="Coverage share", attrs=NUMERIC)
+
+    class Meta(GovukTable.Meta):
+        pass
+
+    def render_percent(self, value):
+        return _percent(value)

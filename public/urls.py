@@ -1,0 +1,13 @@
+from django.urls import path
+
+from public import feeds, views
+
+app_name = "plans"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("forces/", views.force_list, name="force_list"),
+    path("forces/<slug:slug>/", views.force_roadmap, name="force_roadmap"),
+    path("forces/<slug:slug>/feed/", feeds.force_updates_feed, name="force_feed"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+]

@@ -1,0 +1,106 @@
+from itertools import groupby
+
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Max
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from actions.models import Deliverable, QuarterlyUpdate
+from actions.roadmap import build_roadmap
+from plans.cache import public_page
+from plans.fields import to_quarter
+from plans.forms import FindForceForm
+from plans.models import Force, Plan
+from public.filters import ForceFilter
+
+
+def _get_public_force(slug: str) -> Force:
+    """Every force has a public page: an unknown slug is a 404."""
+    return get_object_or_404(Force, slug=slug)
+
+
+def _by_region(forces) -> list[tuple[str, list[Force]]]:
+    forces = sorted(forces, key=lambda force: (force.region, force.name))
+    return [(region, list(rows)) for region, rows in groupby(forces, lambda f: f.region)]
+
+
+@login_not_required
+@require_safe
+@public_page
+def home(request):
+    form = FindForceForm(request.GET if "force" in request.GET else None)
+    if form.is_bound and form.is_valid():
+        return redirect(form.cleaned_data["force"])
+    public_updates = QuarterlyUpdate.objects.on_public_roadmaps()
+    latest_quarter = to_quarter(public_updates.aggregate(latest=Max("quarter"))["latest"])
+    forces = list(Force.objects.order_by("region", "name"))
+    context = {
+        "form": form,
+        "regions": _by_region(forces),
+        "force_count": len(forces),
+        "forces_with_plan": Plan.objects.published().newest_per_force().count(),
+        "counts": Deliverable.objects.on_public_roadmaps().status_counts(),
+        "latest_quarter": latest_quarter,
+        "forces_reporting_latest": (
+            public_updates.filter(quarter=latest_quarter)
+            .values("deliverable__plan__force")
+            .distinct()
+            .count()
+            if latest_quarter
+            else 0
+        ),
+    }
+    return render(request, "plans/home.html", context)
+
+
+@login_not_required
+@require_safe
+@public_page
+def force_list(request):
+    filterset = ForceFilter(request.GET or None, queryset=Force.objects.all())
+    forces = list(filterset.qs)
+    counts = {
+        row["plan__force"]: row["counts"]
+        for row in Deliverable.objects.on_public_roadmaps().status_counts_by("plan__force")
+    }
+    latest = {
+        row["deliverable__plan__force"]: to_quarter(row["latest"])
+        for row in QuarterlyUpdate.objects.on_public_roadmaps()
+        .order_by()
+        .values("deliverable__plan__force")
+        .annotate(latest=Max("quarter"))
+    }
+    with_plan = set(Plan.objects.published().newest_per_force().values_list("force_id", flat=True))
+    for force in forces:
+        force.has_public_plan = force.pk in with_plan
+        force.counts = counts.get(force.pk)
+        force.latest_quarter = latest.get(force.pk)
+    context = {
+        "filter": filterset,
+        "regions": _by_region(forces),
+        "force_count": len(forces),
+        "is_filtered": any(filterset.form.data.get(name) for name in filterset.filters),
+    }
+    return render(request, "plans/force_list.html", context)
+
+
+@login_not_required
+@require_safe
+@public_page(force_kwarg="slug")
+def force_roadmap(request, slug):
+    force = _get_public_force(slug)
+    plan = Plan.objects.published().for_force(force).current().first()
+    context = {
+        "force": force,
+        "plan": plan,
+        "roadmap": build_roadmap(plan, timezone.localdate()) if plan else None,
+    }
+    return render(request, "plans/force_roadmap.html", context)
+
+
+@login_not_required
+@require_safe
+@public_page
+def accessibility(request):
+    return render(request, "plans/accessibility.html")

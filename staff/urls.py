@@ -1,0 +1,11 @@
+"""Every page under /staff/, in the one "staff" namespace."""
+
+from staff import deliverable_urls, national_data_urls, plan_urls
+
+app_name = "staff"
+
+urlpatterns = [
+    *plan_urls.urlpatterns,
+    *deliverable_urls.urlpatterns,
+    *national_data_urls.urlpatterns,
+]

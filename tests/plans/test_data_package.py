@@ -9,7 +9,10 @@ import pytest
 from frictionless import Package, validate
 
 from public.open_data import DATASETS
-from tests.plans.test_open_data import body, published  # noqa: F401 - the fixture
+from tests.plans import test_open_data
+from tests.plans.test_open_data import body
+
+published = test_open_data.published  # the fixture: a published plan, a draft, hostile text
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +40,7 @@ def test_the_package_describes_every_csv_file_with_its_columns_and_licence(clien
 def test_every_csv_file_is_valid_against_the_package_joins_included(
     client,
     published,
-    tmp_path,  # noqa: F811 - the fixture
+    tmp_path,
 ):
     (tmp_path / "datapackage.json").write_bytes(client.get("/data/datapackage.json").content)
     for slug in DATASETS:
@@ -53,7 +56,7 @@ def test_every_csv_file_is_valid_against_the_package_joins_included(
     }
 
 
-def test_a_file_that_breaks_the_schema_is_caught(client, published, tmp_path):  # noqa: F811
+def test_a_file_that_breaks_the_schema_is_caught(client, published, tmp_path):
     """The check can fail: an update of an unknown deliverable with a bad quarter."""
     (tmp_path / "datapackage.json").write_bytes(client.get("/data/datapackage.json").content)
     for slug in DATASETS:

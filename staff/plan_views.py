@@ -78,7 +78,16 @@ def roadmap_preview(request, slug: str):
     context = {
         "force": force,
         "plan": plan,
-        "roadmap": build_roadmap(plan, timezone.localdate(), include_drafts=True) if plan else None,
+        "roadmap": (
+            build_roadmap(
+                plan,
+                timezone.localdate(),
+                include_drafts=True,
+                every_quarter=request.GET.get("quarters") == "all",
+            )
+            if plan
+            else None
+        ),
         "preview": True,
     }
     return render(request, "plans/force_roadmap.html", context)

@@ -1,6 +1,6 @@
 """Every page of the site, from the URL resolver, for the tests that must reach them all.
 
-The drafts-never-public tests (``public_pages``), the access matrix and the second-step test
+The drafts-never-public tests (``read_public_pages``), the access matrix and the second-step test
 take their page lists from here, so a page added to a URLconf is covered the day it is
 added: it is visited, or the test fails saying what it cannot fill in.
 

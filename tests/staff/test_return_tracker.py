@@ -4,8 +4,8 @@ import io
 import pytest
 
 from plans.models import Force
-from tests.plans.national_data import build_plans, latest
-from tests.plans.return_data import build_returns
+from tests.national_data import build_plans, latest
+from tests.staff.return_data import build_returns
 
 pytestmark = pytest.mark.django_db
 URL = "/staff/returns/"

@@ -1,8 +1,8 @@
 """Staff pages for deliverables, milestones and quarterly updates, and the quarterly return.
 
-Every view reaches its object through a getter on its first line, which applies the one
-access rule in ``accounts.access``: another force's object is a 404 to a coordinator, and
-the national team and administrators may read but not change (403).
+Every view reaches its object through a getter of ``staff.access`` on its first line: another
+force's object is a 404 to a coordinator, and the national team and administrators may read
+but not change (403).
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from accounts.access import check_force, force_object_or_404
 from actions.forms import (
     DeliverableForm,
     MilestoneDoneForm,
@@ -40,52 +39,14 @@ from plans.versioning import (
     with_version,
 )
 from prap.forms import ErrorLink, VersionOnlyForm, error_links
+from staff.access import (
+    get_deliverable_for_user,
+    get_force_for_user,
+    get_milestone_for_user,
+    get_plan_for_user,
+    get_update_for_user,
+)
 from staff.plan_views import by_workstream, return_quarter_form
-
-FORCE_OF_DELIVERABLE = "plan__force"
-FORCE_OF_CHILD = "deliverable__plan__force"
-
-
-def _get_force_for_user(user, slug: str, *, write: bool = False) -> Force:
-    force = get_object_or_404(Force, slug=slug)
-    check_force(user, force.pk, write=write)
-    return force
-
-
-def _get_plan_for_user(user, plan_id: int, *, write: bool = False) -> Plan:
-    return force_object_or_404(
-        user, Plan.objects.select_related("force"), "force", write=write, pk=plan_id
-    )
-
-
-def _get_deliverable_for_user(user, deliverable_id: int, *, write: bool = False) -> Deliverable:
-    return force_object_or_404(
-        user,
-        Deliverable.objects.select_related("plan__force", "workstream"),
-        FORCE_OF_DELIVERABLE,
-        write=write,
-        pk=deliverable_id,
-    )
-
-
-def _get_milestone_for_user(user, milestone_id: int, *, write: bool = False) -> Milestone:
-    return force_object_or_404(
-        user,
-        Milestone.objects.select_related("deliverable__plan__force"),
-        FORCE_OF_CHILD,
-        write=write,
-        pk=milestone_id,
-    )
-
-
-def _get_update_for_user(user, update_id: int, *, write: bool = False) -> QuarterlyUpdate:
-    return force_object_or_404(
-        user,
-        QuarterlyUpdate.objects.select_related("deliverable__plan__force", "author"),
-        FORCE_OF_CHILD,
-        write=write,
-        pk=update_id,
-    )
 
 
 def _rebound(form_class, request, conflict: EditConflict, prefix: str | None = None, **kwargs):
@@ -107,7 +68,7 @@ def _rebound(form_class, request, conflict: EditConflict, prefix: str | None = N
 
 @require_safe
 def deliverable_detail(request, deliverable_id: int):
-    deliverable = _get_deliverable_for_user(request.user, deliverable_id)
+    deliverable = get_deliverable_for_user(request.user, deliverable_id)
     force = deliverable.plan.force
     current = Deliverable.objects.with_current_status().get(pk=deliverable.pk)
     context = {
@@ -125,7 +86,7 @@ def deliverable_detail(request, deliverable_id: int):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def deliverable_create(request, plan_id: int):
-    plan = _get_plan_for_user(request.user, plan_id, write=True)
+    plan = get_plan_for_user(request.user, plan_id, write=True)
     initial = {"start_quarter": plan.first_quarter, "due_quarter": plan.first_quarter}
     if request.GET.get("workstream", "").isdigit():
         initial["workstream"] = int(request.GET["workstream"])
@@ -153,7 +114,7 @@ def _next_position(plan: Plan, workstream_id: int) -> int:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def deliverable_edit(request, deliverable_id: int):
-    deliverable = _get_deliverable_for_user(request.user, deliverable_id, write=True)
+    deliverable = get_deliverable_for_user(request.user, deliverable_id, write=True)
     plan = deliverable.plan
     old_workstream = deliverable.workstream_id
     form = DeliverableForm(request.POST or None, plan=plan, instance=deliverable)
@@ -184,7 +145,7 @@ def deliverable_edit(request, deliverable_id: int):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def deliverable_withdraw(request, deliverable_id: int):
-    deliverable = _get_deliverable_for_user(request.user, deliverable_id, write=True)
+    deliverable = get_deliverable_for_user(request.user, deliverable_id, write=True)
     if deliverable.is_withdrawn:
         messages.info(request, "This deliverable is already withdrawn.")
         return redirect("staff:deliverable", deliverable_id=deliverable.pk)
@@ -217,7 +178,7 @@ def deliverable_withdraw(request, deliverable_id: int):
 
 @require_POST
 def deliverable_reinstate(request, deliverable_id: int):
-    deliverable = _get_deliverable_for_user(request.user, deliverable_id, write=True)
+    deliverable = get_deliverable_for_user(request.user, deliverable_id, write=True)
     form = VersionOnlyForm(request.POST)
     if deliverable.is_withdrawn and form.is_valid():
         deliverable.withdrawn_at = None
@@ -236,7 +197,7 @@ def deliverable_reinstate(request, deliverable_id: int):
 
 @require_safe
 def deliverable_history_page(request, deliverable_id: int):
-    deliverable = _get_deliverable_for_user(request.user, deliverable_id)
+    deliverable = get_deliverable_for_user(request.user, deliverable_id)
     context = {
         "deliverable": deliverable,
         "force": deliverable.plan.force,
@@ -250,7 +211,7 @@ def deliverable_history_page(request, deliverable_id: int):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def milestone_create(request, deliverable_id: int):
-    deliverable = _get_deliverable_for_user(request.user, deliverable_id, write=True)
+    deliverable = get_deliverable_for_user(request.user, deliverable_id, write=True)
     form = MilestoneForm(
         request.POST or None,
         instance=Milestone(deliverable=deliverable),
@@ -272,7 +233,7 @@ def milestone_create(request, deliverable_id: int):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def milestone_edit(request, milestone_id: int):
-    milestone = _get_milestone_for_user(request.user, milestone_id, write=True)
+    milestone = get_milestone_for_user(request.user, milestone_id, write=True)
     deliverable = milestone.deliverable
     form = MilestoneForm(request.POST or None, instance=milestone)
     conflict = None
@@ -300,7 +261,7 @@ def milestone_edit(request, milestone_id: int):
 @require_POST
 def milestone_done(request, milestone_id: int):
     """Tick a milestone off (``done=on``) or mark it not done."""
-    milestone = _get_milestone_for_user(request.user, milestone_id, write=True)
+    milestone = get_milestone_for_user(request.user, milestone_id, write=True)
     form = MilestoneDoneForm(request.POST)
     target = "staff:deliverable"
     if not form.is_valid():
@@ -333,7 +294,7 @@ def update_edit(request, update_id: int):
     """Edit one update. Editing a published update keeps it published and records the
     correction (``corrected_at``); a draft can be saved or published from here.
     """
-    update = _get_update_for_user(request.user, update_id, write=True)
+    update = get_update_for_user(request.user, update_id, write=True)
     was_published = update.is_published
     publishing = request.method == "POST" and request.POST.get("action") == "publish"
     form = QuarterlyUpdateForm(request.POST or None, instance=update, publishing=publishing)
@@ -383,7 +344,7 @@ def update_edit(request, update_id: int):
 @require_POST
 def update_unpublish(request, update_id: int):
     """Return a published update to draft: it leaves every public page."""
-    update = _get_update_for_user(request.user, update_id, write=True)
+    update = get_update_for_user(request.user, update_id, write=True)
     form = VersionOnlyForm(request.POST)
     if update.is_published and form.is_valid():
         update.published_at = None
@@ -423,7 +384,7 @@ def quarterly_return(request, slug: str):
     """Every deliverable due an update for one quarter, on one page: save drafts, or
     publish the ticked updates. Nothing is saved unless everything submitted is valid.
     """
-    force = _get_force_for_user(request.user, slug, write=True)
+    force = get_force_for_user(request.user, slug, write=True)
     plans = list(Plan.objects.for_force(force).current())
     quarter_form = return_quarter_form(request, plans)
     quarter = quarter_form.chosen

@@ -6,23 +6,17 @@ kept in the history with who made it.
 
 from django.contrib import messages
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.access import require_national_editor
 from plans.cache import all_content_changed, content_changed
+from staff.access import (
+    get_national_action_for_user,
+    get_practice_example_for_user,
+    require_national_editor,
+)
 from workstreams.forms import NationalActionForm, PracticeExampleForm
 from workstreams.models import NationalAction, PracticeExample
-
-
-def _get_national_action_for_user(user, action_id: int) -> NationalAction:
-    require_national_editor(user)
-    return get_object_or_404(NationalAction, pk=action_id)
-
-
-def _get_practice_example_for_user(user, example_id: int) -> PracticeExample:
-    require_national_editor(user)
-    return get_object_or_404(PracticeExample, pk=example_id)
 
 
 @require_safe
@@ -48,7 +42,7 @@ def national_action_create(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def national_action_edit(request, action_id: int):
-    action = _get_national_action_for_user(request.user, action_id)
+    action = get_national_action_for_user(request.user, action_id)
     form = NationalActionForm(request.POST or None, instance=action)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -82,7 +76,7 @@ def practice_create(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def practice_edit(request, example_id: int):
-    example = _get_practice_example_for_user(request.user, example_id)
+    example = get_practice_example_for_user(request.user, example_id)
     form = PracticeExampleForm(request.POST or None, instance=example)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -96,7 +90,7 @@ def practice_edit(request, example_id: int):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def practice_delete(request, example_id: int):
-    example = _get_practice_example_for_user(request.user, example_id)
+    example = get_practice_example_for_user(request.user, example_id)
     if request.method == "POST":
         title = example.title
         with transaction.atomic():

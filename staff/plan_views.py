@@ -7,12 +7,11 @@ from itertools import groupby
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from simple_history.utils import bulk_update_with_history
 
-from accounts.access import check_force, force_object_or_404, require_national_reader
 from actions.models import Deliverable, Milestone
 from actions.progress import ReturnProgress
 from actions.roadmap import build_roadmap
@@ -28,19 +27,8 @@ from plans.versioning import (
     with_version,
 )
 from prap.forms import VersionOnlyForm
+from staff.access import get_force_for_user, get_plan_for_user, require_national_reader
 from workstreams.models import Workstream
-
-
-def _get_force_for_user(user, slug: str, *, write: bool = False) -> Force:
-    force = get_object_or_404(Force, slug=slug)
-    check_force(user, force.pk, write=write)
-    return force
-
-
-def _get_plan_for_user(user, plan_id: int, *, write: bool = False) -> Plan:
-    return force_object_or_404(
-        user, Plan.objects.select_related("force"), "force", write=write, pk=plan_id
-    )
 
 
 def return_quarter_form(request, plans: list[Plan]) -> QuarterChoiceForm:
@@ -71,7 +59,7 @@ def home(request):
 def roadmap_preview(request, slug: str):
     """The force's newest plan as its public roadmap will look, drafts included. Staff only,
     never cached: staff pages are sent with no-store."""
-    force = _get_force_for_user(request.user, slug)
+    force = get_force_for_user(request.user, slug)
     plan = Plan.objects.for_force(force).current().first()
     context = {
         "force": force,
@@ -84,7 +72,7 @@ def roadmap_preview(request, slug: str):
 
 @require_safe
 def force_dashboard(request, slug: str):
-    force = _get_force_for_user(request.user, slug)
+    force = get_force_for_user(request.user, slug)
     today = timezone.localdate()
     plans = list(Plan.objects.for_force(force).current())
     quarter_form = return_quarter_form(request, plans)
@@ -129,7 +117,7 @@ def by_workstream(deliverables: list[Deliverable]) -> list[tuple[Workstream, lis
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def plan_create(request, slug: str):
-    force = _get_force_for_user(request.user, slug, write=True)
+    force = get_force_for_user(request.user, slug, write=True)
     form = PlanForm(request.POST or None, instance=Plan(force=force))
     if request.method == "POST" and form.is_valid():
         form.instance.force = force
@@ -144,7 +132,7 @@ def plan_create(request, slug: str):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def plan_edit(request, plan_id: int):
-    plan = _get_plan_for_user(request.user, plan_id, write=True)
+    plan = get_plan_for_user(request.user, plan_id, write=True)
     form = PlanForm(request.POST or None, instance=plan)
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -170,7 +158,7 @@ def plan_edit(request, plan_id: int):
 @require_POST
 def plan_publish(request, plan_id: int):
     """Publish or unpublish a plan (``publish=1`` or ``publish=0``)."""
-    plan = _get_plan_for_user(request.user, plan_id, write=True)
+    plan = get_plan_for_user(request.user, plan_id, write=True)
     form = VersionOnlyForm(request.POST)
     publish = request.POST.get("publish") == "1"
     if not form.is_valid():
@@ -199,7 +187,7 @@ def plan_publish(request, plan_id: int):
 @require_http_methods(["GET", "HEAD", "POST"])
 def plan_order(request, plan_id: int):
     """Move a deliverable up or down within its workstream."""
-    plan = _get_plan_for_user(request.user, plan_id, write=True)
+    plan = get_plan_for_user(request.user, plan_id, write=True)
     error = None
     if request.method == "POST":
         error = _move(request, plan)

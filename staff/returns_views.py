@@ -17,7 +17,6 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
-from accounts.access import require_national_reader
 from actions.reporting import with_return_progress
 from plans.models import Force, ReturnState
 from plans.quarters import Quarter, quarter_just_ended
@@ -25,6 +24,7 @@ from plans.returns import is_past_deadline, return_deadline
 from public.downloads import download_links, requested_format, table_response
 from public.filters import YES_NO, region_choices
 from public.tables import NUMERIC, OVERDUE, TEXT, GovukTable
+from staff.access import require_national_reader
 
 
 def recent_quarters(today: dt.date, count: int = 8) -> list[Quarter]:

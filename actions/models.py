@@ -267,6 +267,11 @@ class Deliverable(models.Model):
         return reverse("actions:deliverable", args=[self.plan.force.slug, self.pk])
 
     @property
+    def content_forces(self) -> tuple[int, ...]:
+        """The forces whose public pages show it (``plans.cache``)."""
+        return (self.plan.force_id,)
+
+    @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
 
@@ -334,6 +339,10 @@ class Milestone(models.Model):
         return self.title
 
     @property
+    def content_forces(self) -> tuple[int, ...]:
+        return self.deliverable.content_forces
+
+    @property
     def is_done(self) -> bool:
         return self.done_on is not None
 
@@ -383,6 +392,10 @@ class QuarterlyUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deliverable} - {self.quarter}"
+
+    @property
+    def content_forces(self) -> tuple[int, ...]:
+        return self.deliverable.content_forces
 
     @property
     def is_published(self) -> bool:

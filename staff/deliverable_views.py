@@ -28,15 +28,16 @@ from actions.forms import (
 from actions.history import deliverable_history
 from actions.models import Deliverable, Milestone, QuarterlyUpdate
 from actions.progress import ReturnProgress
-from plans.cache import content_changed
 from plans.models import Force, Plan
 from plans.quarters import Quarter
 from plans.versioning import (
     EditConflict,
     claim_versions,
     conflict_message,
+    save_content,
     save_versioned,
     with_version,
+    writing_content,
 )
 from prap.forms import ErrorLink, VersionOnlyForm, error_links
 from staff.access import (
@@ -94,13 +95,10 @@ def deliverable_create(request, plan_id: int):
         request.POST or None, plan=plan, instance=Deliverable(plan=plan), initial=initial
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            deliverable = form.save(commit=False)
-            deliverable.plan = plan
-            deliverable.order = _next_position(plan, deliverable.workstream_id)
-            deliverable.save()
-            form.save_m2m()
-            content_changed(plan.force_id)
+        deliverable = form.save(commit=False)
+        deliverable.plan = plan
+        deliverable.order = _next_position(plan, deliverable.workstream_id)
+        save_content(deliverable, after_save=form.save_m2m)
         messages.success(request, f"Deliverable added: {deliverable.title}")
         return redirect("staff:deliverable", deliverable_id=deliverable.pk)
     context = {"force": plan.force, "plan": plan, "form": form}
@@ -124,9 +122,7 @@ def deliverable_edit(request, deliverable_id: int):
         if changed.workstream_id != old_workstream:
             changed.order = _next_position(plan, changed.workstream_id)
         try:
-            with transaction.atomic():
-                save_versioned(changed, form.cleaned_data["version"], after_save=form.save_m2m)
-                content_changed(plan.force_id)
+            save_versioned(changed, form.cleaned_data["version"], after_save=form.save_m2m)
         except EditConflict as error:
             conflict = error
             form = _rebound(DeliverableForm, request, error, plan=plan)
@@ -156,9 +152,7 @@ def deliverable_withdraw(request, deliverable_id: int):
         deliverable.withdrawn_reason = form.cleaned_data["reason"]
         deliverable._change_reason = "Withdrawn"
         try:
-            with transaction.atomic():
-                save_versioned(deliverable, form.cleaned_data["version"])
-                content_changed(deliverable.plan.force_id)
+            save_versioned(deliverable, form.cleaned_data["version"])
         except EditConflict as error:
             conflict = error
             form = WithdrawForm(with_version(request.POST, "version", error.current.version))
@@ -185,9 +179,7 @@ def deliverable_reinstate(request, deliverable_id: int):
         deliverable.withdrawn_reason = ""
         deliverable._change_reason = "Reinstated"
         try:
-            with transaction.atomic():
-                save_versioned(deliverable, form.cleaned_data["version"])
-                content_changed(deliverable.plan.force_id)
+            save_versioned(deliverable, form.cleaned_data["version"])
         except EditConflict:
             messages.error(request, "Someone changed this deliverable meanwhile. Try again.")
         else:
@@ -222,9 +214,7 @@ def milestone_create(request, deliverable_id: int):
         milestone.deliverable = deliverable
         highest = deliverable.milestones.aggregate(Max("order"))["order__max"] or 0
         milestone.order = highest + 1
-        with transaction.atomic():
-            milestone.save()
-            content_changed(deliverable.plan.force_id)
+        save_content(milestone)
         messages.success(request, f"Milestone added: {milestone.title}")
         return redirect("staff:deliverable", deliverable_id=deliverable.pk)
     context = {"force": deliverable.plan.force, "deliverable": deliverable, "form": form}
@@ -239,9 +229,7 @@ def milestone_edit(request, milestone_id: int):
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                save_versioned(form.save(commit=False), form.cleaned_data["version"])
-                content_changed(deliverable.plan.force_id)
+            save_versioned(form.save(commit=False), form.cleaned_data["version"])
         except EditConflict as error:
             conflict = error
             form = _rebound(MilestoneForm, request, error)
@@ -271,9 +259,7 @@ def milestone_done(request, milestone_id: int):
     milestone.done_on = timezone.localdate() if done else None
     milestone._change_reason = "Ticked off" if done else "Marked not done"
     try:
-        with transaction.atomic():
-            save_versioned(milestone, form.cleaned_data["version"])
-            content_changed(milestone.deliverable.plan.force_id)
+        save_versioned(milestone, form.cleaned_data["version"])
     except EditConflict:
         messages.error(
             request,
@@ -314,9 +300,7 @@ def update_edit(request, update_id: int):
         else:
             update._change_reason = "Draft saved"
         try:
-            with transaction.atomic():
-                save_versioned(update, form.cleaned_data["version"])
-                content_changed(update.deliverable.plan.force_id)
+            save_versioned(update, form.cleaned_data["version"])
         except EditConflict as error:
             conflict = error
             form = _rebound(QuarterlyUpdateForm, request, error, publishing=publishing)
@@ -351,9 +335,7 @@ def update_unpublish(request, update_id: int):
         update.author = request.user
         update._change_reason = "Unpublished"
         try:
-            with transaction.atomic():
-                save_versioned(update, form.cleaned_data["version"])
-                content_changed(update.deliverable.plan.force_id)
+            save_versioned(update, form.cleaned_data["version"])
         except EditConflict:
             messages.error(request, "Someone changed this update meanwhile: nothing was changed.")
         else:
@@ -505,7 +487,7 @@ def _save_return(user, force: Force, submitted: list[ReturnEntryForm]) -> dict[s
             update._change_reason = "Draft saved"
             saved["drafts"] += 1
         (existing if update.pk else new).append((form, update))
-    with transaction.atomic():
+    with writing_content(force):
         seen = {update.pk: form.cleaned_data["version"] for form, update in existing}
         stale = claim_versions(QuarterlyUpdate, seen)
         if stale:
@@ -536,7 +518,6 @@ def _save_return(user, force: Force, submitted: list[ReturnEntryForm]) -> dict[s
             ],
             default_user=user,
         )
-        content_changed(force)
     return saved
 
 

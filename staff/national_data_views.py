@@ -5,11 +5,10 @@ kept in the history with who made it.
 """
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from plans.cache import all_content_changed, content_changed
+from plans.versioning import delete_content, save_content
 from staff.access import (
     get_national_action_for_user,
     get_practice_example_for_user,
@@ -31,10 +30,8 @@ def national_action_create(request):
     require_national_editor(request.user)
     form = NationalActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            action = form.save()
-            # Deliverable pages list the national actions they serve: every page may change.
-            all_content_changed()
+        action = form.save(commit=False)
+        save_content(action, after_save=form.save_m2m)
         messages.success(request, f"National action {action.code} added.")
         return redirect("staff:national_actions")
     return render(request, "workstreams/nationalaction_form.html", {"form": form})
@@ -45,9 +42,7 @@ def national_action_edit(request, action_id: int):
     action = get_national_action_for_user(request.user, action_id)
     form = NationalActionForm(request.POST or None, instance=action)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            all_content_changed()
+        save_content(form.save(commit=False), after_save=form.save_m2m)
         messages.success(request, f"National action {action.code} saved.")
         return redirect("staff:national_actions")
     context = {"form": form, "action": action}
@@ -66,9 +61,8 @@ def practice_create(request):
     require_national_editor(request.user)
     form = PracticeExampleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            example = form.save()
-            content_changed()
+        example = form.save(commit=False)
+        save_content(example, after_save=form.save_m2m)
         messages.success(request, f"Practice example added: {example.title}")
         return redirect("staff:practice")
     return render(request, "workstreams/practiceexample_form.html", {"form": form})
@@ -79,9 +73,7 @@ def practice_edit(request, example_id: int):
     example = get_practice_example_for_user(request.user, example_id)
     form = PracticeExampleForm(request.POST or None, instance=example)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            content_changed()
+        save_content(form.save(commit=False), after_save=form.save_m2m)
         messages.success(request, f"Practice example saved: {example.title}")
         return redirect("staff:practice")
     context = {"form": form, "example": example}
@@ -93,9 +85,7 @@ def practice_delete(request, example_id: int):
     example = get_practice_example_for_user(request.user, example_id)
     if request.method == "POST":
         title = example.title
-        with transaction.atomic():
-            example.delete()
-            content_changed()
+        delete_content(example)
         messages.success(request, f"Practice example removed: {title}")
         return redirect("staff:practice")
     return render(request, "workstreams/practiceexample_delete.html", {"example": example})

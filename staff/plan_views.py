@@ -15,7 +15,6 @@ from simple_history.utils import bulk_update_with_history
 from actions.models import Deliverable, Milestone
 from actions.progress import ReturnProgress
 from actions.roadmap import build_roadmap
-from plans.cache import content_changed
 from plans.forms import PlanForm, QuarterChoiceForm
 from plans.models import Force, Plan
 from plans.quarters import Quarter, quarter_just_ended
@@ -23,8 +22,10 @@ from plans.versioning import (
     EditConflict,
     claim_versions,
     conflict_message,
+    save_content,
     save_versioned,
     with_version,
+    writing_content,
 )
 from prap.forms import VersionOnlyForm
 from staff.access import get_force_for_user, get_plan_for_user, require_national_reader
@@ -121,9 +122,7 @@ def plan_create(request, slug: str):
     form = PlanForm(request.POST or None, instance=Plan(force=force))
     if request.method == "POST" and form.is_valid():
         form.instance.force = force
-        with transaction.atomic():
-            form.save()
-            content_changed(force)
+        save_content(form.instance)
         messages.success(request, "Plan created. Add its deliverables, then publish it.")
         return redirect("staff:dashboard", slug=force.slug)
     context = {"force": force, "form": form}
@@ -137,9 +136,7 @@ def plan_edit(request, plan_id: int):
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                save_versioned(form.instance, form.cleaned_data["version"])
-                content_changed(plan.force_id)
+            save_versioned(form.instance, form.cleaned_data["version"])
         except EditConflict as error:
             conflict = error
             form = PlanForm(
@@ -167,9 +164,7 @@ def plan_publish(request, plan_id: int):
     plan.is_published = publish
     plan._change_reason = "Published" if publish else "Unpublished"
     try:
-        with transaction.atomic():
-            save_versioned(plan, form.cleaned_data["version"])
-            content_changed(plan.force_id)
+        save_versioned(plan, form.cleaned_data["version"])
     except EditConflict:
         messages.error(
             request,
@@ -213,7 +208,7 @@ def _move(request, plan: Plan) -> str | None:
     deliverable_id = request.POST.get("deliverable", "")
     if direction not in {"up", "down"} or not deliverable_id.isdigit():
         return "Choose a deliverable to move up or down."
-    with transaction.atomic():
+    with writing_content(plan.force_id):
         # Only this plan's deliverables: an id from elsewhere is simply not found.
         moving = plan.deliverables.active().filter(pk=int(deliverable_id)).first()
         if moving is None:
@@ -244,5 +239,4 @@ def _move(request, plan: Plan) -> str | None:
             ["order", "version", "updated_at"],
             default_user=request.user,
         )
-        content_changed(plan.force_id)
     return None

@@ -9,22 +9,15 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from actions.progress import STATUS_ORDER, StatusCounts
+from actions.progress import STATUS_ORDER, STATUSES, StatusCounts
 from plans.fields import QuarterField
 from plans.quarters import Quarter
 
-
-class Status(models.TextChoices):
-    """A deliverable's progress. Always shown in words as well as colour."""
-
-    NOT_STARTED = "not_started", "Not started"
-    ON_TRACK = "on_track", "On track"
-    AT_RISK = "at_risk", "At risk"
-    OFF_TRACK = "off_track", "Off track"
-    COMPLETE = "complete", "Complete"
-
-
-assert tuple(Status.values) == STATUS_ORDER
+#: A deliverable's progress (``Status.NOT_STARTED`` ... ``Status.COMPLETE``), always shown in
+#: words as well as colour: the choices of ``actions.progress.STATUSES``, in its order.
+Status = models.TextChoices(
+    "Status", [(value.upper(), (value, label)) for value, label in STATUSES]
+)
 
 
 class QuarterlyUpdateQuerySet(models.QuerySet["QuarterlyUpdate"]):

@@ -119,7 +119,7 @@ def by_workstream(deliverables: list[Deliverable]) -> list[tuple[Workstream, lis
 @require_http_methods(["GET", "HEAD", "POST"])
 def plan_create(request, slug: str):
     force = get_force_for_user(request.user, slug, write=True)
-    form = PlanForm(request.POST or None, instance=Plan(force=force))
+    form = PlanForm(request.POST or None, instance=Plan(force=force), today=timezone.localdate())
     if request.method == "POST" and form.is_valid():
         form.instance.force = force
         save_content(form.instance)
@@ -132,7 +132,7 @@ def plan_create(request, slug: str):
 @require_http_methods(["GET", "HEAD", "POST"])
 def plan_edit(request, plan_id: int):
     plan = get_plan_for_user(request.user, plan_id, write=True)
-    form = PlanForm(request.POST or None, instance=plan)
+    form = PlanForm(request.POST or None, instance=plan, today=timezone.localdate())
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -142,6 +142,7 @@ def plan_edit(request, plan_id: int):
             form = PlanForm(
                 with_version(request.POST, "version", error.current.version),
                 instance=error.current,
+                today=timezone.localdate(),
             )
             form.is_valid()
             form.add_error(None, conflict_message(error))

@@ -90,8 +90,7 @@ def _return_quarters(request, plan: Plan, today: dt.date) -> tuple[list[Quarter]
     picker = QuarterChoiceForm.for_plans(
         request.GET, [plan], quarter_just_ended(today), Quarter.containing(today)
     )
-    quarters = [Quarter.parse(value) for value, _ in picker.fields["quarter"].choices]
-    return quarters, picker.chosen
+    return picker.fields["quarter"].quarters, picker.chosen
 
 
 # Uploads -----------------------------------------------------------------------------------
@@ -164,7 +163,7 @@ def return_import(request, plan_id: int):
 def _chosen_quarter(form: ReturnUploadForm, default: Quarter) -> Quarter:
     """The quarter picked in a submitted form, even when its file was refused."""
     chosen = form.cleaned_data.get("quarter") if form.is_bound else None
-    return Quarter.parse(chosen) if chosen else default
+    return chosen or default
 
 
 def _posted(request) -> tuple:

@@ -9,7 +9,7 @@ from django.utils.text import capfirst
 from actions.models import Deliverable, Milestone, QuarterlyUpdate, Status
 from actions.spreadsheets import MAX_BYTES, Problem, SpreadsheetError, SpreadsheetFile
 from actions.uploads import UploadedFile
-from plans.fields import QuarterFormField
+from plans.fields import QuarterChoiceField
 from plans.quarters import Quarter
 from prap.forms import GovukFormMixin, VersionField
 from workstreams.models import NationalAction, Workstream
@@ -159,6 +159,20 @@ class ReturnEntryForm(QuarterlyUpdateForm):
         return bool(field.field.to_python(field.data))
 
 
+def offer_plan_quarters(field: QuarterChoiceField, plan, current: Quarter | None) -> None:
+    """Offer the quarters of ``plan`` in ``field``, refusing any other with a message that
+    names the plan's period. A saved quarter outside the plan is offered too, so the form
+    shows it as it is instead of quietly replacing it (a deliverable's ``clean`` then asks for
+    one within the plan)."""
+    quarters = plan.quarters
+    if current is not None and current not in quarters:
+        quarters = sorted({*quarters, current})
+    field.quarters = quarters
+    field.error_messages["invalid_choice"] = (
+        f"{capfirst(field.label)} must be within the plan's period, {plan.period_label}"
+    )
+
+
 class NationalActionChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: NationalAction) -> str:
         return f"{obj.code}: {obj.title}"
@@ -196,11 +210,11 @@ class DeliverableForm(GovukFormMixin, forms.ModelForm):
         required=False,
         help_text='A role, not a name: "Head of Learning and Development".',
     )
-    start_quarter = QuarterFormField(
-        label="Start quarter", error_messages={"required": "Enter the start quarter"}
+    start_quarter = QuarterChoiceField(
+        label="Start quarter", error_messages={"required": "Choose the start quarter"}
     )
-    due_quarter = QuarterFormField(
-        label="Due quarter", error_messages={"required": "Enter the due quarter"}
+    due_quarter = QuarterChoiceField(
+        label="Due quarter", error_messages={"required": "Choose the due quarter"}
     )
     national_actions = NationalActionChoiceField(
         queryset=NationalAction.objects.select_related("workstream"),
@@ -229,7 +243,7 @@ class DeliverableForm(GovukFormMixin, forms.ModelForm):
         self.plan = plan
         self.fields["version"].initial = self.instance.version if self.instance.pk else 0
         for name in ("start_quarter", "due_quarter"):
-            self.fields[name].widget.attrs["class"] = "govuk-input--width-10"
+            offer_plan_quarters(self.fields[name], plan, getattr(self.instance, name))
         self.fields["reference"].widget.attrs["class"] = "govuk-input--width-10"
 
     def national_action_groups(self):
@@ -287,9 +301,11 @@ class WithdrawForm(GovukFormMixin, forms.Form):
 
 
 class MilestoneForm(GovukFormMixin, forms.ModelForm):
+    """A milestone of ``instance.deliverable``, due in one of its plan's quarters."""
+
     title = text_field("Milestone", 200, error_messages={"required": "Enter the milestone"})
-    due_quarter = QuarterFormField(
-        label="Due quarter", error_messages={"required": "Enter the quarter it is due"}
+    due_quarter = QuarterChoiceField(
+        label="Due quarter", error_messages={"required": "Choose the quarter it is due"}
     )
     version = VersionField()
 
@@ -300,7 +316,9 @@ class MilestoneForm(GovukFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version if self.instance.pk else 0
-        self.fields["due_quarter"].widget.attrs["class"] = "govuk-input--width-10"
+        offer_plan_quarters(
+            self.fields["due_quarter"], self.instance.deliverable.plan, self.instance.due_quarter
+        )
 
 
 class MilestoneDoneForm(GovukFormMixin, forms.Form):
@@ -411,7 +429,7 @@ class PlanUploadForm(SpreadsheetUploadForm):
 
 
 class ReturnUploadForm(SpreadsheetUploadForm):
-    quarter = forms.ChoiceField(
+    quarter = QuarterChoiceField(
         label="Quarter",
         help_text="The quarter this return reports on. Every row's Quarter cell must match it.",
         error_messages={
@@ -427,15 +445,15 @@ class ReturnUploadForm(SpreadsheetUploadForm):
 
     def __init__(self, *args, quarters: list[Quarter], default: Quarter, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["quarter"].choices = [(q.compact, f"{q} ({q.months_label})") for q in quarters]
-        self.fields["quarter"].initial = default.compact
+        self.fields["quarter"].quarters = quarters
+        self.fields["quarter"].initial = default
 
     def clean_return_file(self):
         return self._read("return_file")
 
     @property
     def chosen_quarter(self) -> Quarter:
-        return Quarter.parse(self.cleaned_data["quarter"])
+        return self.cleaned_data["quarter"]
 
 
 class ConfirmImportForm(GovukFormMixin, forms.Form):

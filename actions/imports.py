@@ -28,7 +28,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -56,9 +56,9 @@ from actions.spreadsheets import (
     split_links,
     yes_no,
 )
-from plans.cache import content_changed
 from plans.models import Plan
 from plans.quarters import Quarter
+from plans.versioning import writing_content
 from workstreams.models import NationalAction, Workstream
 
 _NUMBER = re.compile(r"[0-9]{1,18}")
@@ -250,7 +250,7 @@ def apply_import(
     expected = expected_fingerprint or preview.fingerprint
     source = preview.source
     try:
-        with transaction.atomic():
+        with writing_content(source.plan.force_id):
             source._lock()
             current = source.preview()
             if not current.is_valid:
@@ -263,7 +263,6 @@ def apply_import(
                 )
             if current.has_changes:
                 source._write(current, user=user, now=now)
-                content_changed(source.plan.force_id)
     except IntegrityError as error:
         raise ImportConflict(
             "Someone else saved a change that clashes with this import at the same moment, so "

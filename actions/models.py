@@ -9,22 +9,15 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from actions.progress import STATUS_ORDER, StatusCounts
+from actions.progress import STATUS_ORDER, STATUSES, StatusCounts
 from plans.fields import QuarterField
 from plans.quarters import Quarter
 
-
-class Status(models.TextChoices):
-    """A deliverable's progress. Always shown in words as well as colour."""
-
-    NOT_STARTED = "not_started", "Not started"
-    ON_TRACK = "on_track", "On track"
-    AT_RISK = "at_risk", "At risk"
-    OFF_TRACK = "off_track", "Off track"
-    COMPLETE = "complete", "Complete"
-
-
-assert tuple(Status.values) == STATUS_ORDER
+#: A deliverable's progress (``Status.NOT_STARTED`` ... ``Status.COMPLETE``), always shown in
+#: words as well as colour: the choices of ``actions.progress.STATUSES``, in its order.
+Status = models.TextChoices(
+    "Status", [(value.upper(), (value, label)) for value, label in STATUSES]
+)
 
 
 class QuarterlyUpdateQuerySet(models.QuerySet["QuarterlyUpdate"]):
@@ -267,6 +260,11 @@ class Deliverable(models.Model):
         return reverse("actions:deliverable", args=[self.plan.force.slug, self.pk])
 
     @property
+    def content_forces(self) -> tuple[int, ...]:
+        """The forces whose public pages show it (``plans.cache``)."""
+        return (self.plan.force_id,)
+
+    @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
 
@@ -334,6 +332,10 @@ class Milestone(models.Model):
         return self.title
 
     @property
+    def content_forces(self) -> tuple[int, ...]:
+        return self.deliverable.content_forces
+
+    @property
     def is_done(self) -> bool:
         return self.done_on is not None
 
@@ -383,6 +385,10 @@ class QuarterlyUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deliverable} - {self.quarter}"
+
+    @property
+    def content_forces(self) -> tuple[int, ...]:
+        return self.deliverable.content_forces
 
     @property
     def is_published(self) -> bool:

@@ -114,6 +114,11 @@ class Plan(models.Model):
         return f"{self.force}: {self.title}"
 
     @property
+    def content_forces(self) -> tuple[int, ...]:
+        """The forces whose public pages show the plan (``plans.cache``)."""
+        return (self.force_id,)
+
+    @property
     def quarters(self) -> list[Quarter]:
         return Quarter.range(self.first_quarter, self.last_quarter)
 

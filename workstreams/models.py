@@ -4,6 +4,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from plans.cache import EVERY_FORCE
+
 
 class WorkstreamQuerySet(models.QuerySet["Workstream"]):
     def matching_name(self, text: str) -> Workstream | None:
@@ -66,6 +68,11 @@ class NationalAction(models.Model):
     def __str__(self) -> str:
         return f"{self.code}: {self.title}"
 
+    @property
+    def content_forces(self):
+        """Deliverable pages list the national actions they serve: any page may show it."""
+        return EVERY_FORCE
+
 
 class PracticeExample(models.Model):
     """A piece of promising practice from one force under one workstream."""
@@ -90,3 +97,8 @@ class PracticeExample(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def content_forces(self) -> tuple[int, ...]:
+        """Shown on the national pages only (the practice bank), not on its force's."""
+        return ()

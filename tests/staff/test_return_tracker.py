@@ -119,7 +119,7 @@ def test_choosing_an_earlier_quarter(client, returns, nadia):
 def test_a_quarter_outside_the_list_gets_a_clear_message(client, returns, nadia):
     client.force_login(nadia)
     html = client.get(f"{URL}?quarter=1999-Q9").content.decode()
-    assert "Choose one of the quarters in the list." in html
+    assert "Choose a quarter from the list: 1999-Q9 is not one of them" in html
     assert f"Quarterly returns for {latest()}" in html
 
 

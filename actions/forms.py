@@ -7,8 +7,8 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from actions.models import Deliverable, Milestone, QuarterlyUpdate, Status
-from actions.spreadsheets import MAX_BYTES, Problem, SpreadsheetError, SpreadsheetFile
-from actions.uploads import UploadedFile
+from actions.spreadsheets.files import MAX_BYTES, Problem, SpreadsheetError, SpreadsheetFile
+from actions.spreadsheets.uploads import UploadedFile
 from plans.fields import QuarterFormField
 from plans.quarters import Quarter
 from prap.forms import GovukFormMixin, VersionField
@@ -342,8 +342,8 @@ class SpreadsheetUploadForm(GovukFormMixin, forms.Form):
     """Upload form whose files are read as spreadsheets as they are cleaned.
 
     ``oversized`` names the fields whose file the upload handler skipped for being over the
-    size limit (``actions.uploads.oversized_uploads``); ``spreadsheets`` holds each field's
-    file as read.
+    size limit (``actions.spreadsheets.uploads.oversized_uploads``); ``spreadsheets`` holds
+    each field's file as read.
     """
 
     def __init__(self, *args, oversized: dict[str, str] | None = None, **kwargs):

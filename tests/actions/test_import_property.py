@@ -14,10 +14,11 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from actions.exports import export_plan
-from actions.imports import PlanImport, apply_import
 from actions.models import Deliverable, Milestone
-from actions.spreadsheets import SpreadsheetFile, multi_line, single_line
+from actions.spreadsheets.exports import export_plan
+from actions.spreadsheets.files import SpreadsheetFile, multi_line, single_line
+from actions.spreadsheets.plan_import import PlanImport
+from actions.spreadsheets.preview import apply_import
 from plans.quarters import Quarter
 from tests.actions.conftest import csv_bytes, csv_rows, now
 from tests.factories import PlanFactory

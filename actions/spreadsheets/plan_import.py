@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from actions.models import Deliverable, Milestone
+from actions.models import Deliverable, Milestone, quarter_outside_plan
 from actions.spreadsheets.exports import deliverable_reference
 from actions.spreadsheets.files import (
     MILESTONES,
@@ -243,6 +243,11 @@ class PlanImport:
                 "due_quarter",
                 f"The due quarter, {due}, is before the start quarter, {start}.",
             )
+        # A due quarter already refused for being before the start quarter gets one message.
+        in_order = not (start and due and due < start)
+        for key, quarter in (("start_quarter", start), ("due_quarter", due if in_order else None)):
+            if message := quarter_outside_plan(state.plan, reader.heading(key), quarter):
+                reader.fail(key, f"{message}.")
         actions = _read_actions(reader, workstream, state)
         withdrawn = reader.yes_no("withdrawn")
         reason = reader.text(
@@ -329,6 +334,8 @@ class PlanImport:
                 max_length=field_max_length(Milestone, "title"),
             )
             due = reader.quarter("due_quarter")
+            if message := quarter_outside_plan(state.plan, reader.heading("due_quarter"), due):
+                reader.fail("due_quarter", f"{message}.")
             done_on = reader.date("done_on")
             row = RowPreview(
                 sheet=MILESTONES.title,

@@ -8,11 +8,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from actions.models import Deliverable, QuarterlyUpdate, Status
+from actions.models import (
+    MAX_EVIDENCE_LINKS,
+    MAX_LINK_LENGTH,
+    Deliverable,
+    LinkProblem,
+    QuarterlyUpdate,
+    Status,
+    link_problem,
+)
 from actions.spreadsheets.files import (
     RETURN,
     Problem,
@@ -150,6 +156,12 @@ class ReturnImport:
             "next", multiline=True, max_length=field_max_length(QuarterlyUpdate, "next")
         )
         links = split_links(reader.text("evidence", multiline=True))
+        if len(links) > MAX_EVIDENCE_LINKS:
+            reader.fail(
+                "evidence",
+                f"There are {len(links)} evidence links; the most allowed is "
+                f"{MAX_EVIDENCE_LINKS}. Link to fewer pages, or to one page that lists them.",
+            )
         for link in links:
             problem = _link_problem(link)
             if problem:
@@ -258,21 +270,11 @@ class ReturnImport:
         for row in preview.rows:
             values = row.values
             if row.outcome == Outcome.CREATED:
-                update = QuarterlyUpdate(
-                    deliverable=values.deliverable,
-                    quarter=self.quarter,
-                    author=user,
-                    published_at=now if self.publish else None,
-                )
+                update = QuarterlyUpdate(deliverable=values.deliverable, quarter=self.quarter)
                 created.append(update)
             elif row.outcome == Outcome.CHANGED:
                 update = row.target
-                if update.is_published and any(c.field != "Published" for c in row.changes):
-                    update.corrected_at = now
-                if self.publish and not update.is_published:
-                    update.published_at = now
-                update.version += 1
-                update.updated_at = now
+                update.version += 1  # claimed: apply_import holds the rows locked
                 changed.append(update)
             else:
                 continue
@@ -280,6 +282,7 @@ class ReturnImport:
             update.done = values.done
             update.next = values.next
             update.evidence = values.evidence
+            update.record(user, now, publish=self.publish, reason=self.history_reason)
         if created:
             bulk_create_with_history(created, QuarterlyUpdate, **history)
         if changed:
@@ -293,6 +296,7 @@ class ReturnImport:
                     "evidence",
                     "published_at",
                     "corrected_at",
+                    "author",
                     "version",
                     "updated_at",
                 ],
@@ -312,17 +316,18 @@ def _status(text: str) -> str | None:
     return _STATUS_BY_WORD.get(" ".join(words).casefold())
 
 
-_URL = URLValidator(schemes=["http", "https"])
-
-
 def _link_problem(link: str) -> str:
-    if not link.lower().startswith(("http://", "https://")):
+    problem = link_problem(link)
+    if problem == LinkProblem.TOO_LONG:
+        return (
+            f'The link "{shorten(link)}" is {len(link)} characters long; the most allowed for '
+            f"a link is {MAX_LINK_LENGTH}."
+        )
+    if problem == LinkProblem.NOT_WEB_ADDRESS:
         return (
             f'"{shorten(link)}" is not a web address: each evidence link must start with '
             "https:// or http://."
         )
-    try:
-        _URL(link)
-    except ValidationError:
+    if problem == LinkProblem.INVALID:
         return f'"{shorten(link)}" is not a valid web address.'
     return ""

@@ -275,6 +275,13 @@ def milestone_done(request, milestone_id: int):
 # One quarterly update ----------------------------------------------------------------------
 
 
+_UPDATE_SAVED = {
+    "corrected": "Correction published. The update shows it was corrected.",
+    "published": "Update published.",
+    "draft": "Draft saved.",
+}
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def update_edit(request, update_id: int):
     """Edit one update. Editing a published update keeps it published and records the
@@ -289,30 +296,15 @@ def update_edit(request, update_id: int):
         if not form.has_changed() and not publishing:
             messages.info(request, "Nothing has changed, so nothing was saved.")
             return redirect("staff:deliverable", deliverable_id=update.deliverable_id)
-        now = timezone.now()
-        update.author = request.user
-        if was_published:
-            update.corrected_at = now
-            update._change_reason = "Corrected after publication"
-        elif publishing:
-            update.published_at = now
-            update._change_reason = "Published"
-        else:
-            update._change_reason = "Draft saved"
         try:
-            save_versioned(update, form.cleaned_data["version"])
+            outcome = update.save_by(
+                request.user, timezone.now(), form.cleaned_data["version"], publish=publishing
+            )
         except EditConflict as error:
             conflict = error
             form = _rebound(QuarterlyUpdateForm, request, error, publishing=publishing)
         else:
-            if was_published:
-                messages.success(
-                    request, "Correction published. The update shows it was corrected."
-                )
-            elif publishing:
-                messages.success(request, "Update published.")
-            else:
-                messages.success(request, "Draft saved.")
+            messages.success(request, _UPDATE_SAVED[outcome])
             return redirect("staff:deliverable", deliverable_id=update.deliverable_id)
     context = {
         "force": update.deliverable.plan.force,
@@ -331,11 +323,8 @@ def update_unpublish(request, update_id: int):
     update = get_update_for_user(request.user, update_id, write=True)
     form = VersionOnlyForm(request.POST)
     if update.is_published and form.is_valid():
-        update.published_at = None
-        update.author = request.user
-        update._change_reason = "Unpublished"
         try:
-            save_versioned(update, form.cleaned_data["version"])
+            update.unpublish(request.user, form.cleaned_data["version"])
         except EditConflict:
             messages.error(request, "Someone changed this update meanwhile: nothing was changed.")
         else:
@@ -469,23 +458,11 @@ def _save_return(user, force: Force, submitted: list[ReturnEntryForm]) -> dict[s
     their history). Raises ReturnConflict, writing nothing, if any row changed meanwhile.
     """
     now = timezone.now()
-    saved = {"published": 0, "drafts": 0, "corrected": 0}
+    saved = {"published": 0, "draft": 0, "corrected": 0}
     new, existing = [], []
     for form in submitted:
         update = form.instance
-        update.author = user
-        update.updated_at = now
-        if update.is_published:
-            update.corrected_at = now
-            update._change_reason = "Corrected after publication"
-            saved["corrected"] += 1
-        elif form.will_publish:
-            update.published_at = now
-            update._change_reason = "Published"
-            saved["published"] += 1
-        else:
-            update._change_reason = "Draft saved"
-            saved["drafts"] += 1
+        saved[update.record(user, now, publish=form.will_publish)] += 1
         (existing if update.pk else new).append((form, update))
     with writing_content(force):
         seen = {update.pk: form.cleaned_data["version"] for form, update in existing}
@@ -562,8 +539,8 @@ def _saved_message(saved: dict[str, int], quarter: Quarter) -> str:
     parts = []
     if saved["published"]:
         parts.append(f"published {_count(saved['published'], 'update')}")
-    if saved["drafts"]:
-        parts.append(f"saved {_count(saved['drafts'], 'draft')}")
+    if saved["draft"]:
+        parts.append(f"saved {_count(saved['draft'], 'draft')}")
     if saved["corrected"]:
         parts.append(f"corrected {_count(saved['corrected'], 'published update')}")
     text = " and ".join(parts) if parts else "saved nothing"

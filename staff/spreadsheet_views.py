@@ -5,8 +5,9 @@ Anyone who may read a force's plan may download it (the national team included).
 force's coordinators may upload: every upload page goes through the access rule with
 ``write=True``, so another force's plan is a 404 and the national team gets a 403. Nothing
 is written before the person confirms the preview; the uploaded files wait in their session
-meanwhile (``actions.uploads``), and the import refuses to run if the data changed since the
-preview was shown (the preview's fingerprint travels in the confirmation form).
+meanwhile (``actions.spreadsheets.uploads``), and the import refuses to run if the data
+changed since the preview was shown (the preview's fingerprint travels in the confirmation
+form).
 """
 
 from __future__ import annotations
@@ -22,19 +23,14 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from actions.exports import ExportFile, export_plan, export_return
 from actions.forms import ConfirmImportForm, PlanUploadForm, ReturnUploadForm
-from actions.imports import (
-    ImportFailed,
-    ImportPreview,
-    Outcome,
-    PlanImport,
-    ReturnImport,
-    apply_import,
-)
 from actions.models import Deliverable, Milestone, QuarterlyUpdate
-from actions.spreadsheets import MAX_BYTES, MAX_ROWS, MILESTONES, PLAN
-from actions.uploads import (
+from actions.spreadsheets.exports import ExportFile, export_plan, export_return
+from actions.spreadsheets.files import MAX_BYTES, MAX_ROWS, MILESTONES, PLAN
+from actions.spreadsheets.plan_import import PlanImport
+from actions.spreadsheets.preview import ImportFailed, ImportPreview, Outcome, apply_import
+from actions.spreadsheets.return_import import ReturnImport
+from actions.spreadsheets.uploads import (
     UPLOAD_LIFETIME,
     WaitingUpload,
     discard_upload,

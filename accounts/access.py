@@ -2,9 +2,9 @@
 
 A coordinator reads and changes only their own force's objects: another force's objects do
 not exist for them (404). The national team and administrators read every force's objects
-and change none of them (403 on any page that changes something). Each view reaches its
-object through a small getter (``_get_deliverable_for_user`` and friends) that calls
-``force_object_or_404`` with the lookup from the object to its force.
+and change none of them (403 on any page that changes something). Each staff view reaches
+its object through a getter of ``staff.access`` (``get_deliverable_for_user`` and friends)
+that calls ``force_object_or_404`` with the lookup from the object to its force.
 """
 
 from __future__ import annotations

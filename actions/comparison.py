@@ -13,16 +13,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from actions.progress import STATUS_LABELS, StatusCounts, percent
+from actions.progress import DISPLAY_ORDER, StatusCounts, percent
 from plans.quarters import Quarter
 
-# Order of statuses in bars, charts, legends and tables: done first, not started last.
-DISPLAY_ORDER: tuple[str, ...] = ("complete", "on_track", "at_risk", "off_track", "not_started")
+__all__ = ["DISPLAY_ORDER", "in_display_order"]
 
 
 def in_display_order(counts: StatusCounts) -> list[tuple[str, str, int]]:
-    """``(status, label, count)`` in :data:`DISPLAY_ORDER`."""
-    return [(status, STATUS_LABELS[status], getattr(counts, status)) for status in DISPLAY_ORDER]
+    """``(status, label, count)`` in ``actions.progress.DISPLAY_ORDER``."""
+    return counts.in_display_order()
 
 
 @dataclass(frozen=True, slots=True)

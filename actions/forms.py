@@ -2,22 +2,26 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
-from actions.models import Deliverable, Milestone, QuarterlyUpdate, Status
-from actions.spreadsheets import MAX_BYTES, Problem, SpreadsheetError, SpreadsheetFile
-from actions.uploads import UploadedFile
-from plans.fields import QuarterFormField
+from actions.models import (
+    Deliverable,
+    Milestone,
+    QuarterlyUpdate,
+    Status,
+    clean_evidence_links,
+    quarter_outside_plan,
+)
+from actions.spreadsheets.files import MAX_BYTES, Problem, SpreadsheetError, SpreadsheetFile
+from actions.spreadsheets.uploads import UploadedFile
+from plans.fields import QuarterChoiceField
 from plans.quarters import Quarter
 from prap.forms import GovukFormMixin, VersionField
 from workstreams.models import NationalAction, Workstream
 
 #: Statuses that must say what was done before they are published.
 NARRATIVE_REQUIRED = {Status.AT_RISK, Status.OFF_TRACK, Status.COMPLETE}
-MAX_EVIDENCE_LINKS = 20
-MAX_LINK_LENGTH = 500
 
 
 def too_long(label: str) -> str:
@@ -33,37 +37,6 @@ def text_field(
         error_messages={"max_length": too_long(label), **(error_messages or {})},
         **kwargs,
     )
-
-
-def clean_evidence_links(text: str) -> str:
-    """One web address per line, each http(s): returns them one per line, blank lines and
-    surrounding spaces removed; or raises a message naming the line that is wrong.
-    """
-    lines = [line.strip() for line in text.splitlines()]
-    links = [line for line in lines if line]
-    if len(links) > MAX_EVIDENCE_LINKS:
-        raise ValidationError(
-            f"Enter {MAX_EVIDENCE_LINKS} evidence links or fewer (there are {len(links)})"
-        )
-    validate = URLValidator(schemes=["http", "https"])
-    problems = []
-    for number, line in enumerate(lines, start=1):
-        if not line:
-            continue
-        if len(line) > MAX_LINK_LENGTH:
-            problems.append(f"line {number} is longer than {MAX_LINK_LENGTH} characters")
-            continue
-        try:
-            validate(line)
-        except ValidationError:
-            shown = line if len(line) <= 60 else line[:57] + "..."
-            problems.append(f'line {number} ("{shown}")')
-    if problems:
-        raise ValidationError(
-            "Evidence links must be full web addresses starting with http:// or https://, "
-            "one per line. Check " + "; ".join(problems)
-        )
-    return "\n".join(links)
 
 
 class QuarterlyUpdateForm(GovukFormMixin, forms.ModelForm):
@@ -159,6 +132,20 @@ class ReturnEntryForm(QuarterlyUpdateForm):
         return bool(field.field.to_python(field.data))
 
 
+def offer_plan_quarters(field: QuarterChoiceField, plan, current: Quarter | None) -> None:
+    """Offer the quarters of ``plan`` in ``field``, refusing any other with a message that
+    names the plan's period. A saved quarter outside the plan is offered too, so the form
+    shows it as it is instead of quietly replacing it (a deliverable's ``clean`` then asks for
+    one within the plan)."""
+    quarters = plan.quarters
+    if current is not None and current not in quarters:
+        quarters = sorted({*quarters, current})
+    field.quarters = quarters
+    field.error_messages["invalid_choice"] = (
+        f"{capfirst(field.label)} must be within the plan's period, {plan.period_label}"
+    )
+
+
 class NationalActionChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: NationalAction) -> str:
         return f"{obj.code}: {obj.title}"
@@ -196,11 +183,11 @@ class DeliverableForm(GovukFormMixin, forms.ModelForm):
         required=False,
         help_text='A role, not a name: "Head of Learning and Development".',
     )
-    start_quarter = QuarterFormField(
-        label="Start quarter", error_messages={"required": "Enter the start quarter"}
+    start_quarter = QuarterChoiceField(
+        label="Start quarter", error_messages={"required": "Choose the start quarter"}
     )
-    due_quarter = QuarterFormField(
-        label="Due quarter", error_messages={"required": "Enter the due quarter"}
+    due_quarter = QuarterChoiceField(
+        label="Due quarter", error_messages={"required": "Choose the due quarter"}
     )
     national_actions = NationalActionChoiceField(
         queryset=NationalAction.objects.select_related("workstream"),
@@ -229,7 +216,7 @@ class DeliverableForm(GovukFormMixin, forms.ModelForm):
         self.plan = plan
         self.fields["version"].initial = self.instance.version if self.instance.pk else 0
         for name in ("start_quarter", "due_quarter"):
-            self.fields[name].widget.attrs["class"] = "govuk-input--width-10"
+            offer_plan_quarters(self.fields[name], plan, getattr(self.instance, name))
         self.fields["reference"].widget.attrs["class"] = "govuk-input--width-10"
 
     def national_action_groups(self):
@@ -252,16 +239,14 @@ class DeliverableForm(GovukFormMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        start, due = cleaned.get("start_quarter"), cleaned.get("due_quarter")
-        if start and due and due < start:
-            self.add_error("due_quarter", f"The due quarter must be {start} or later")
-        for name, quarter in (("start_quarter", start), ("due_quarter", due)):
-            if quarter and not self.plan.first_quarter <= quarter <= self.plan.last_quarter:
-                self.add_error(
-                    name,
-                    f"{capfirst(self.fields[name].label)} must be within the plan's period, "
-                    f"{self.plan.period_label}",
-                )
+        quarters = Deliverable(
+            plan=self.plan,
+            start_quarter=cleaned.get("start_quarter"),
+            due_quarter=cleaned.get("due_quarter"),
+        )
+        for name, messages in quarters.quarter_errors().items():
+            for message in messages:
+                self.add_error(name, message)
         workstream = cleaned.get("workstream")
         actions = cleaned.get("national_actions") or []
         strays = [a.code for a in actions if workstream and a.workstream_id != workstream.pk]
@@ -287,9 +272,11 @@ class WithdrawForm(GovukFormMixin, forms.Form):
 
 
 class MilestoneForm(GovukFormMixin, forms.ModelForm):
+    """A milestone of ``instance.deliverable``, due in one of its plan's quarters."""
+
     title = text_field("Milestone", 200, error_messages={"required": "Enter the milestone"})
-    due_quarter = QuarterFormField(
-        label="Due quarter", error_messages={"required": "Enter the quarter it is due"}
+    due_quarter = QuarterChoiceField(
+        label="Due quarter", error_messages={"required": "Choose the quarter it is due"}
     )
     version = VersionField()
 
@@ -300,7 +287,16 @@ class MilestoneForm(GovukFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version if self.instance.pk else 0
-        self.fields["due_quarter"].widget.attrs["class"] = "govuk-input--width-10"
+        offer_plan_quarters(
+            self.fields["due_quarter"], self.instance.deliverable.plan, self.instance.due_quarter
+        )
+
+    def clean_due_quarter(self) -> Quarter:
+        due = self.cleaned_data["due_quarter"]
+        message = quarter_outside_plan(self.instance.deliverable.plan, "Due quarter", due)
+        if message:
+            raise ValidationError(message)
+        return due
 
 
 class MilestoneDoneForm(GovukFormMixin, forms.Form):
@@ -342,8 +338,8 @@ class SpreadsheetUploadForm(GovukFormMixin, forms.Form):
     """Upload form whose files are read as spreadsheets as they are cleaned.
 
     ``oversized`` names the fields whose file the upload handler skipped for being over the
-    size limit (``actions.uploads.oversized_uploads``); ``spreadsheets`` holds each field's
-    file as read.
+    size limit (``actions.spreadsheets.uploads.oversized_uploads``); ``spreadsheets`` holds
+    each field's file as read.
     """
 
     def __init__(self, *args, oversized: dict[str, str] | None = None, **kwargs):
@@ -411,7 +407,7 @@ class PlanUploadForm(SpreadsheetUploadForm):
 
 
 class ReturnUploadForm(SpreadsheetUploadForm):
-    quarter = forms.ChoiceField(
+    quarter = QuarterChoiceField(
         label="Quarter",
         help_text="The quarter this return reports on. Every row's Quarter cell must match it.",
         error_messages={
@@ -427,15 +423,15 @@ class ReturnUploadForm(SpreadsheetUploadForm):
 
     def __init__(self, *args, quarters: list[Quarter], default: Quarter, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["quarter"].choices = [(q.compact, f"{q} ({q.months_label})") for q in quarters]
-        self.fields["quarter"].initial = default.compact
+        self.fields["quarter"].quarters = quarters
+        self.fields["quarter"].initial = default
 
     def clean_return_file(self):
         return self._read("return_file")
 
     @property
     def chosen_quarter(self) -> Quarter:
-        return Quarter.parse(self.cleaned_data["quarter"])
+        return self.cleaned_data["quarter"]
 
 
 class ConfirmImportForm(GovukFormMixin, forms.Form):

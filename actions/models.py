@@ -1,30 +1,99 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from actions.progress import STATUS_ORDER, StatusCounts
+from actions.progress import STATUS_ORDER, STATUSES, StatusCounts
 from plans.fields import QuarterField
 from plans.quarters import Quarter
+from plans.versioning import save_content, save_versioned
+
+MAX_EVIDENCE_LINKS = 20
+MAX_LINK_LENGTH = 500
+_WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 
 
-class Status(models.TextChoices):
-    """A deliverable's progress. Always shown in words as well as colour."""
-
-    NOT_STARTED = "not_started", "Not started"
-    ON_TRACK = "on_track", "On track"
-    AT_RISK = "at_risk", "At risk"
-    OFF_TRACK = "off_track", "Off track"
-    COMPLETE = "complete", "Complete"
+class LinkProblem(StrEnum):
+    TOO_LONG = "too_long"
+    NOT_WEB_ADDRESS = "not_web_address"
+    INVALID = "invalid"
 
 
-assert tuple(Status.values) == STATUS_ORDER
+def link_problem(link: str) -> LinkProblem | None:
+    """What is wrong with one evidence link, or None. With ``MAX_EVIDENCE_LINKS``, the one
+    rule for evidence on every write path (the update and return pages, the return import and
+    the admin), each of which words the problem for where it is shown.
+    """
+    if len(link) > MAX_LINK_LENGTH:
+        return LinkProblem.TOO_LONG
+    if not link.lower().startswith(("http://", "https://")):
+        return LinkProblem.NOT_WEB_ADDRESS
+    try:
+        _WEB_ADDRESS(link)
+    except ValidationError:
+        return LinkProblem.INVALID
+    return None
+
+
+def clean_evidence_links(text: str) -> str:
+    """One web address per line, each http(s): returns them one per line, blank lines and
+    surrounding spaces removed; or raises a message naming the line that is wrong.
+    """
+    lines = [line.strip() for line in text.splitlines()]
+    links = [line for line in lines if line]
+    if len(links) > MAX_EVIDENCE_LINKS:
+        raise ValidationError(
+            f"Enter {MAX_EVIDENCE_LINKS} evidence links or fewer (there are {len(links)})"
+        )
+    problems = []
+    for number, line in enumerate(lines, start=1):
+        problem = link_problem(line) if line else None
+        if problem == LinkProblem.TOO_LONG:
+            problems.append(f"line {number} is longer than {MAX_LINK_LENGTH} characters")
+        elif problem is not None:
+            shown = line if len(line) <= 60 else line[:57] + "..."
+            problems.append(f'line {number} ("{shown}")')
+    if problems:
+        raise ValidationError(
+            "Evidence links must be full web addresses starting with http:// or https://, "
+            "one per line. Check " + "; ".join(problems)
+        )
+    return "\n".join(links)
+
+
+def _field_errors(clean_fields, exclude) -> dict[str, list]:
+    """The errors of Django's own ``clean_fields``, by field, for a model's rules to add to."""
+    try:
+        clean_fields(exclude=exclude)
+    except ValidationError as error:
+        return error.update_error_dict({})
+    return {}
+
+
+def quarter_outside_plan(plan, label: str, quarter: Quarter | None) -> str:
+    """The message when ``quarter`` (a deliverable's start or due quarter, a milestone's
+    due quarter, called ``label``) is outside ``plan``'s period, or "". The one rule for the
+    deliverable and milestone forms, the plan import and the admin.
+    """
+    if quarter is None or plan.first_quarter <= quarter <= plan.last_quarter:
+        return ""
+    return f"{label} must be within the plan's period, {plan.period_label}"
+
+
+#: A deliverable's progress (``Status.NOT_STARTED`` ... ``Status.COMPLETE``), always shown in
+#: words as well as colour: the choices of ``actions.progress.STATUSES``, in its order.
+Status = models.TextChoices(
+    "Status", [(value.upper(), (value, label)) for value, label in STATUSES]
+)
 
 
 class QuarterlyUpdateQuerySet(models.QuerySet["QuarterlyUpdate"]):
@@ -267,6 +336,11 @@ class Deliverable(models.Model):
         return reverse("actions:deliverable", args=[self.plan.force.slug, self.pk])
 
     @property
+    def content_forces(self) -> tuple[int, ...]:
+        """The forces whose public pages show it (``plans.cache``)."""
+        return (self.plan.force_id,)
+
+    @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
 
@@ -279,6 +353,32 @@ class Deliverable(models.Model):
         if self.start_quarter == self.due_quarter:
             return str(self.start_quarter)
         return f"{self.start_quarter} to {self.due_quarter}"
+
+    def quarter_errors(self) -> dict[str, list[str]]:
+        """What is wrong with the start and due quarters, by field: the due quarter may not
+        be before the start quarter, and both must be within the plan's period.
+        """
+        errors: dict[str, list[str]] = {}
+        start, due = self.start_quarter, self.due_quarter
+        if start and due and due < start:
+            errors.setdefault("due_quarter", []).append(f"The due quarter must be {start} or later")
+        if self.plan_id is None:
+            return errors
+        for name, label in (("start_quarter", "Start quarter"), ("due_quarter", "Due quarter")):
+            message = quarter_outside_plan(self.plan, label, getattr(self, name))
+            if message:
+                errors.setdefault(name, []).append(message)
+        return errors
+
+    def clean_fields(self, exclude=None) -> None:
+        """Django's checks of each field, then :meth:`quarter_errors` once both quarters
+        passed theirs (for the admin; the form applies the rule to what was typed)."""
+        errors = _field_errors(super().clean_fields, exclude)
+        skipped = set(exclude or ()) | set(errors)
+        if not skipped & {"start_quarter", "due_quarter"}:
+            errors.update(self.quarter_errors())
+        if errors:
+            raise ValidationError(errors)
 
     def is_overdue(self, today: dt.date, current_status: str) -> bool:
         """Due quarter over and not complete."""
@@ -334,8 +434,28 @@ class Milestone(models.Model):
         return self.title
 
     @property
+    def content_forces(self) -> tuple[int, ...]:
+        return self.deliverable.content_forces
+
+    @property
     def is_done(self) -> bool:
         return self.done_on is not None
+
+    def quarter_error(self) -> str:
+        """The message when the due quarter is outside the plan's period, or ""."""
+        if self.deliverable_id is None:
+            return ""
+        return quarter_outside_plan(self.deliverable.plan, "Due quarter", self.due_quarter)
+
+    def clean_fields(self, exclude=None) -> None:
+        """Django's checks of each field, then :meth:`quarter_error` (for the admin; the
+        form applies the rule to what was typed)."""
+        errors = _field_errors(super().clean_fields, exclude)
+        skipped = set(exclude or ()) | set(errors)
+        if "due_quarter" not in skipped and (message := self.quarter_error()):
+            errors["due_quarter"] = [message]
+        if errors:
+            raise ValidationError(errors)
 
     def is_overdue(self, today: dt.date) -> bool:
         return not self.is_done and self.due_quarter.last_day < today
@@ -385,9 +505,82 @@ class QuarterlyUpdate(models.Model):
         return f"{self.deliverable} - {self.quarter}"
 
     @property
+    def content_forces(self) -> tuple[int, ...]:
+        return self.deliverable.content_forces
+
+    @property
     def is_published(self) -> bool:
         return self.published_at is not None
 
     @property
     def evidence_links(self) -> list[str]:
         return [line.strip() for line in self.evidence.splitlines() if line.strip()]
+
+    def clean_fields(self, exclude=None) -> None:
+        """Django's checks of each field, then the evidence rule (for the admin; the forms
+        apply it to what was typed, and skip it here when that failed)."""
+        errors = _field_errors(super().clean_fields, exclude)
+        if "evidence" not in set(exclude or ()) | set(errors):
+            try:
+                self.evidence = clean_evidence_links(self.evidence)
+            except ValidationError as error:
+                errors["evidence"] = error.error_list
+        if errors:
+            raise ValidationError(errors)
+
+    def record(
+        self,
+        by,
+        now: dt.datetime,
+        *,
+        publish: bool = False,
+        was_published: bool | None = None,
+        reason: str = "",
+    ) -> str:
+        """Note a save of this update by ``by`` at ``now``: the one rule for every write
+        path (the update page, the return page, the return import, the admin). It records
+        who saved it and when; a published update stays published and is marked corrected,
+        a draft is published when ``publish``, otherwise it stays a draft. Returns
+        "corrected", "published" or "draft". Writes nothing: the caller saves, moving the
+        version on (:meth:`save_by`, or a bulk write with ``plans.versioning.claim_versions``).
+
+        ``was_published`` is whether it was published before this change (by default, as it
+        is now; a publication date already set on a draft, as in the admin, stands);
+        ``reason`` replaces the history's reason for the change.
+        """
+        if was_published is None:
+            was_published = self.is_published
+        self.author = by
+        self.updated_at = now
+        if was_published and self.is_published:
+            self.corrected_at = now
+            outcome, self._change_reason = "corrected", "Corrected after publication"
+        elif publish or self.is_published:
+            self.published_at = self.published_at or now
+            outcome, self._change_reason = "published", "Published"
+        else:
+            outcome, self._change_reason = "draft", "Draft saved"
+        if reason:
+            self._change_reason = reason
+        return outcome
+
+    def save_by(self, by, now: dt.datetime, seen_version: int, **record) -> str:
+        """:meth:`record` the change, then save it if nobody else has saved this update
+        since ``seen_version`` (``plans.versioning.EditConflict`` otherwise, writing nothing),
+        and mark the force's public pages changed, in one transaction.
+        """
+        outcome = self.record(by, now, **record)
+        if self.pk is None:
+            save_content(self)
+        else:
+            save_versioned(self, seen_version)
+        return outcome
+
+    def unpublish(self, by, seen_version: int) -> None:
+        """Return a published update to draft (it leaves every public page), recording who
+        did it; :class:`plans.versioning.EditConflict` if it changed since ``seen_version``.
+        """
+        self.published_at = None
+        self.author = by
+        self._change_reason = "Unpublished"
+        save_versioned(self, seen_version)

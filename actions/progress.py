@@ -1,6 +1,9 @@
 """Progress rollups: counts by status and share complete. Pure, no Django imports.
 
-Status keys are the values stored in the database (``QuarterlyUpdate.Status``).
+Status keys are the values stored in the database. :data:`STATUSES` is the one place the
+statuses, their labels and their order are declared: the stored choices
+(``actions.models.Status``), the counts below, and every bar, chart, legend, table and file
+that lists statuses derive from it.
 """
 
 from __future__ import annotations
@@ -8,19 +11,29 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-STATUS_ORDER: tuple[str, ...] = ("not_started", "on_track", "at_risk", "off_track", "complete")
-STATUS_LABELS: Mapping[str, str] = {
-    "not_started": "Not started",
-    "on_track": "On track",
-    "at_risk": "At risk",
-    "off_track": "Off track",
-    "complete": "Complete",
-}
+#: Every status, ``(stored value, label)``, in the order of a deliverable's life.
+STATUSES: tuple[tuple[str, str], ...] = (
+    ("not_started", "Not started"),
+    ("on_track", "On track"),
+    ("at_risk", "At risk"),
+    ("off_track", "Off track"),
+    ("complete", "Complete"),
+)
+STATUS_ORDER: tuple[str, ...] = tuple(value for value, _ in STATUSES)
+STATUS_LABELS: Mapping[str, str] = dict(STATUSES)
+#: The order of bars, charts, legends, tables and the open data columns: what is done first,
+#: what has not started last, the rest as in a deliverable's life (the life order with its
+#: two ends swapped).
+DISPLAY_ORDER: tuple[str, ...] = (STATUS_ORDER[-1], *STATUS_ORDER[1:-1], STATUS_ORDER[0])
 
 
 @dataclass(frozen=True, slots=True)
 class StatusCounts:
-    """How many deliverables are at each status. ``total`` counts active deliverables only."""
+    """How many deliverables are at each status. ``total`` counts active deliverables only.
+
+    One field per status of :data:`STATUSES` (the tests check they match); everything that
+    lists the counts goes through :data:`STATUS_ORDER` or :data:`DISPLAY_ORDER`.
+    """
 
     not_started: int = 0
     on_track: int = 0
@@ -52,8 +65,12 @@ class StatusCounts:
         return percent(self.complete, self.total)
 
     def items(self) -> list[tuple[str, str, int]]:
-        """(key, label, count) for every status in display order."""
+        """(key, label, count) for every status in the order of a deliverable's life."""
         return [(status, STATUS_LABELS[status], getattr(self, status)) for status in STATUS_ORDER]
+
+    def in_display_order(self) -> list[tuple[str, str, int]]:
+        """(key, label, count) for every status in :data:`DISPLAY_ORDER`."""
+        return [(status, STATUS_LABELS[status], getattr(self, status)) for status in DISPLAY_ORDER]
 
     def __add__(self, other: StatusCounts) -> StatusCounts:
         return StatusCounts(

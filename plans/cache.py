@@ -2,9 +2,12 @@
 
 What the public sees has versions (``plans.models.ContentVersion``): one per force, for its
 roadmap, deliverable pages and feed, and one national, for every other public page. Every
-write that can change a public page calls :func:`content_changed` (or
-:func:`all_content_changed`) inside its own transaction, as its last statement: the
-versions change when, and only when, the write commits, in every server process at once.
+write that can change a public page renews them inside its own transaction, as its last
+statement: the versions change when, and only when, the write commits, in every server
+process at once. The saves of ``plans.versioning`` do it for the object they save
+(:func:`object_changed`, from the object's ``content_forces``) and for writes of many rows
+(``writing_content(force)``), so a page cannot forget it; demo data, reference data, restores
+and the admin call :func:`all_content_changed` themselves.
 
 :func:`public_page` wraps each public view:
 
@@ -45,6 +48,31 @@ _VERSIONS = ContentVersion._meta.db_table
 _FORCES = Force._meta.db_table
 PAGE_KEY_PREFIX = "prap:page"
 DEMO_FLAG_KEY_PREFIX = "prap:demo-data-loaded"
+
+
+class _EveryForce:
+    def __repr__(self) -> str:
+        return "EVERY_FORCE"
+
+
+#: ``content_forces`` of an object that may show on any public page (a national action is
+#: listed on every deliverable page that serves it).
+EVERY_FORCE = _EveryForce()
+
+
+def object_changed(obj) -> None:
+    """The public pages that show ``obj`` changed. ``obj.content_forces`` names them: the ids
+    of the forces whose pages show it (the national pages always change too), or
+    :data:`EVERY_FORCE`."""
+    pages_changed(obj.content_forces)
+
+
+def pages_changed(forces) -> None:
+    """The public pages of ``forces`` (ids) changed, or every page with :data:`EVERY_FORCE`."""
+    if forces is EVERY_FORCE:
+        all_content_changed()
+    else:
+        content_changed(*forces)
 
 
 def content_changed(*forces: Force | int) -> None:

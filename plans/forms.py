@@ -1,12 +1,30 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.db.models import Max, Min
 
-from plans.fields import QuarterFormField
+from plans.fields import QuarterChoiceField
 from plans.models import Force, Plan
 from plans.quarters import Quarter
 from prap.forms import GovukFormMixin, VersionField
+
+#: How many financial years before and after today's a plan may start or end in.
+PLAN_YEARS_BEFORE, PLAN_YEARS_AFTER = 4, 6
+
+
+def plan_quarters(today: dt.date, current: Quarter | None = None) -> list[Quarter]:
+    """The quarters a plan may start or end in: every quarter from four financial years
+    before today's to six after it, and the plan's own ``current`` quarter if it is outside
+    them (so an old plan's form shows its period as it is)."""
+    year = Quarter.containing(today).year
+    quarters = Quarter.range(
+        Quarter(year - PLAN_YEARS_BEFORE, 1), Quarter(year + PLAN_YEARS_AFTER, 4)
+    )
+    if current is not None and current not in quarters:
+        quarters = sorted({*quarters, current})
+    return quarters
 
 
 class PlanForm(GovukFormMixin, forms.ModelForm):
@@ -28,11 +46,19 @@ class PlanForm(GovukFormMixin, forms.ModelForm):
             "max_length": "The summary must be 5000 characters or fewer (it has %(show_value)d)"
         },
     )
-    first_quarter = QuarterFormField(
-        label="First quarter", error_messages={"required": "Enter the first quarter"}
+    first_quarter = QuarterChoiceField(
+        label="First quarter",
+        error_messages={
+            "required": "Choose the first quarter",
+            "invalid_choice": "Choose the first quarter from the list",
+        },
     )
-    last_quarter = QuarterFormField(
-        label="Last quarter", error_messages={"required": "Enter the last quarter"}
+    last_quarter = QuarterChoiceField(
+        label="Last quarter",
+        error_messages={
+            "required": "Choose the last quarter",
+            "invalid_choice": "Choose the last quarter from the list",
+        },
     )
     version = VersionField()
 
@@ -40,11 +66,11 @@ class PlanForm(GovukFormMixin, forms.ModelForm):
         model = Plan
         fields = ["title", "summary", "first_quarter", "last_quarter"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version if self.instance.pk else 0
         for name in ("first_quarter", "last_quarter"):
-            self.fields[name].widget.attrs["class"] = "govuk-input--width-10"
+            self.fields[name].quarters = plan_quarters(today, getattr(self.instance, name))
 
     def clean(self):
         cleaned = super().clean()
@@ -71,18 +97,17 @@ class PlanForm(GovukFormMixin, forms.ModelForm):
 
 
 class QuarterChoiceForm(GovukFormMixin, forms.Form):
-    """Which quarter a dashboard or return shows (``?quarter=2026-Q2``)."""
+    """Which quarter a page shows (``?quarter=2026-Q2``): the dashboard, the return, the
+    return tracker, a return upload. Without ``?quarter=`` (or with one not offered) the
+    page shows ``default``."""
 
-    quarter = forms.ChoiceField(label="Quarter")
+    quarter = QuarterChoiceField(label="Quarter")
 
     def __init__(self, data, *, quarters: list[Quarter], default: Quarter):
-        super().__init__(data if data and "quarter" in data else None)
+        super().__init__(data if data and data.get("quarter") else None)
         self.default = default
-        self.fields["quarter"].choices = [(q.compact, f"{q} ({q.months_label})") for q in quarters]
-        self.fields["quarter"].initial = default.compact
-        self.fields["quarter"].error_messages["invalid_choice"] = (
-            "Choose a quarter from the list: %(value)s is not one of them"
-        )
+        self.fields["quarter"].quarters = quarters
+        self.fields["quarter"].initial = default
 
     @classmethod
     def for_plans(cls, data, plans: list[Plan], default: Quarter, today_quarter: Quarter):
@@ -94,7 +119,7 @@ class QuarterChoiceForm(GovukFormMixin, forms.Form):
     @property
     def chosen(self) -> Quarter:
         if self.is_bound and self.is_valid():
-            return Quarter.parse(self.cleaned_data["quarter"])
+            return self.cleaned_data["quarter"]
         return self.default
 
 

@@ -64,6 +64,11 @@ class Force(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("plans:force_roadmap", args=[self.slug])
 
+    @property
+    def content_forces(self) -> tuple[int, ...]:
+        """The forces whose public pages show the force's own details (``plans.cache``)."""
+        return (self.pk,)
+
 
 class PlanQuerySet(models.QuerySet["Plan"]):
     def published(self) -> PlanQuerySet:
@@ -122,6 +127,11 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.force}: {self.title}"
+
+    @property
+    def content_forces(self) -> tuple[int, ...]:
+        """The forces whose public pages show the plan (``plans.cache``)."""
+        return (self.force_id,)
 
     @property
     def quarters(self) -> list[Quarter]:

@@ -6,16 +6,25 @@ next version with one conditional UPDATE (``... WHERE id = %s AND version = %s``
 transaction as the save: of two people who opened the same version, the first wins and the
 second gets ``EditConflict`` — nothing of theirs is written, and the view shows them what
 changed while their own text stays in the form.
+
+The same transaction gives the public pages that show the object a new content version
+(``plans.cache``), so every page that saves through here renews the public pages it changes,
+and a rolled-back save renews nothing. The saves without a version to check (a new object,
+national data, a removal) are here too, for the same reason: :func:`save_content` and
+:func:`delete_content`; and writes of many rows at once run in :func:`writing_content`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.http import QueryDict
 
+from plans.cache import content_changed, object_changed, pages_changed
 from plans.history import Change, everything_in, field_changes
 
 
@@ -65,6 +74,7 @@ def save_versioned(
 ) -> None:
     """Save ``obj`` (and run ``after_save``, e.g. ``form.save_m2m``) only if nobody has
     saved it since ``seen_version``; otherwise raise ``EditConflict`` and write nothing.
+    The public pages that show ``obj`` (its ``content_forces``) change with it.
     """
     model = type(obj)
     with transaction.atomic():
@@ -77,14 +87,55 @@ def save_versioned(
         obj.save()
         if after_save is not None:
             after_save()
+        object_changed(obj)
+
+
+def save_content(obj: models.Model, *, after_save: Callable[[], None] | None = None) -> None:
+    """Save ``obj``, which has no version to check (a new object, national data), run
+    ``after_save`` and renew the public pages that show it, in one transaction."""
+    with transaction.atomic():
+        obj.save()
+        if after_save is not None:
+            after_save()
+        object_changed(obj)
+
+
+def delete_content(obj: models.Model) -> None:
+    """Delete ``obj`` and renew the public pages that showed it, in one transaction."""
+    forces = obj.content_forces  # read while the object is still there
+    with transaction.atomic():
+        obj.delete()
+        pages_changed(forces)
+
+
+_writing_content: ContextVar[bool] = ContextVar("writing_content", default=False)
+
+
+@contextmanager
+def writing_content(*forces) -> Iterator[None]:
+    """A transaction for a write of many rows at once (a return, a reordering, an import):
+    when the block succeeds, the public pages of ``forces`` (instances or ids) get a new
+    content version as its last statement; when it raises (or marks the transaction for
+    rollback), nothing is written at all.
+    """
+    token = _writing_content.set(True)
+    try:
+        with transaction.atomic():
+            yield
+            if not transaction.get_rollback():  # the block gave up without raising
+                content_changed(*forces)
+    finally:
+        _writing_content.reset(token)
 
 
 def claim_versions(model: type[models.Model], seen: dict[int, int]) -> set[int]:
     """Claim the next version of many rows (``{pk: seen_version}``) with one conditional
-    UPDATE. Must run inside a transaction, which the caller rolls back unless this returns
-    an empty set: otherwise it returns the primary keys whose version moved on since they
-    were read, and claims nothing it can trust.
+    UPDATE. Runs inside :func:`writing_content`, whose transaction the caller rolls back
+    unless this returns an empty set: otherwise it returns the primary keys whose version
+    moved on since they were read, and claims nothing it can trust.
     """
+    if not _writing_content.get():
+        raise RuntimeError("claim_versions() runs inside writing_content(force).")
     if not seen:
         return set()
     manager = model._default_manager

@@ -201,10 +201,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "prap.storage.StaticStorage"},
 }
 
-# Uploads. Spreadsheets are at most 5 MB each (actions.spreadsheets.MAX_BYTES; a larger file is
-# refused as it arrives, see actions/uploads.py). A request of up to two such files and its form
-# fields is held in memory, never written to a temporary file. Other form posts (the quarterly
-# return page is the largest) stay under Django's usual 2.5 MB of fields.
+# Uploads. Spreadsheets are at most 5 MB each (actions.spreadsheets.files.MAX_BYTES; a larger
+# file is refused as it arrives, see actions/spreadsheets/uploads.py). A request of up to two
+# such files and its form fields is held in memory, never written to a temporary file. Other
+# form posts (the quarterly return page is the largest) stay under Django's usual 2.5 MB of
+# fields.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

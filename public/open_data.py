@@ -16,6 +16,7 @@ from operator import itemgetter
 from django.db.models import OuterRef, Subquery
 
 from actions.models import Deliverable, QuarterlyUpdate, Status
+from actions.progress import DISPLAY_ORDER
 from actions.reporting import with_latest_quarter_reported
 from plans.models import Force, Plan
 
@@ -25,6 +26,14 @@ LICENCE = {
     "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
 }
 STATUS_VALUES = ", ".join(Status.values)
+# The forces file has a column per status, in DISPLAY_ORDER.
+STATUS_COLUMN_NOTES = {
+    "complete": "How many of them are complete.",
+    "on_track": "How many are on track.",
+    "at_risk": "How many are at risk.",
+    "off_track": "How many are off track.",
+    "not_started": "How many are not started (including never reported).",
+}
 
 
 QUARTER = {"pattern": r"[0-9]{4}-Q[1-4]"}
@@ -97,11 +106,7 @@ def _force_rows(site_url: str) -> Iterator[tuple]:
             force.plan_first_quarter,
             force.plan_last_quarter,
             total,
-            tally.complete if tally else 0,
-            tally.on_track if tally else 0,
-            tally.at_risk if tally else 0,
-            tally.off_track if tally else 0,
-            tally.not_started if tally else 0,
+            *(getattr(tally, status) if tally else 0 for status in DISPLAY_ORDER),
             tally.percent_complete if total else None,
             force.latest_quarter,
             f"{site_url}/forces/{force.slug}/",
@@ -195,17 +200,9 @@ FORCES = Dataset(
             type="integer",
             constraints={"minimum": 0},
         ),
-        Column(
-            "complete", "How many of them are complete.", type="integer", constraints={"minimum": 0}
-        ),
-        Column("on_track", "How many are on track.", type="integer", constraints={"minimum": 0}),
-        Column("at_risk", "How many are at risk.", type="integer", constraints={"minimum": 0}),
-        Column("off_track", "How many are off track.", type="integer", constraints={"minimum": 0}),
-        Column(
-            "not_started",
-            "How many are not started (including never reported).",
-            type="integer",
-            constraints={"minimum": 0},
+        *(
+            Column(status, STATUS_COLUMN_NOTES[status], type="integer", constraints={"minimum": 0})
+            for status in DISPLAY_ORDER
         ),
         Column(
             "percent_complete",

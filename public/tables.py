@@ -11,6 +11,8 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from actions.progress import DISPLAY_ORDER, STATUS_LABELS
+
 NUMERIC = {
     "th": {"class": "govuk-table__header govuk-table__header--numeric"},
     "td": {"class": "govuk-table__cell govuk-table__cell--numeric"},
@@ -98,12 +100,19 @@ class NationalTable(GovukTable):
     region = tables.Column(accessor="force__region", attrs=TEXT)
     country = tables.Column(accessor="force__country", visible=False)
     deliverables = tables.Column(accessor="counts__total", attrs=NUMERIC)
+    # One column per status, named after it (placed in DISPLAY_ORDER by Meta.sequence).
     complete = tables.Column(accessor="counts__complete", attrs=NUMERIC)
-    on_track = tables.Column(accessor="counts__on_track", verbose_name="On track", attrs=NUMERIC)
-    at_risk = tables.Column(accessor="counts__at_risk", verbose_name="At risk", attrs=NUMERIC)
-    off_track = tables.Column(accessor="counts__off_track", verbose_name="Off track", attrs=NUMERIC)
+    on_track = tables.Column(
+        accessor="counts__on_track", verbose_name=STATUS_LABELS["on_track"], attrs=NUMERIC
+    )
+    at_risk = tables.Column(
+        accessor="counts__at_risk", verbose_name=STATUS_LABELS["at_risk"], attrs=NUMERIC
+    )
+    off_track = tables.Column(
+        accessor="counts__off_track", verbose_name=STATUS_LABELS["off_track"], attrs=NUMERIC
+    )
     not_started = tables.Column(
-        accessor="counts__not_started", verbose_name="Not started", attrs=NUMERIC
+        accessor="counts__not_started", verbose_name=STATUS_LABELS["not_started"], attrs=NUMERIC
     )
     percent_complete = tables.Column(
         verbose_name="Share complete", attrs=NUMERIC, default=NO_DELIVERABLES
@@ -132,11 +141,7 @@ class NationalTable(GovukTable):
             "percent_complete",
             "status_mix",
             "...",
-            "complete",
-            "on_track",
-            "at_risk",
-            "off_track",
-            "not_started",
+            *DISPLAY_ORDER,
             "latest_quarter",
         )
 

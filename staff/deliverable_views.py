@@ -1,8 +1,8 @@
 """Staff pages for deliverables, milestones and quarterly updates, and the quarterly return.
 
-Every view reaches its object through a getter on its first line, which applies the one
-access rule in ``accounts.access``: another force's object is a 404 to a coordinator, and
-the national team and administrators may read but not change (403).
+Every view reaches its object through a getter of ``staff.access`` on its first line: another
+force's object is a 404 to a coordinator, and the national team and administrators may read
+but not change (403).
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from accounts.access import check_force, force_object_or_404
 from actions.forms import (
     DeliverableForm,
     MilestoneDoneForm,
@@ -29,63 +28,26 @@ from actions.forms import (
 from actions.history import deliverable_history
 from actions.models import Deliverable, Milestone, QuarterlyUpdate
 from actions.progress import ReturnProgress
-from plans.cache import content_changed
 from plans.models import Force, Plan
 from plans.quarters import Quarter
 from plans.versioning import (
     EditConflict,
     claim_versions,
     conflict_message,
+    save_content,
     save_versioned,
     with_version,
+    writing_content,
 )
 from prap.forms import ErrorLink, VersionOnlyForm, error_links
+from staff.access import (
+    get_deliverable_for_user,
+    get_force_for_user,
+    get_milestone_for_user,
+    get_plan_for_user,
+    get_update_for_user,
+)
 from staff.plan_views import by_workstream, return_quarter_form
-
-FORCE_OF_DELIVERABLE = "plan__force"
-FORCE_OF_CHILD = "deliverable__plan__force"
-
-
-def _get_force_for_user(user, slug: str, *, write: bool = False) -> Force:
-    force = get_object_or_404(Force, slug=slug)
-    check_force(user, force.pk, write=write)
-    return force
-
-
-def _get_plan_for_user(user, plan_id: int, *, write: bool = False) -> Plan:
-    return force_object_or_404(
-        user, Plan.objects.select_related("force"), "force", write=write, pk=plan_id
-    )
-
-
-def _get_deliverable_for_user(user, deliverable_id: int, *, write: bool = False) -> Deliverable:
-    return force_object_or_404(
-        user,
-        Deliverable.objects.select_related("plan__force", "workstream"),
-        FORCE_OF_DELIVERABLE,
-        write=write,
-        pk=deliverable_id,
-    )
-
-
-def _get_milestone_for_user(user, milestone_id: int, *, write: bool = False) -> Milestone:
-    return force_object_or_404(
-        user,
-        Milestone.objects.select_related("deliverable__plan__force"),
-        FORCE_OF_CHILD,
-        write=write,
-        pk=milestone_id,
-    )
-
-
-def _get_update_for_user(user, update_id: int, *, write: bool = False) -> QuarterlyUpdate:
-    return force_object_or_404(
-        user,
-        QuarterlyUpdate.objects.select_related("deliverable__plan__force", "author"),
-        FORCE_OF_CHILD,
-        write=write,
-        pk=update_id,
-    )
 
 
 def _rebound(form_class, request, conflict: EditConflict, prefix: str | None = None, **kwargs):
@@ -107,7 +69,7 @@ def _rebound(form_class, request, conflict: EditConflict, prefix: str | None = N
 
 @require_safe
 def deliverable_detail(request, deliverable_id: int):
-    deliverable = _get_deliverable_for_user(request.user, deliverable_id)
+    deliverable = get_deliverable_for_user(request.user, deliverable_id)
     force = deliverable.plan.force
     current = Deliverable.objects.with_current_status().get(pk=deliverable.pk)
     context = {
@@ -125,7 +87,7 @@ def deliverable_detail(request, deliverable_id: int):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def deliverable_create(request, plan_id: int):
-    plan = _get_plan_for_user(request.user, plan_id, write=True)
+    plan = get_plan_for_user(request.user, plan_id, write=True)
     initial = {"start_quarter": plan.first_quarter, "due_quarter": plan.first_quarter}
     if request.GET.get("workstream", "").isdigit():
         initial["workstream"] = int(request.GET["workstream"])
@@ -133,13 +95,10 @@ def deliverable_create(request, plan_id: int):
         request.POST or None, plan=plan, instance=Deliverable(plan=plan), initial=initial
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            deliverable = form.save(commit=False)
-            deliverable.plan = plan
-            deliverable.order = _next_position(plan, deliverable.workstream_id)
-            deliverable.save()
-            form.save_m2m()
-            content_changed(plan.force_id)
+        deliverable = form.save(commit=False)
+        deliverable.plan = plan
+        deliverable.order = _next_position(plan, deliverable.workstream_id)
+        save_content(deliverable, after_save=form.save_m2m)
         messages.success(request, f"Deliverable added: {deliverable.title}")
         return redirect("staff:deliverable", deliverable_id=deliverable.pk)
     context = {"force": plan.force, "plan": plan, "form": form}
@@ -153,7 +112,7 @@ def _next_position(plan: Plan, workstream_id: int) -> int:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def deliverable_edit(request, deliverable_id: int):
-    deliverable = _get_deliverable_for_user(request.user, deliverable_id, write=True)
+    deliverable = get_deliverable_for_user(request.user, deliverable_id, write=True)
     plan = deliverable.plan
     old_workstream = deliverable.workstream_id
     form = DeliverableForm(request.POST or None, plan=plan, instance=deliverable)
@@ -163,9 +122,7 @@ def deliverable_edit(request, deliverable_id: int):
         if changed.workstream_id != old_workstream:
             changed.order = _next_position(plan, changed.workstream_id)
         try:
-            with transaction.atomic():
-                save_versioned(changed, form.cleaned_data["version"], after_save=form.save_m2m)
-                content_changed(plan.force_id)
+            save_versioned(changed, form.cleaned_data["version"], after_save=form.save_m2m)
         except EditConflict as error:
             conflict = error
             form = _rebound(DeliverableForm, request, error, plan=plan)
@@ -184,7 +141,7 @@ def deliverable_edit(request, deliverable_id: int):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def deliverable_withdraw(request, deliverable_id: int):
-    deliverable = _get_deliverable_for_user(request.user, deliverable_id, write=True)
+    deliverable = get_deliverable_for_user(request.user, deliverable_id, write=True)
     if deliverable.is_withdrawn:
         messages.info(request, "This deliverable is already withdrawn.")
         return redirect("staff:deliverable", deliverable_id=deliverable.pk)
@@ -195,9 +152,7 @@ def deliverable_withdraw(request, deliverable_id: int):
         deliverable.withdrawn_reason = form.cleaned_data["reason"]
         deliverable._change_reason = "Withdrawn"
         try:
-            with transaction.atomic():
-                save_versioned(deliverable, form.cleaned_data["version"])
-                content_changed(deliverable.plan.force_id)
+            save_versioned(deliverable, form.cleaned_data["version"])
         except EditConflict as error:
             conflict = error
             form = WithdrawForm(with_version(request.POST, "version", error.current.version))
@@ -217,16 +172,14 @@ def deliverable_withdraw(request, deliverable_id: int):
 
 @require_POST
 def deliverable_reinstate(request, deliverable_id: int):
-    deliverable = _get_deliverable_for_user(request.user, deliverable_id, write=True)
+    deliverable = get_deliverable_for_user(request.user, deliverable_id, write=True)
     form = VersionOnlyForm(request.POST)
     if deliverable.is_withdrawn and form.is_valid():
         deliverable.withdrawn_at = None
         deliverable.withdrawn_reason = ""
         deliverable._change_reason = "Reinstated"
         try:
-            with transaction.atomic():
-                save_versioned(deliverable, form.cleaned_data["version"])
-                content_changed(deliverable.plan.force_id)
+            save_versioned(deliverable, form.cleaned_data["version"])
         except EditConflict:
             messages.error(request, "Someone changed this deliverable meanwhile. Try again.")
         else:
@@ -236,7 +189,7 @@ def deliverable_reinstate(request, deliverable_id: int):
 
 @require_safe
 def deliverable_history_page(request, deliverable_id: int):
-    deliverable = _get_deliverable_for_user(request.user, deliverable_id)
+    deliverable = get_deliverable_for_user(request.user, deliverable_id)
     context = {
         "deliverable": deliverable,
         "force": deliverable.plan.force,
@@ -250,7 +203,7 @@ def deliverable_history_page(request, deliverable_id: int):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def milestone_create(request, deliverable_id: int):
-    deliverable = _get_deliverable_for_user(request.user, deliverable_id, write=True)
+    deliverable = get_deliverable_for_user(request.user, deliverable_id, write=True)
     form = MilestoneForm(
         request.POST or None,
         instance=Milestone(deliverable=deliverable),
@@ -261,9 +214,7 @@ def milestone_create(request, deliverable_id: int):
         milestone.deliverable = deliverable
         highest = deliverable.milestones.aggregate(Max("order"))["order__max"] or 0
         milestone.order = highest + 1
-        with transaction.atomic():
-            milestone.save()
-            content_changed(deliverable.plan.force_id)
+        save_content(milestone)
         messages.success(request, f"Milestone added: {milestone.title}")
         return redirect("staff:deliverable", deliverable_id=deliverable.pk)
     context = {"force": deliverable.plan.force, "deliverable": deliverable, "form": form}
@@ -272,15 +223,13 @@ def milestone_create(request, deliverable_id: int):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def milestone_edit(request, milestone_id: int):
-    milestone = _get_milestone_for_user(request.user, milestone_id, write=True)
+    milestone = get_milestone_for_user(request.user, milestone_id, write=True)
     deliverable = milestone.deliverable
     form = MilestoneForm(request.POST or None, instance=milestone)
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                save_versioned(form.save(commit=False), form.cleaned_data["version"])
-                content_changed(deliverable.plan.force_id)
+            save_versioned(form.save(commit=False), form.cleaned_data["version"])
         except EditConflict as error:
             conflict = error
             form = _rebound(MilestoneForm, request, error)
@@ -300,7 +249,7 @@ def milestone_edit(request, milestone_id: int):
 @require_POST
 def milestone_done(request, milestone_id: int):
     """Tick a milestone off (``done=on``) or mark it not done."""
-    milestone = _get_milestone_for_user(request.user, milestone_id, write=True)
+    milestone = get_milestone_for_user(request.user, milestone_id, write=True)
     form = MilestoneDoneForm(request.POST)
     target = "staff:deliverable"
     if not form.is_valid():
@@ -310,9 +259,7 @@ def milestone_done(request, milestone_id: int):
     milestone.done_on = timezone.localdate() if done else None
     milestone._change_reason = "Ticked off" if done else "Marked not done"
     try:
-        with transaction.atomic():
-            save_versioned(milestone, form.cleaned_data["version"])
-            content_changed(milestone.deliverable.plan.force_id)
+        save_versioned(milestone, form.cleaned_data["version"])
     except EditConflict:
         messages.error(
             request,
@@ -328,12 +275,19 @@ def milestone_done(request, milestone_id: int):
 # One quarterly update ----------------------------------------------------------------------
 
 
+_UPDATE_SAVED = {
+    "corrected": "Correction published. The update shows it was corrected.",
+    "published": "Update published.",
+    "draft": "Draft saved.",
+}
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def update_edit(request, update_id: int):
     """Edit one update. Editing a published update keeps it published and records the
     correction (``corrected_at``); a draft can be saved or published from here.
     """
-    update = _get_update_for_user(request.user, update_id, write=True)
+    update = get_update_for_user(request.user, update_id, write=True)
     was_published = update.is_published
     publishing = request.method == "POST" and request.POST.get("action") == "publish"
     form = QuarterlyUpdateForm(request.POST or None, instance=update, publishing=publishing)
@@ -342,32 +296,15 @@ def update_edit(request, update_id: int):
         if not form.has_changed() and not publishing:
             messages.info(request, "Nothing has changed, so nothing was saved.")
             return redirect("staff:deliverable", deliverable_id=update.deliverable_id)
-        now = timezone.now()
-        update.author = request.user
-        if was_published:
-            update.corrected_at = now
-            update._change_reason = "Corrected after publication"
-        elif publishing:
-            update.published_at = now
-            update._change_reason = "Published"
-        else:
-            update._change_reason = "Draft saved"
         try:
-            with transaction.atomic():
-                save_versioned(update, form.cleaned_data["version"])
-                content_changed(update.deliverable.plan.force_id)
+            outcome = update.save_by(
+                request.user, timezone.now(), form.cleaned_data["version"], publish=publishing
+            )
         except EditConflict as error:
             conflict = error
             form = _rebound(QuarterlyUpdateForm, request, error, publishing=publishing)
         else:
-            if was_published:
-                messages.success(
-                    request, "Correction published. The update shows it was corrected."
-                )
-            elif publishing:
-                messages.success(request, "Update published.")
-            else:
-                messages.success(request, "Draft saved.")
+            messages.success(request, _UPDATE_SAVED[outcome])
             return redirect("staff:deliverable", deliverable_id=update.deliverable_id)
     context = {
         "force": update.deliverable.plan.force,
@@ -383,16 +320,11 @@ def update_edit(request, update_id: int):
 @require_POST
 def update_unpublish(request, update_id: int):
     """Return a published update to draft: it leaves every public page."""
-    update = _get_update_for_user(request.user, update_id, write=True)
+    update = get_update_for_user(request.user, update_id, write=True)
     form = VersionOnlyForm(request.POST)
     if update.is_published and form.is_valid():
-        update.published_at = None
-        update.author = request.user
-        update._change_reason = "Unpublished"
         try:
-            with transaction.atomic():
-                save_versioned(update, form.cleaned_data["version"])
-                content_changed(update.deliverable.plan.force_id)
+            update.unpublish(request.user, form.cleaned_data["version"])
         except EditConflict:
             messages.error(request, "Someone changed this update meanwhile: nothing was changed.")
         else:
@@ -423,7 +355,7 @@ def quarterly_return(request, slug: str):
     """Every deliverable due an update for one quarter, on one page: save drafts, or
     publish the ticked updates. Nothing is saved unless everything submitted is valid.
     """
-    force = _get_force_for_user(request.user, slug, write=True)
+    force = get_force_for_user(request.user, slug, write=True)
     plans = list(Plan.objects.for_force(force).current())
     quarter_form = return_quarter_form(request, plans)
     quarter = quarter_form.chosen
@@ -526,25 +458,13 @@ def _save_return(user, force: Force, submitted: list[ReturnEntryForm]) -> dict[s
     their history). Raises ReturnConflict, writing nothing, if any row changed meanwhile.
     """
     now = timezone.now()
-    saved = {"published": 0, "drafts": 0, "corrected": 0}
+    saved = {"published": 0, "draft": 0, "corrected": 0}
     new, existing = [], []
     for form in submitted:
         update = form.instance
-        update.author = user
-        update.updated_at = now
-        if update.is_published:
-            update.corrected_at = now
-            update._change_reason = "Corrected after publication"
-            saved["corrected"] += 1
-        elif form.will_publish:
-            update.published_at = now
-            update._change_reason = "Published"
-            saved["published"] += 1
-        else:
-            update._change_reason = "Draft saved"
-            saved["drafts"] += 1
+        saved[update.record(user, now, publish=form.will_publish)] += 1
         (existing if update.pk else new).append((form, update))
-    with transaction.atomic():
+    with writing_content(force):
         seen = {update.pk: form.cleaned_data["version"] for form, update in existing}
         stale = claim_versions(QuarterlyUpdate, seen)
         if stale:
@@ -575,7 +495,6 @@ def _save_return(user, force: Force, submitted: list[ReturnEntryForm]) -> dict[s
             ],
             default_user=user,
         )
-        content_changed(force)
     return saved
 
 
@@ -620,8 +539,8 @@ def _saved_message(saved: dict[str, int], quarter: Quarter) -> str:
     parts = []
     if saved["published"]:
         parts.append(f"published {_count(saved['published'], 'update')}")
-    if saved["drafts"]:
-        parts.append(f"saved {_count(saved['drafts'], 'draft')}")
+    if saved["draft"]:
+        parts.append(f"saved {_count(saved['draft'], 'draft')}")
     if saved["corrected"]:
         parts.append(f"corrected {_count(saved['corrected'], 'published update')}")
     text = " and ".join(parts) if parts else "saved nothing"

@@ -7,8 +7,8 @@ from itertools import groupby
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from accounts.access import require_national_reader
 from actions.reporting import complete_without_evidence
+from staff.access import require_national_reader
 
 
 @require_safe

@@ -5,24 +5,17 @@ kept in the history with who made it.
 """
 
 from django.contrib import messages
-from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.access import require_national_editor
-from plans.cache import all_content_changed, content_changed
+from plans.versioning import delete_content, save_content
+from staff.access import (
+    get_national_action_for_user,
+    get_practice_example_for_user,
+    require_national_editor,
+)
 from workstreams.forms import NationalActionForm, PracticeExampleForm
 from workstreams.models import NationalAction, PracticeExample
-
-
-def _get_national_action_for_user(user, action_id: int) -> NationalAction:
-    require_national_editor(user)
-    return get_object_or_404(NationalAction, pk=action_id)
-
-
-def _get_practice_example_for_user(user, example_id: int) -> PracticeExample:
-    require_national_editor(user)
-    return get_object_or_404(PracticeExample, pk=example_id)
 
 
 @require_safe
@@ -37,10 +30,8 @@ def national_action_create(request):
     require_national_editor(request.user)
     form = NationalActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            action = form.save()
-            # Deliverable pages list the national actions they serve: every page may change.
-            all_content_changed()
+        action = form.save(commit=False)
+        save_content(action, after_save=form.save_m2m)
         messages.success(request, f"National action {action.code} added.")
         return redirect("staff:national_actions")
     return render(request, "workstreams/nationalaction_form.html", {"form": form})
@@ -48,12 +39,10 @@ def national_action_create(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def national_action_edit(request, action_id: int):
-    action = _get_national_action_for_user(request.user, action_id)
+    action = get_national_action_for_user(request.user, action_id)
     form = NationalActionForm(request.POST or None, instance=action)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            all_content_changed()
+        save_content(form.save(commit=False), after_save=form.save_m2m)
         messages.success(request, f"National action {action.code} saved.")
         return redirect("staff:national_actions")
     context = {"form": form, "action": action}
@@ -72,9 +61,8 @@ def practice_create(request):
     require_national_editor(request.user)
     form = PracticeExampleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            example = form.save()
-            content_changed()
+        example = form.save(commit=False)
+        save_content(example, after_save=form.save_m2m)
         messages.success(request, f"Practice example added: {example.title}")
         return redirect("staff:practice")
     return render(request, "workstreams/practiceexample_form.html", {"form": form})
@@ -82,12 +70,10 @@ def practice_create(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def practice_edit(request, example_id: int):
-    example = _get_practice_example_for_user(request.user, example_id)
+    example = get_practice_example_for_user(request.user, example_id)
     form = PracticeExampleForm(request.POST or None, instance=example)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            content_changed()
+        save_content(form.save(commit=False), after_save=form.save_m2m)
         messages.success(request, f"Practice example saved: {example.title}")
         return redirect("staff:practice")
     context = {"form": form, "example": example}
@@ -96,12 +82,10 @@ def practice_edit(request, example_id: int):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def practice_delete(request, example_id: int):
-    example = _get_practice_example_for_user(request.user, example_id)
+    example = get_practice_example_for_user(request.user, example_id)
     if request.method == "POST":
         title = example.title
-        with transaction.atomic():
-            example.delete()
-            content_changed()
+        delete_content(example)
         messages.success(request, f"Practice example removed: {title}")
         return redirect("staff:practice")
     return render(request, "workstreams/practiceexample_delete.html", {"example": example})

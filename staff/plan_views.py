@@ -8,16 +8,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from simple_history.utils import bulk_update_with_history
 
-from accounts.access import check_force, force_object_or_404, require_national_reader
 from actions.models import Deliverable, Milestone
 from actions.progress import ReturnProgress
 from actions.roadmap import build_roadmap
-from plans.cache import content_changed
 from plans.forms import PlanForm, QuarterChoiceForm
 from plans.models import Force, Plan
 from plans.quarters import Quarter, quarter_just_ended
@@ -26,23 +24,14 @@ from plans.versioning import (
     EditConflict,
     claim_versions,
     conflict_message,
+    save_content,
     save_versioned,
     with_version,
+    writing_content,
 )
 from prap.forms import VersionOnlyForm
+from staff.access import get_force_for_user, get_plan_for_user, require_national_reader
 from workstreams.models import Workstream
-
-
-def _get_force_for_user(user, slug: str, *, write: bool = False) -> Force:
-    force = get_object_or_404(Force, slug=slug)
-    check_force(user, force.pk, write=write)
-    return force
-
-
-def _get_plan_for_user(user, plan_id: int, *, write: bool = False) -> Plan:
-    return force_object_or_404(
-        user, Plan.objects.select_related("force"), "force", write=write, pk=plan_id
-    )
 
 
 def return_quarter_form(request, plans: list[Plan]) -> QuarterChoiceForm:
@@ -73,7 +62,7 @@ def home(request):
 def roadmap_preview(request, slug: str):
     """The force's newest plan as its public roadmap will look, drafts included. Staff only,
     never cached: staff pages are sent with no-store."""
-    force = _get_force_for_user(request.user, slug)
+    force = get_force_for_user(request.user, slug)
     plan = Plan.objects.for_force(force).current().first()
     context = {
         "force": force,
@@ -95,7 +84,7 @@ def roadmap_preview(request, slug: str):
 
 @require_safe
 def force_dashboard(request, slug: str):
-    force = _get_force_for_user(request.user, slug)
+    force = get_force_for_user(request.user, slug)
     today = timezone.localdate()
     plans = list(Plan.objects.for_force(force).current())
     quarter_form = return_quarter_form(request, plans)
@@ -142,13 +131,11 @@ def by_workstream(deliverables: list[Deliverable]) -> list[tuple[Workstream, lis
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def plan_create(request, slug: str):
-    force = _get_force_for_user(request.user, slug, write=True)
-    form = PlanForm(request.POST or None, instance=Plan(force=force))
+    force = get_force_for_user(request.user, slug, write=True)
+    form = PlanForm(request.POST or None, instance=Plan(force=force), today=timezone.localdate())
     if request.method == "POST" and form.is_valid():
         form.instance.force = force
-        with transaction.atomic():
-            form.save()
-            content_changed(force)
+        save_content(form.instance)
         messages.success(request, "Plan created. Add its deliverables, then publish it.")
         return redirect("staff:dashboard", slug=force.slug)
     context = {"force": force, "form": form}
@@ -157,19 +144,18 @@ def plan_create(request, slug: str):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def plan_edit(request, plan_id: int):
-    plan = _get_plan_for_user(request.user, plan_id, write=True)
-    form = PlanForm(request.POST or None, instance=plan)
+    plan = get_plan_for_user(request.user, plan_id, write=True)
+    form = PlanForm(request.POST or None, instance=plan, today=timezone.localdate())
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                save_versioned(form.instance, form.cleaned_data["version"])
-                content_changed(plan.force_id)
+            save_versioned(form.instance, form.cleaned_data["version"])
         except EditConflict as error:
             conflict = error
             form = PlanForm(
                 with_version(request.POST, "version", error.current.version),
                 instance=error.current,
+                today=timezone.localdate(),
             )
             form.is_valid()
             form.add_error(None, conflict_message(error))
@@ -183,7 +169,7 @@ def plan_edit(request, plan_id: int):
 @require_POST
 def plan_publish(request, plan_id: int):
     """Publish or unpublish a plan (``publish=1`` or ``publish=0``)."""
-    plan = _get_plan_for_user(request.user, plan_id, write=True)
+    plan = get_plan_for_user(request.user, plan_id, write=True)
     form = VersionOnlyForm(request.POST)
     publish = request.POST.get("publish") == "1"
     if not form.is_valid():
@@ -192,9 +178,7 @@ def plan_publish(request, plan_id: int):
     plan.is_published = publish
     plan._change_reason = "Published" if publish else "Unpublished"
     try:
-        with transaction.atomic():
-            save_versioned(plan, form.cleaned_data["version"])
-            content_changed(plan.force_id)
+        save_versioned(plan, form.cleaned_data["version"])
     except EditConflict:
         messages.error(
             request,
@@ -212,7 +196,7 @@ def plan_publish(request, plan_id: int):
 @require_http_methods(["GET", "HEAD", "POST"])
 def plan_order(request, plan_id: int):
     """Move a deliverable up or down within its workstream."""
-    plan = _get_plan_for_user(request.user, plan_id, write=True)
+    plan = get_plan_for_user(request.user, plan_id, write=True)
     error = None
     if request.method == "POST":
         error = _move(request, plan)
@@ -238,7 +222,7 @@ def _move(request, plan: Plan) -> str | None:
     deliverable_id = request.POST.get("deliverable", "")
     if direction not in {"up", "down"} or not deliverable_id.isdigit():
         return "Choose a deliverable to move up or down."
-    with transaction.atomic():
+    with writing_content(plan.force_id):
         # Only this plan's deliverables: an id from elsewhere is simply not found.
         moving = plan.deliverables.active().filter(pk=int(deliverable_id)).first()
         if moving is None:
@@ -269,5 +253,4 @@ def _move(request, plan: Plan) -> str | None:
             ["order", "version", "updated_at"],
             default_user=request.user,
         )
-        content_changed(plan.force_id)
     return None

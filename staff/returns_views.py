@@ -7,7 +7,6 @@ import datetime as dt
 
 import django_filters
 import django_tables2 as tables
-from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -17,51 +16,21 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
-from accounts.access import require_national_reader
 from actions.reporting import with_return_progress
+from plans.forms import QuarterChoiceForm
 from plans.models import Force, ReturnState
 from plans.quarters import Quarter, quarter_just_ended
 from plans.returns import is_past_deadline, return_deadline
 from public.downloads import download_links, requested_format, table_response
 from public.filters import YES_NO, region_choices
 from public.tables import NUMERIC, OVERDUE, TEXT, GovukTable
+from staff.access import require_national_reader
 
 
 def recent_quarters(today: dt.date, count: int = 8) -> list[Quarter]:
     """The quarter in progress and the ``count - 1`` before it, newest first."""
     current = Quarter.containing(today)
     return [current - back for back in range(count)]
-
-
-class ReturnQuarterForm(forms.Form):
-    quarter = forms.ChoiceField(label="Quarter", required=False)
-
-    def __init__(self, *args, today: dt.date, **kwargs):
-        super().__init__(*args, **kwargs)
-        just_ended = quarter_just_ended(today)
-        self.default = just_ended
-        self.fields["quarter"].choices = [
-            (
-                quarter.compact,
-                f"{quarter}, {quarter.months_label}"
-                + (", just ended" if quarter == just_ended else "")
-                + (", in progress" if quarter.contains(today) else ""),
-            )
-            for quarter in recent_quarters(today)
-        ]
-        self.fields["quarter"].error_messages["invalid_choice"] = (
-            "Choose one of the quarters in the list."
-        )
-
-    def clean_quarter(self) -> Quarter:
-        value = self.cleaned_data["quarter"]
-        return Quarter.parse(value) if value else self.default
-
-    @property
-    def chosen_quarter(self) -> Quarter:
-        if self.is_bound and self.is_valid():
-            return self.cleaned_data["quarter"]
-        return self.default
 
 
 class ReturnFilter(django_filters.FilterSet):
@@ -157,8 +126,10 @@ class ReturnTable(GovukTable):
 def return_tracker(request):
     require_national_reader(request.user)
     today = timezone.localdate()
-    quarter_form = ReturnQuarterForm(request.GET or None, today=today)
-    quarter = quarter_form.chosen_quarter
+    quarter_form = QuarterChoiceForm(
+        request.GET, quarters=recent_quarters(today), default=quarter_just_ended(today)
+    )
+    quarter = quarter_form.chosen
     days = settings.RETURN_DEADLINE_DAYS
     past_deadline = is_past_deadline(quarter, days, today)
     every_force = with_return_progress(Force.objects.all(), quarter).order_by("name")

@@ -5,8 +5,9 @@ Anyone who may read a force's plan may download it (the national team included).
 force's coordinators may upload: every upload page goes through the access rule with
 ``write=True``, so another force's plan is a 404 and the national team gets a 403. Nothing
 is written before the person confirms the preview; the uploaded files wait in their session
-meanwhile (``actions.uploads``), and the import refuses to run if the data changed since the
-preview was shown (the preview's fingerprint travels in the confirmation form).
+meanwhile (``actions.spreadsheets.uploads``), and the import refuses to run if the data
+changed since the preview was shown (the preview's fingerprint travels in the confirmation
+form).
 """
 
 from __future__ import annotations
@@ -22,20 +23,14 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.access import force_object_or_404
-from actions.exports import ExportFile, export_plan, export_return
 from actions.forms import ConfirmImportForm, PlanUploadForm, ReturnUploadForm
-from actions.imports import (
-    ImportFailed,
-    ImportPreview,
-    Outcome,
-    PlanImport,
-    ReturnImport,
-    apply_import,
-)
 from actions.models import Deliverable, Milestone, QuarterlyUpdate
-from actions.spreadsheets import MAX_BYTES, MAX_ROWS, MILESTONES, PLAN
-from actions.uploads import (
+from actions.spreadsheets.exports import ExportFile, export_plan, export_return
+from actions.spreadsheets.files import MAX_BYTES, MAX_ROWS, MILESTONES, PLAN
+from actions.spreadsheets.plan_import import PlanImport
+from actions.spreadsheets.preview import ImportFailed, ImportPreview, Outcome, apply_import
+from actions.spreadsheets.return_import import ReturnImport
+from actions.spreadsheets.uploads import (
     UPLOAD_LIFETIME,
     WaitingUpload,
     discard_upload,
@@ -49,13 +44,7 @@ from plans.forms import QuarterChoiceForm
 from plans.models import Plan
 from plans.quarters import Quarter, quarter_just_ended
 from prap.forms import ErrorLink
-
-
-def _get_plan_for_user(user, plan_id: int, *, write: bool = False) -> Plan:
-    return force_object_or_404(
-        user, Plan.objects.select_related("force"), "force", write=write, pk=plan_id
-    )
-
+from staff.access import get_plan_for_user
 
 # Downloads ---------------------------------------------------------------------------------
 
@@ -63,7 +52,7 @@ def _get_plan_for_user(user, plan_id: int, *, write: bool = False) -> Plan:
 @require_safe
 def plan_download(request, plan_id: int, part: str, file_format: str):
     """The plan as a workbook, or one of its two CSV files (``part``: plan or milestones)."""
-    plan = _get_plan_for_user(request.user, plan_id)
+    plan = get_plan_for_user(request.user, plan_id)
     plan_file, *milestones_file = export_plan(plan, file_format, on=timezone.localdate())
     return _attachment(milestones_file[0] if part == "milestones" else plan_file)
 
@@ -71,7 +60,7 @@ def plan_download(request, plan_id: int, part: str, file_format: str):
 @require_safe
 def return_download(request, plan_id: int, file_format: str):
     """The quarterly return for ``?quarter=`` (by default the quarter just ended)."""
-    plan = _get_plan_for_user(request.user, plan_id)
+    plan = get_plan_for_user(request.user, plan_id)
     quarter = _requested_quarter(request, timezone.localdate())
     return _attachment(export_return(plan, quarter, file_format))
 
@@ -97,8 +86,7 @@ def _return_quarters(request, plan: Plan, today: dt.date) -> tuple[list[Quarter]
     picker = QuarterChoiceForm.for_plans(
         request.GET, [plan], quarter_just_ended(today), Quarter.containing(today)
     )
-    quarters = [Quarter.parse(value) for value, _ in picker.fields["quarter"].choices]
-    return quarters, picker.chosen
+    return picker.fields["quarter"].quarters, picker.chosen
 
 
 # Uploads -----------------------------------------------------------------------------------
@@ -107,7 +95,7 @@ def _return_quarters(request, plan: Plan, today: dt.date) -> tuple[list[Quarter]
 @limit_upload_size
 @require_http_methods(["GET", "HEAD", "POST"])
 def plan_import(request, plan_id: int):
-    plan = _get_plan_for_user(request.user, plan_id, write=True)
+    plan = get_plan_for_user(request.user, plan_id, write=True)
     form = PlanUploadForm(*_posted(request), oversized=oversized_uploads(request))
     if request.method == "POST" and form.is_valid():
         milestones = form.spreadsheets.get("milestones_file")
@@ -136,7 +124,7 @@ def plan_import(request, plan_id: int):
 @limit_upload_size
 @require_http_methods(["GET", "HEAD", "POST"])
 def return_import(request, plan_id: int):
-    plan = _get_plan_for_user(request.user, plan_id, write=True)
+    plan = get_plan_for_user(request.user, plan_id, write=True)
     quarters, default = _return_quarters(request, plan, timezone.localdate())
     form = ReturnUploadForm(
         *_posted(request),
@@ -171,7 +159,7 @@ def return_import(request, plan_id: int):
 def _chosen_quarter(form: ReturnUploadForm, default: Quarter) -> Quarter:
     """The quarter picked in a submitted form, even when its file was refused."""
     chosen = form.cleaned_data.get("quarter") if form.is_bound else None
-    return Quarter.parse(chosen) if chosen else default
+    return chosen or default
 
 
 def _posted(request) -> tuple:
@@ -193,7 +181,7 @@ def _limits() -> dict:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def plan_import_preview(request, plan_id: int, upload: str):
-    plan = _get_plan_for_user(request.user, plan_id, write=True)
+    plan = get_plan_for_user(request.user, plan_id, write=True)
     waiting = find_upload(request, upload, kind="plan", plan=plan)
     if waiting is None:
         return _upload_gone(request, reverse("staff:plan_import", args=[plan.pk]))
@@ -205,7 +193,7 @@ def plan_import_preview(request, plan_id: int, upload: str):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def return_import_preview(request, plan_id: int, upload: str):
-    plan = _get_plan_for_user(request.user, plan_id, write=True)
+    plan = get_plan_for_user(request.user, plan_id, write=True)
     waiting = find_upload(request, upload, kind="return", plan=plan)
     if waiting is None:
         return _upload_gone(request, reverse("staff:return_import", args=[plan.pk]))
@@ -221,7 +209,7 @@ def return_import_preview(request, plan_id: int, upload: str):
 @require_POST
 def import_cancel(request, plan_id: int, upload: str):
     """Forget an uploaded file without importing it."""
-    plan = _get_plan_for_user(request.user, plan_id, write=True)
+    plan = get_plan_for_user(request.user, plan_id, write=True)
     waiting = discard_upload(request, upload, plan=plan)
     if waiting is not None and not waiting.result:
         messages.info(request, f"Import of {waiting.file_names} cancelled: nothing was changed.")

@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from plans.cache import EVERY_FORCE
+
 
 class WorkstreamQuerySet(models.QuerySet["Workstream"]):
     def matching_name(self, text: str) -> Workstream | None:
@@ -82,6 +84,11 @@ class NationalAction(models.Model):
     def __str__(self) -> str:
         return f"{self.code}: {self.title}"
 
+    @property
+    def content_forces(self):
+        """Deliverable pages list the national actions they serve: any page may show it."""
+        return EVERY_FORCE
+
 
 class PracticeExample(models.Model):
     """A piece of promising practice from one force under one workstream."""
@@ -106,3 +113,8 @@ class PracticeExample(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def content_forces(self) -> tuple[int, ...]:
+        """Shown on the national pages only (the practice bank), not on its force's."""
+        return ()

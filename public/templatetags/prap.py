@@ -3,12 +3,9 @@
 from django import template
 from django.utils.html import format_html, format_html_join
 
-from actions.progress import STATUS_LABELS, StatusCounts
+from actions.progress import DISPLAY_ORDER, STATUS_LABELS, StatusCounts
 
 register = template.Library()
-
-# The order segments are drawn in a progress bar: done first, then the rest by urgency.
-BAR_ORDER = ("complete", "on_track", "at_risk", "off_track", "not_started")
 
 
 @register.simple_tag(takes_context=True)
@@ -55,7 +52,7 @@ def status_bar(counts: StatusCounts | None):
     total = counts.total
     segments = []
     x = 0.0
-    for status in BAR_ORDER:
+    for status in DISPLAY_ORDER:
         count = getattr(counts, status)
         if not count:
             continue

@@ -11,16 +11,17 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from tests.factories import PracticeExampleFactory
 from tests.staff_data import force_data
+from tests.urls_walk import site_routes
 
 pytestmark = pytest.mark.django_db
 
-PREFIXES = ("staff/", "accounts/")
+PREFIXES = ("/staff/", "/accounts/")
 OK = "ok"  # 2xx, or a redirect that is not to the sign-in page
 LOGIN = "login"  # redirected to sign in
 PERSONAS = ("anonymous", "alice", "bob", "nadia", "sam")
@@ -144,22 +145,13 @@ EXPECTED_KIND = {
 
 
 def staff_url_names() -> list[tuple[str, list[str]]]:
-    """(namespaced name, argument names) of every pattern under /staff/ and /accounts/."""
-    found = []
-
-    def walk(patterns, route: str, namespace: str):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                inner = ":".join(n for n in (namespace, pattern.namespace) if n)
-                walk(pattern.url_patterns, route + str(pattern.pattern), inner)
-            elif isinstance(pattern, URLPattern):
-                full = route + str(pattern.pattern)
-                if full.startswith(PREFIXES):
-                    name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-                    found.append((name, list(pattern.pattern.converters)))
-
-    walk(get_resolver().url_patterns, "", "")
-    return found
+    """(namespaced name, argument names) of every pattern under /staff/ and /accounts/, from
+    the URL resolver (tests/urls_walk.py)."""
+    return [
+        (route.name, list(route.arguments))
+        for route in site_routes()
+        if route.path.startswith(PREFIXES)
+    ]
 
 
 def test_every_staff_and_accounts_page_has_an_expected_outcome():

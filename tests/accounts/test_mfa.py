@@ -15,7 +15,6 @@ import time_machine
 from django.contrib.admin.sites import site as admin_site
 from django.core import mail
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -23,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import mfa
 from tests.conftest import PASSWORD
 from tests.mfa import code_from_secret, enrol, fresh_code, give_authenticator, totp_code
+from tests.urls_walk import PRIVATE_PREFIXES, site_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -70,28 +70,20 @@ def _sample_route(route: str) -> str:
     return re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: SAMPLE_ARGUMENTS.get(m[1] or "str", "1"), route)
 
 
+def _sample_piece(piece) -> str:
+    if isinstance(piece, RoutePattern):
+        return _sample_route(str(piece))
+    return _sample_regex(piece.regex.pattern)
+
+
 def private_urls() -> list[tuple[str, str]]:
     """(name, a URL) for every pattern under /staff/, /admin/ and /accounts/ that needs the
-    second step, from the URL resolver."""
+    second step, from the URL resolver (tests/urls_walk.py)."""
     found = []
-
-    def walk(patterns, prefix: str, namespace: str):
-        for pattern in patterns:
-            if isinstance(pattern.pattern, RoutePattern):
-                piece = _sample_route(str(pattern.pattern))
-            else:
-                piece = _sample_regex(pattern.pattern.regex.pattern)
-            if isinstance(pattern, URLResolver):
-                inner = ":".join(n for n in (namespace, pattern.namespace) if n)
-                walk(pattern.url_patterns, prefix + piece, inner)
-            elif isinstance(pattern, URLPattern):
-                url = "/" + prefix + piece
-                name = f"{namespace}:{pattern.name}" if pattern.name else f"{namespace}:<{url}>"
-                private = url.startswith(("/staff/", "/admin/", "/accounts/"))
-                if private and name not in BEFORE_THE_SECOND_STEP:
-                    found.append((name, url))
-
-    walk(get_resolver().url_patterns, "", "")
+    for route in site_routes():
+        url = "/" + "".join(_sample_piece(piece) for piece in route.pieces)
+        if url.startswith(PRIVATE_PREFIXES) and route.name not in BEFORE_THE_SECOND_STEP:
+            found.append((route.name, url))
     return found
 
 

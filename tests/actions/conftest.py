@@ -12,9 +12,10 @@ import io
 import pytest
 from django.utils import timezone
 
-from actions.imports import PlanImport, ReturnImport
 from actions.models import Deliverable, Milestone, QuarterlyUpdate
-from actions.spreadsheets import SpreadsheetFile
+from actions.spreadsheets.files import SpreadsheetFile
+from actions.spreadsheets.plan_import import PlanImport
+from actions.spreadsheets.return_import import ReturnImport
 from plans.models import Plan
 from plans.quarters import Quarter
 from tests.factories import (

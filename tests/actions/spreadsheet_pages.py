@@ -9,7 +9,7 @@ import re
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from actions.exports import export_plan, export_return
+from actions.spreadsheets.exports import export_plan, export_return
 from plans.models import Plan
 from plans.quarters import Quarter
 

@@ -1,68 +1,47 @@
 """A draft update never reaches a public page, before or after publishing and unpublishing.
 
-The public pages checked are those the URL resolver knows among the public addresses of
-DESIGN.md, filled with this test's force and deliverable: as more public pages, feeds and
-downloads arrive, this test covers them without change.
+The public pages checked are every pattern the URL resolver knows outside /staff/, /admin/
+and /accounts/ (``tests/urls_walk.py``), filled with this test's force, deliverable and
+workstream, with their query-string variants (downloads, compared forces, a force's trend)
+and the same-page links they show: as more public pages, feeds and downloads arrive, this
+test covers them without change, or fails saying which argument it cannot fill.
 """
 
 import pytest
 from django.test import Client
-from django.urls import Resolver404, resolve
 
 from actions.models import QuarterlyUpdate, Status
+from plans.models import Force
 from tests.staff_data import RETURN_QUARTER, force_data, return_post, return_url
+from tests.urls_walk import public_routes, read_public_pages
 
 pytestmark = pytest.mark.django_db
 
 MARKER = "zq-draft-marker-7f3a91"
 
 
-def public_paths(data) -> list[str]:
-    force, deliverable = data.force, data.silent
-    workstream = deliverable.workstream
-    candidates = [
-        "/",
-        "/forces/",
-        f"/forces/{force.slug}/",
-        f"/forces/{force.slug}/deliverables/{deliverable.pk}/",
-        f"/forces/{force.slug}/feed/",
-        f"/workstreams/{workstream.slug}/",
-        "/national/",
-        "/practice/",
-        "/data/",
-        "/data/updates.csv",
-        "/data/updates.json",
-        "/data/deliverables.csv",
-        "/data/deliverables.json",
-        "/data/forces.csv",
-        "/data/forces.json",
-    ]
-    paths = []
-    for path in candidates:
-        try:
-            resolve(path)
-        except Resolver404:
-            continue
-        paths.append(path)
-    return paths
-
-
 def public_text(data) -> str:
-    anonymous = Client()
-    pages = []
-    for path in public_paths(data):
-        response = anonymous.get(path)
-        assert response.status_code == 200, path
-        body = b"".join(response.streaming_content) if response.streaming else response.content
-        pages.append(body.decode())
-    return "\n".join(pages)
+    force, deliverable = data.force, data.silent
+    other = Force.objects.exclude(pk=force.pk).order_by("slug").first()
+    samples = [
+        {
+            "forces": force.slug,
+            "deliverables": deliverable.pk,
+            "workstreams": deliverable.workstream.slug,
+            "region": force.region,
+            "compared": f"{force.slug},{other.slug}",
+        }
+    ]
+    pages = read_public_pages(Client(), samples)
+    assert {page.name for page in pages} == {route.name for route in public_routes()}
+    assert [f"{page.url}: {page.status}" for page in pages if page.status != 200] == []
+    return "\n".join(page.text for page in pages)
 
 
 def test_a_draft_with_a_marker_is_on_no_public_page_before_or_after_publication(
     client, reference, force_a, alice
 ):
     data = force_data(force_a)
-    assert "/" in public_paths(data)
     client.force_login(alice)
 
     # Saved as a draft through the return.
@@ -84,6 +63,7 @@ def test_a_draft_with_a_marker_is_on_no_public_page_before_or_after_publication(
     )
     update.refresh_from_db()
     assert update.is_published
+    assert MARKER in public_text(data)  # the walk reads the pages that show it once published
     client.post(f"/staff/updates/{update.pk}/unpublish/", {"version": update.version})
     update.refresh_from_db()
     assert not update.is_published

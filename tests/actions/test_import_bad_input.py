@@ -9,9 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from actions.exports import export_plan, export_return
-from actions.imports import ImportRefused, Outcome, apply_import
-from actions.spreadsheets import MAX_BYTES, MAX_ROWS, SpreadsheetError, SpreadsheetFile
+from actions.spreadsheets.exports import export_plan, export_return
+from actions.spreadsheets.files import MAX_BYTES, MAX_ROWS, SpreadsheetError, SpreadsheetFile
+from actions.spreadsheets.preview import ImportRefused, Outcome, apply_import
 from tests.actions.conftest import (
     csv_bytes,
     csv_rows,

@@ -8,9 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from actions.exports import export_plan, export_return
-from actions.imports import Outcome, ReturnImport, apply_import
-from actions.spreadsheets import (
+from actions.spreadsheets.exports import export_plan, export_return
+from actions.spreadsheets.files import (
     FORMULA_TRIGGERS,
     PLAN,
     SheetData,
@@ -22,6 +21,8 @@ from actions.spreadsheets import (
     write_csv,
     write_xlsx,
 )
+from actions.spreadsheets.preview import Outcome, apply_import
+from actions.spreadsheets.return_import import ReturnImport
 from tests.actions.conftest import csv_bytes, csv_rows, now, plan_preview
 
 texts = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]))

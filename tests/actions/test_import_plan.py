@@ -4,9 +4,10 @@ import datetime as dt
 
 import pytest
 
-from actions.exports import export_plan
-from actions.imports import ImportConflict, ImportRefused, Outcome, PlanImport, apply_import
 from actions.models import Deliverable, Milestone
+from actions.spreadsheets.exports import export_plan
+from actions.spreadsheets.plan_import import PlanImport
+from actions.spreadsheets.preview import ImportConflict, ImportRefused, Outcome, apply_import
 from plans.quarters import Quarter
 from tests.actions.conftest import (
     csv_bytes,

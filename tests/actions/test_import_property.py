@@ -14,10 +14,11 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from actions.exports import export_plan
-from actions.imports import PlanImport, apply_import
 from actions.models import Deliverable, Milestone
-from actions.spreadsheets import SpreadsheetFile, multi_line, single_line
+from actions.spreadsheets.exports import export_plan
+from actions.spreadsheets.files import SpreadsheetFile, multi_line, single_line
+from actions.spreadsheets.plan_import import PlanImport
+from actions.spreadsheets.preview import apply_import
 from plans.quarters import Quarter
 from tests.actions.conftest import csv_bytes, csv_rows, now
 from tests.factories import PlanFactory
@@ -31,6 +32,9 @@ characters = st.characters(categories=["L", "N", "P", "S", "Zs"])
 one_line = st.text(characters, max_size=40).map(single_line)
 some_lines = st.lists(one_line, max_size=3).map("\n".join).map(multi_line)
 quarters = st.builds(Quarter, year=st.integers(2020, 2030), number=st.integers(1, 4))
+# The plans' period covers every quarter generated (a start in 2030 plus a span of 8): a
+# quarter outside its plan's period is refused on every write path.
+PERIOD = {"first_quarter": Quarter(2020, 1), "last_quarter": Quarter(2032, 4)}
 codes = st.one_of(st.just(""), st.from_regex(r"[A-Z]{1,3}-[0-9]{1,3}", fullmatch=True))
 
 milestone = st.fixed_dictionaries(
@@ -149,14 +153,14 @@ def test_any_plan_exported_and_imported_again_is_the_same_plan(
     reference, force_a, force_b, alice, specs, file_format
 ):
     with transaction.atomic():
-        source = PlanFactory(force=force_a)
+        source = PlanFactory(force=force_a, **PERIOD)
         build(source, specs)
 
         again = PlanImport(source, *files(source, file_format)).preview()
         assert again.is_valid, [str(p) for p in again.errors]
         assert not again.has_changes
 
-        copy = PlanFactory(force=force_b)
+        copy = PlanFactory(force=force_b, **PERIOD)
         preview = PlanImport(copy, *without_site_numbers(source, file_format)).preview()
         assert preview.is_valid, [str(p) for p in preview.errors]
         apply_import(preview, user=alice, now=now())

@@ -3,9 +3,9 @@
 import pytest
 from django.utils import timezone
 
-from actions.exports import export_return
-from actions.imports import ImportConflict, Outcome, apply_import
 from actions.models import QuarterlyUpdate, Status
+from actions.spreadsheets.exports import export_return
+from actions.spreadsheets.preview import ImportConflict, Outcome, apply_import
 from plans.quarters import Quarter
 from tests.actions.conftest import (
     csv_bytes,

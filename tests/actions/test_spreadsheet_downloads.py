@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
-from actions.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
+from actions.spreadsheets.files import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from tests.actions.conftest import csv_rows, database_state
 from tests.actions.spreadsheet_pages import (
     page_text,

@@ -65,7 +65,7 @@ def test_an_edited_plan_is_previewed_then_imported_on_confirmation(alice_client,
 
 
 def test_a_csv_plan_and_its_milestones_file_are_imported_together(alice_client, plan_a):
-    from actions.exports import export_plan
+    from actions.spreadsheets.exports import export_plan
 
     plan_file, milestones_file = export_plan(plan_a, "csv")
     rows = csv_rows(milestones_file.data)

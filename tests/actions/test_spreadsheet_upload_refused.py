@@ -3,7 +3,7 @@ and the field, nothing is written, and nothing waits in the session."""
 
 import pytest
 
-from actions.spreadsheets import MAX_BYTES
+from actions.spreadsheets.files import MAX_BYTES
 from tests.actions.conftest import csv_bytes, csv_rows, database_state
 from tests.actions.spreadsheet_pages import (
     page_text,
@@ -103,7 +103,7 @@ def test_a_misspelt_heading_is_refused_at_upload_with_the_suggestion(alice_clien
 
 
 def test_a_problem_with_the_milestones_file_is_shown_on_that_field(alice_client, plan_a):
-    from actions.exports import export_plan
+    from actions.spreadsheets.exports import export_plan
 
     plan_file, milestones_file = export_plan(plan_a, "csv")
     rows = csv_rows(milestones_file.data)

@@ -2,7 +2,7 @@ import pytest
 
 from plans.models import Force
 from tests.browser.conftest import axe_violations, screenshot, sign_in
-from tests.plans.national_data import build_plans
+from tests.national_data import build_plans
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

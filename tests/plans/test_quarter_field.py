@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from actions.models import Deliverable
-from plans.fields import QuarterField, QuarterFormField
+from plans.fields import QuarterChoiceField, QuarterField, QuarterFormField
 from plans.quarters import Quarter
 from tests.factories import DeliverableFactory
 
@@ -40,3 +40,24 @@ def test_the_form_field_accepts_both_forms_and_explains_bad_input():
     with pytest.raises(ValidationError, match="quarters are numbered Q1 to Q4"):
         field.clean("Q5 2024/25")
     assert field.prepare_value(Quarter(2024, 3)) == "Q3 2024/25"
+
+
+def test_a_quarter_choice_offers_its_quarters_by_compact_value_and_label():
+    field = QuarterChoiceField(quarters=[Quarter(2025, 2), Quarter(2025, 3)])
+    assert list(field.choices) == [
+        ("2025-Q2", "Q2 2025/26 (Jul-Sep 2025)"),
+        ("2025-Q3", "Q3 2025/26 (Oct-Dec 2025)"),
+    ]
+    assert field.clean("2025-Q3") == Quarter(2025, 3)
+    assert field.clean("Q2 2025/26") == Quarter(2025, 2)
+    assert field.prepare_value(Quarter(2025, 2)) == "2025-Q2"
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [("2025-Q4", "Q4 2025/26"), ("banana", "banana"), ("2025-Q9", "2025-Q9")]
+)
+def test_a_quarter_choice_refuses_anything_not_offered(value, shown):
+    field = QuarterChoiceField(quarters=[Quarter(2025, 2)])
+    with pytest.raises(ValidationError) as refused:
+        field.clean(value)
+    assert refused.value.messages == [f"Choose a quarter from the list: {shown} is not one of them"]

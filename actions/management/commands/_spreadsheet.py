@@ -10,9 +10,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accounts.models import User
-from actions.exports import FORMATS
-from actions.imports import ImportFailed, ImportPreview, apply_import
-from actions.spreadsheets import SpreadsheetError, SpreadsheetFile
+from actions.spreadsheets.exports import FORMATS
+from actions.spreadsheets.files import SpreadsheetError, SpreadsheetFile
+from actions.spreadsheets.preview import ImportFailed, ImportPreview, apply_import
 from plans.models import Force, Plan
 from plans.quarters import Quarter, quarter_just_ended
 

@@ -1,7 +1,7 @@
 from pathlib import Path
 
-from actions.exports import FORMATS, export_plan
 from actions.management.commands._spreadsheet import SpreadsheetCommand
+from actions.spreadsheets.exports import FORMATS, export_plan
 
 
 class Command(SpreadsheetCommand):

@@ -1,5 +1,5 @@
-from actions.exports import FORMATS, export_return
 from actions.management.commands._spreadsheet import SpreadsheetCommand
+from actions.spreadsheets.exports import FORMATS, export_return
 
 
 class Command(SpreadsheetCommand):

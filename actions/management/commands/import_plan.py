@@ -1,5 +1,5 @@
-from actions.imports import PlanImport
 from actions.management.commands._spreadsheet import SpreadsheetCommand
+from actions.spreadsheets.plan_import import PlanImport
 
 
 class Command(SpreadsheetCommand):

@@ -1,5 +1,5 @@
-from actions.imports import ReturnImport
 from actions.management.commands._spreadsheet import SpreadsheetCommand
+from actions.spreadsheets.return_import import ReturnImport
 
 
 class Command(SpreadsheetCommand):

@@ -7,8 +7,8 @@ from django.core.management import CommandError, call_command
 from plans.models import ReminderLog
 from plans.returns import return_deadline
 from tests.factories import UserFactory
-from tests.plans.national_data import latest
-from tests.plans.return_data import build_returns
+from tests.national_data import latest
+from tests.staff.return_data import build_returns
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from actions.progress import STATUS_ORDER, StatusCounts
 from plans.models import Force
 from plans.quarters import Quarter
 from tests.factories import DeliverableFactory, PlanFactory, QuarterlyUpdateFactory
-from tests.plans.national_data import build_plans, forces, latest
+from tests.national_data import build_plans, forces, latest
 
 START = Quarter(2024, 1)
 

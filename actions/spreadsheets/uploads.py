@@ -1,6 +1,6 @@
 """Receiving spreadsheet uploads, and keeping them between the preview and the confirmation.
 
-A file larger than :data:`actions.spreadsheets.MAX_BYTES` is refused as it arrives: the
+A file larger than :data:`actions.spreadsheets.files.MAX_BYTES` is refused as it arrives: the
 views that take uploads are wrapped in :func:`limit_upload_size`, which stops reading a file
 once it passes the limit (the rest of it is discarded, never held in memory or written to
 disk) and notes its name in ``request.oversized_uploads`` for the form to report.
@@ -25,7 +25,7 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from actions.spreadsheets import MAX_BYTES, SpreadsheetFile
+from actions.spreadsheets.files import MAX_BYTES, SpreadsheetFile
 from plans.models import Plan
 
 UPLOAD_LIFETIME = dt.timedelta(hours=2)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from actions.models import Deliverable, QuarterlyUpdate, Status
 from plans.models import Force
 from tests.factories import DeliverableFactory, PlanFactory, QuarterlyUpdateFactory
-from tests.plans.national_data import build_plans, current_status_from_rows, forces, latest
+from tests.national_data import build_plans, current_status_from_rows, forces, latest
 from workstreams.models import Workstream
 
 pytestmark = pytest.mark.django_db

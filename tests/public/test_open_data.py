@@ -8,7 +8,7 @@ from actions.models import Deliverable, Status
 from plans.models import Force
 from public.downloads import csv_cell
 from tests.factories import DeliverableFactory, PlanFactory, QuarterlyUpdateFactory
-from tests.plans.national_data import build_plans, forces
+from tests.national_data import build_plans, forces
 from workstreams.models import NationalAction, Workstream
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ import io
 import pytest
 
 from plans.models import Force
-from tests.plans.national_data import build_plans, latest
-from tests.plans.return_data import build_returns
+from tests.national_data import build_plans, latest
+from tests.staff.return_data import build_returns
 
 pytestmark = pytest.mark.django_db
 URL = "/staff/returns/"
@@ -119,7 +119,7 @@ def test_choosing_an_earlier_quarter(client, returns, nadia):
 def test_a_quarter_outside_the_list_gets_a_clear_message(client, returns, nadia):
     client.force_login(nadia)
     html = client.get(f"{URL}?quarter=1999-Q9").content.decode()
-    assert "Choose one of the quarters in the list." in html
+    assert "Choose a quarter from the list: 1999-Q9 is not one of them" in html
     assert f"Quarterly returns for {latest()}" in html
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from plans.models import Force
 from tests.factories import DeliverableFactory, PlanFactory
-from tests.plans.national_data import build_plans, forces
+from tests.national_data import build_plans, forces
 from workstreams.models import NationalAction
 
 pytestmark = pytest.mark.django_db

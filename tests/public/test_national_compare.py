@@ -5,7 +5,7 @@ import pytest
 from actions.models import Status
 from plans.models import Force
 from tests.factories import DeliverableFactory, PlanFactory, QuarterlyUpdateFactory
-from tests.plans.national_data import build_plans, forces, latest
+from tests.national_data import build_plans, forces, latest
 from workstreams.models import NationalAction, Workstream
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 """A force's plan and quarterly return as spreadsheets, in exactly the format the import reads.
 
 Export, change nothing, import: the import reports no changes. The cell text of every value
-comes from :mod:`actions.spreadsheets`, which the import compares against.
+comes from :mod:`actions.spreadsheets.files`, which the import compares against.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from actions.models import Deliverable, Milestone, QuarterlyUpdate, Status
-from actions.spreadsheets import (
+from actions.spreadsheets.files import (
     CSV_CONTENT_TYPE,
     MILESTONES,
     PLAN,

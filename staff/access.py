@@ -1,0 +1,97 @@
+"""Every staff page reaches its object through one of these getters, on its first line.
+
+Each applies the one access rule in ``accounts.access`` with the lookup from the object to
+its force: another force's object is a 404 to a coordinator (it does not exist for them), and
+the national team and administrators may read it but not change it (403 with ``write``).
+National data (national actions, practice examples) and the pages about every force at once
+are for the national team: ``require_national_editor`` and ``require_national_reader``.
+
+The getters live here, above the domain apps, because they name the models of every app;
+``accounts.access`` below them knows only users and forces.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+
+from accounts.access import (
+    check_force,
+    force_object_or_404,
+    require_national_editor,
+    require_national_reader,
+)
+from actions.models import Deliverable, Milestone, QuarterlyUpdate
+from plans.models import Force, Plan
+from workstreams.models import NationalAction, PracticeExample
+
+__all__ = [
+    "get_deliverable_for_user",
+    "get_force_for_user",
+    "get_milestone_for_user",
+    "get_national_action_for_user",
+    "get_plan_for_user",
+    "get_practice_example_for_user",
+    "get_update_for_user",
+    "require_national_editor",
+    "require_national_reader",
+]
+
+#: From each kind of object to the id of its force.
+FORCE_OF_PLAN = "force"
+FORCE_OF_DELIVERABLE = "plan__force"
+FORCE_OF_CHILD = "deliverable__plan__force"
+
+
+def get_force_for_user(user, slug: str, *, write: bool = False) -> Force:
+    """The force with ``slug``, for its dashboard, return and plan pages."""
+    force = get_object_or_404(Force, slug=slug)
+    check_force(user, force.pk, write=write)
+    return force
+
+
+def get_plan_for_user(user, plan_id: int, *, write: bool = False) -> Plan:
+    return force_object_or_404(
+        user, Plan.objects.select_related("force"), FORCE_OF_PLAN, write=write, pk=plan_id
+    )
+
+
+def get_deliverable_for_user(user, deliverable_id: int, *, write: bool = False) -> Deliverable:
+    return force_object_or_404(
+        user,
+        Deliverable.objects.select_related("plan__force", "workstream"),
+        FORCE_OF_DELIVERABLE,
+        write=write,
+        pk=deliverable_id,
+    )
+
+
+def get_milestone_for_user(user, milestone_id: int, *, write: bool = False) -> Milestone:
+    return force_object_or_404(
+        user,
+        Milestone.objects.select_related("deliverable__plan__force"),
+        FORCE_OF_CHILD,
+        write=write,
+        pk=milestone_id,
+    )
+
+
+def get_update_for_user(user, update_id: int, *, write: bool = False) -> QuarterlyUpdate:
+    return force_object_or_404(
+        user,
+        QuarterlyUpdate.objects.select_related("deliverable__plan__force", "author"),
+        FORCE_OF_CHILD,
+        write=write,
+        pk=update_id,
+    )
+
+
+def get_national_action_for_user(user, action_id: int) -> NationalAction:
+    """A national action to change: the national team and administrators only (403)."""
+    require_national_editor(user)
+    return get_object_or_404(NationalAction, pk=action_id)
+
+
+def get_practice_example_for_user(user, example_id: int) -> PracticeExample:
+    """A practice example to change or remove: the national team and administrators only."""
+    require_national_editor(user)
+    return get_object_or_404(PracticeExample, pk=example_id)

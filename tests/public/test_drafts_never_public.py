@@ -1,0 +1,159 @@
+"""Rule that never bends: a draft never appears on any public page, feed, download or count.
+
+The public pages are every pattern the URL resolver knows outside /staff/, /admin/ and
+/accounts/ (``tests/urls_walk.py``), filled with this test's forces, deliverables and
+workstream, with their query-string variants and the same-page links they show: a new public
+page is walked the day it is added, or the walk fails saying which argument it cannot fill.
+"""
+
+import pytest
+
+from plans.quarters import Quarter
+from tests.factories import (
+    DeliverableFactory,
+    ForceFactory,
+    MilestoneFactory,
+    PlanFactory,
+    QuarterlyUpdateFactory,
+    WorkstreamFactory,
+)
+from tests.urls_walk import public_routes, read_public_pages
+
+MARKER = "zq-draft-marker-7f3c"
+UNPUBLISHED_MARKER = "zq-unpublished-plan-91ab"
+DRAFT_PLAN_MARKER = "zq-draft-plan-c40e"
+MARKERS = (MARKER, UNPUBLISHED_MARKER, DRAFT_PLAN_MARKER)
+
+
+@pytest.fixture
+def force_with_a_draft(db):
+    workstream = WorkstreamFactory(slug="involved", order=3, name="Involved")
+    force = ForceFactory(slug="draftshire", name="Draftshire Police", region="Eastern")
+    plan = PlanFactory(force=force, first_quarter=Quarter(2024, 1), last_quarter=Quarter(2025, 4))
+    deliverable = DeliverableFactory(plan=plan, workstream=workstream, title="Open meetings")
+    QuarterlyUpdateFactory(
+        deliverable=deliverable, quarter=Quarter(2024, 1), status="on_track", done="Published."
+    )
+    QuarterlyUpdateFactory(
+        deliverable=deliverable,
+        quarter=Quarter(2024, 2),
+        status="complete",
+        done=f"Done {MARKER}",
+        next=f"Next {MARKER}",
+        evidence=f"https://example.org/{MARKER}",
+        published_at=None,
+    )
+    hidden = PlanFactory(
+        force=ForceFactory(slug="hiddenshire", name="Hiddenshire Police"),
+        title=f"Plan {UNPUBLISHED_MARKER}",
+        is_published=False,
+    )
+    secret = DeliverableFactory(
+        plan=hidden, workstream=workstream, title=f"Deliverable {UNPUBLISHED_MARKER}"
+    )
+    QuarterlyUpdateFactory(deliverable=secret, status="complete", done=UNPUBLISHED_MARKER)
+    MilestoneFactory(deliverable=secret, title=f"Milestone {UNPUBLISHED_MARKER}")
+    return deliverable
+
+
+@pytest.fixture
+def next_plan_in_draft(force_with_a_draft):
+    """Draftshire's next plan, being written: not published, so not public."""
+    plan = PlanFactory(
+        force=force_with_a_draft.plan.force,
+        title=f"Next plan {DRAFT_PLAN_MARKER}",
+        summary=f"Summary {DRAFT_PLAN_MARKER}",
+        first_quarter=Quarter(2026, 1),
+        last_quarter=Quarter(2027, 4),
+        is_published=False,
+    )
+    drafted = DeliverableFactory(
+        plan=plan,
+        workstream=force_with_a_draft.workstream,
+        title=f"Deliverable {DRAFT_PLAN_MARKER}",
+        start_quarter=Quarter(2026, 1),
+        due_quarter=Quarter(2026, 4),
+    )
+    QuarterlyUpdateFactory(
+        deliverable=drafted, quarter=Quarter(2026, 1), status="complete", done=DRAFT_PLAN_MARKER
+    )
+    MilestoneFactory(deliverable=drafted, title=f"Milestone {DRAFT_PLAN_MARKER}")
+    return drafted
+
+
+def test_no_draft_is_on_any_public_page_download_or_feed(
+    client, force_with_a_draft, next_plan_in_draft
+):
+    from actions.models import Deliverable
+
+    secret = Deliverable.objects.get(plan__force__slug="hiddenshire")
+    not_public = {secret.get_absolute_url(), next_plan_in_draft.get_absolute_url()}
+    samples = [
+        {
+            "forces": "draftshire",
+            "deliverables": force_with_a_draft.pk,
+            "workstreams": "involved",
+            "region": "Eastern",
+            "compared": "draftshire,hiddenshire",
+        },
+        {"forces": "draftshire", "deliverables": next_plan_in_draft.pk},
+        {"forces": "hiddenshire", "deliverables": secret.pk, "compared": "hiddenshire,draftshire"},
+    ]
+
+    pages = read_public_pages(client, samples)
+
+    assert {page.name for page in pages} == {route.name for route in public_routes()}
+    assert {"national:compare", "national:coverage", "national:trend"} <= {p.name for p in pages}
+    wrong = [
+        f"{page.url}: {page.status}"
+        for page in pages
+        if page.status != (404 if page.url in not_public else 200)
+    ]
+    assert wrong == []
+    shown = [
+        f"{page.url} shows {marker}" for page in pages for marker in MARKERS if marker in page.text
+    ]
+    assert shown == []
+    # The walk reads what is public: the published update, and the files and feed in full.
+    texts = {page.url: page.text for page in pages}
+    assert "Published." in texts[force_with_a_draft.get_absolute_url()]
+    assert "Published." in texts["/data/updates.csv"]
+    assert "Published." in texts["/forces/draftshire/feed/"]
+    assert (
+        "/national/?format=csv" in texts
+        and "/national/compare/?forces=draftshire,hiddenshire" in texts
+    )
+
+
+def test_a_draft_update_is_not_on_its_deliverables_page(client, force_with_a_draft):
+    html = client.get(force_with_a_draft.get_absolute_url()).content.decode()
+
+    assert "Published." in html
+    assert MARKER not in html
+    assert "Q2 2024/25" not in html[html.index('id="updates"') :]
+
+
+def test_a_deliverable_of_an_unpublished_plan_is_a_404(client, force_with_a_draft):
+    from actions.models import Deliverable
+
+    secret = Deliverable.objects.get(plan__is_published=False)
+    assert client.get(secret.get_absolute_url()).status_code == 404
+
+
+def test_a_draft_status_counts_nowhere(client, force_with_a_draft):
+    home = client.get("/").content.decode()
+    directory = client.get("/forces/").content.decode()
+    roadmap = client.get("/forces/draftshire/").content.decode()
+    workstream = client.get("/workstreams/involved/?status=complete").content.decode()
+    workstreams = client.get("/workstreams/").content.decode()
+
+    # The draft says complete; the published status is on track.
+    assert "complete (0 of 1)" in home
+    assert "Q1 2024/25</span>" in home  # latest quarter reported: the published one
+    assert "0%<span" in directory
+    assert "Q1 2024/25" in directory and "Q2 2024/25" not in directory
+    assert "0 complete (0%)" in roadmap
+    assert "On track" in roadmap
+    assert "Nothing under this workstream has been reported complete yet." in roadmap
+    assert "No deliverables matching the filters" in workstream
+    assert "<strong>0%</strong> complete" in workstreams

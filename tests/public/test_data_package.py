@@ -9,8 +9,8 @@ import pytest
 from frictionless import Package, validate
 
 from public.open_data import DATASETS
-from tests.plans import test_open_data
-from tests.plans.test_open_data import body
+from tests.public import test_open_data
+from tests.public.test_open_data import body
 
 published = test_open_data.published  # the fixture: a published plan, a draft, hostile text
 

@@ -18,8 +18,8 @@ from plans.versioning import (
     writing_content,
 )
 from tests.factories import PracticeExampleFactory
-from tests.plans import test_public_cache as public_cache
-from tests.plans.test_public_cache import deliverable_page, served_from_cache, text
+from tests.public import test_public_cache as public_cache
+from tests.public.test_public_cache import deliverable_page, served_from_cache, text
 from workstreams.models import NationalAction
 
 pytestmark = pytest.mark.django_db

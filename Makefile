@@ -45,7 +45,7 @@ run: data
 	@echo ""
 	@echo "PRAP Tracker is running at http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	@echo ""
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install-test
 	@if [ -x /usr/bin/chromium ]; then \

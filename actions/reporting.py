@@ -5,7 +5,7 @@ they read ``actions``' models (``plans`` never imports ``actions``)."""
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Case, Exists, F, Func, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from actions.models import Deliverable, QuarterlyUpdate
@@ -75,3 +75,15 @@ def _subquery_count(queryset: models.QuerySet) -> Coalesce:
     # A plain COUNT, not an aggregate Django would GROUP BY: one row per outer row.
     counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
     return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
+
+
+def complete_without_evidence() -> QuerySet[QuarterlyUpdate]:
+    """Published updates, in published plans, that report a deliverable complete with no
+    evidence link: the claims the public cannot check. Newest first within each force."""
+    return (
+        QuarterlyUpdate.objects.public()
+        .filter(status="complete")
+        .filter(Q(evidence="") | Q(evidence__regex=r"^\s*$"))
+        .select_related("deliverable__plan__force", "deliverable__workstream")
+        .order_by("deliverable__plan__force__name", "-quarter", "deliverable__title")
+    )

@@ -16,8 +16,13 @@ from actions.lanes import Slot, pack
 from actions.models import Deliverable, QuarterlyUpdate, Status
 from actions.progress import StatusCounts
 from plans.models import Plan
-from plans.quarters import Quarter
+from plans.quarters import Quarter, quarter_window
 from workstreams.models import Workstream
+
+#: Quarters the grid shows by default (as many as fit a desktop page without scrolling
+#: sideways); a longer plan shows this many around the current quarter, two before it.
+WINDOW = 6
+WINDOW_BEFORE = 2
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,16 @@ class Roadmap:
     workstreams: list[WorkstreamRoadmap]
     latest_published_at: dt.datetime | None
     include_drafts: bool = False
+    all_quarters: list[Quarter] = field(default_factory=list)
+    earlier_count: int = 0
+    later_count: int = 0
+
+    window_size: int = WINDOW
+
+    @property
+    def is_windowed(self) -> bool:
+        """True when the grid shows only some of the plan's quarters."""
+        return len(self.quarters) < len(self.all_quarters)
 
     @property
     def current_quarter(self) -> Quarter:
@@ -102,11 +117,18 @@ class Roadmap:
         return sum(1 for part in self.workstreams for d in part.deliverables if d.overdue)
 
 
-def build_roadmap(plan: Plan, today: dt.date, *, include_drafts: bool = False) -> Roadmap:
+def build_roadmap(
+    plan: Plan, today: dt.date, *, include_drafts: bool = False, every_quarter: bool = False
+) -> Roadmap:
     """The roadmap of ``plan`` as of ``today``: four queries whatever the plan's size.
 
-    The grid has a column for every quarter of the plan period, widened if a deliverable
-    starts earlier or ends later, so no deliverable is ever left off the grid.
+    The plan's quarters run over its period, widened if a deliverable starts earlier or ends
+    later. The grid shows all of them when there are at most :data:`WINDOW` (or with
+    ``every_quarter``); otherwise the :data:`WINDOW` quarters around today's
+    (:func:`plans.quarters.quarter_window`). A deliverable that runs on beyond the window is
+    cut at its edge and marked (``continues_from``, ``continues_to``); one wholly outside it
+    is counted (``earlier_count``, ``later_count``) and stays in the list view, so none is
+    ever lost from the page.
     """
     workstreams = list(Workstream.objects.all())
     deliverables = list(
@@ -124,8 +146,15 @@ def build_roadmap(plan: Plan, today: dt.date, *, include_drafts: bool = False) -
         .aggregate(latest=Max("published_at"))["latest"]
     )
 
-    first = min([plan.first_quarter, *(d.start_quarter for d in deliverables)])
-    last = max([plan.last_quarter, *(d.due_quarter for d in deliverables)])
+    span_first = min([plan.first_quarter, *(d.start_quarter for d in deliverables)])
+    span_last = max([plan.last_quarter, *(d.due_quarter for d in deliverables)])
+    all_quarters = Quarter.range(span_first, span_last)
+    if every_quarter:
+        first, last = span_first, span_last
+    else:
+        first, last = quarter_window(
+            span_first, span_last, Quarter.containing(today), WINDOW, WINDOW_BEFORE
+        )
     quarters = Quarter.range(first, last)
 
     # Deliverable rows carry the plan they were filtered by: no query per row for it.
@@ -139,12 +168,21 @@ def build_roadmap(plan: Plan, today: dt.date, *, include_drafts: bool = False) -
         completion_by_deliverable.setdefault(update.deliverable_id, update)
 
     parts = {w.pk: WorkstreamRoadmap(workstream=w) for w in workstreams}
+    earlier = later = 0
     for deliverable in deliverables:
         deliverable.workstream = parts[deliverable.workstream_id].workstream
         parts[deliverable.workstream_id].deliverables.append(deliverable)
+        deliverable.continues_from = (
+            deliverable.start_quarter if deliverable.start_quarter < first else None
+        )
+        deliverable.continues_to = (
+            deliverable.due_quarter if deliverable.due_quarter > last else None
+        )
+        earlier += deliverable.due_quarter < first
+        later += deliverable.start_quarter > last
     for part in parts.values():
         part.lanes = pack(
-            part.deliverables,
+            [d for d in part.deliverables if d.due_quarter >= first and d.start_quarter <= last],
             len(quarters),
             lambda d: (d.start_quarter - first, d.due_quarter - first),
         )
@@ -164,4 +202,7 @@ def build_roadmap(plan: Plan, today: dt.date, *, include_drafts: bool = False) -
         workstreams=list(parts.values()),
         latest_published_at=latest_published_at,
         include_drafts=include_drafts,
+        all_quarters=all_quarters,
+        earlier_count=earlier,
+        later_count=later,
     )

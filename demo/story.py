@@ -368,6 +368,7 @@ def _generated(forces, workstreams, batch, today, latest: Quarter, scale, seed) 
         if slug in without_plan:
             continue
         rng = random.Random(f"{seed}-{slug}")
+        evidence_rng = random.Random(f"{seed}-{slug}-evidence")
         first = latest - rng.randint(7, 10)
         last = latest + rng.randint(2, 4)
         plan = _plan(
@@ -420,13 +421,43 @@ def _generated(forces, workstreams, batch, today, latest: Quarter, scale, seed) 
                 (first_reported, last_reported),
                 latest_as_drafts,
                 today,
+                (evidence_rng, forces[slug].website),
             )
             _milestones(batch, index, rng, batch.deliverables[index], statuses, today)
 
 
-def _generated_updates(batch, index, rng, narratives, span, reported, drafts, today):
+#: How often a generated update links evidence, by status: most "complete" claims are backed.
+EVIDENCE_SHARE = {
+    Status.COMPLETE: 0.7,
+    Status.ON_TRACK: 0.3,
+    Status.AT_RISK: 0.2,
+    Status.OFF_TRACK: 0.2,
+    Status.NOT_STARTED: 0.0,
+}
+EVIDENCE_PAGES = [
+    "police-race-action-plan/progress-report-{quarter}/",
+    "about-us/independent-advisory-group/minutes-{quarter}/",
+    "about-us/publications/race-action-plan-board-{quarter}/",
+    "news/police-race-action-plan-update-{quarter}/",
+]
+
+
+def _evidence(rng: random.Random, website: str, status: str, quarter: Quarter) -> str:
+    """Zero to two links on the force's own website (a progress report, minutes of its
+    advisory group, a board paper, a news story), one per line, as a coordinator types them.
+    The addresses are illustrative, like all demonstration data."""
+    if not website or rng.random() >= EVIDENCE_SHARE[status]:
+        return ""
+    pages = rng.sample(EVIDENCE_PAGES, rng.choice([1, 1, 2]))
+    return "\n".join(website + page.format(quarter=quarter.compact.lower()) for page in pages)
+
+
+def _generated_updates(batch, index, rng, narratives, span, reported, drafts, today, evidence):
     """An update for every quarter the force reported on, from the deliverable's start until
-    it is complete; the force's latest quarter may still be drafts."""
+    it is complete; the force's latest quarter may still be drafts. ``evidence`` is a random
+    generator of its own (so the rest of the story is the same with or without it) and the
+    force's website."""
+    evidence_rng, website = evidence
     (start, due), (first_reported, last_reported) = span, reported
     statuses: list[tuple[Quarter, str]] = []
     status = Status.NOT_STARTED
@@ -448,6 +479,7 @@ def _generated_updates(batch, index, rng, narratives, span, reported, drafts, to
                     status=status,
                     done=text["done"],
                     next=text["next"],
+                    evidence=_evidence(evidence_rng, website, status, quarter),
                     published_at=None if is_draft else published_moment(quarter, rng, today),
                 ),
             )

@@ -38,7 +38,7 @@ class PublicContentAdmin:
 
 
 @admin.register(Force)
-class ForceAdmin(PublicContentAdmin, admin.ModelAdmin):
+class ForceAdmin(PublicContentAdmin, SimpleHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "slug", "region", "country"]
     list_filter = ["country", "region"]

@@ -136,3 +136,41 @@ class FindForceForm(forms.Form):
             "invalid_choice": "Choose a police force from the list",
         },
     )
+
+
+class ForceContactForm(GovukFormMixin, forms.ModelForm):
+    """How the public can ask the force about its plan. A team's details, never a person's:
+    the page is public."""
+
+    contact_email = forms.EmailField(
+        label="E-mail address",
+        required=False,
+        max_length=254,
+        help_text="A team mailbox, such as race.action@dorset.police.uk, not a person's own.",
+        error_messages={"invalid": "Enter an e-mail address like name@force.police.uk"},
+    )
+    contact_phone = forms.RegexField(
+        label="Telephone",
+        required=False,
+        max_length=40,
+        regex=r"^[0-9 +()-]{5,40}$",
+        help_text="Optional. 101 is the police non-emergency number; give a direct line only "
+        "if the public may use it.",
+        error_messages={
+            "invalid": "Enter a telephone number using digits, spaces and + ( ) - only",
+            "max_length": "The telephone number must be 40 characters or fewer",
+        },
+    )
+    contact_page = forms.URLField(
+        label="Contact page",
+        required=False,
+        max_length=300,
+        assume_scheme="https",
+        help_text="Optional. A page on the force's website about the plan or how to get in touch.",
+        error_messages={"invalid": "Enter a full web address, like https://www.force.police.uk/"},
+    )
+    version = VersionField()
+
+    class Meta:
+        model = Force
+        fields = ["contact_email", "contact_phone", "contact_page"]

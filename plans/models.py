@@ -42,8 +42,18 @@ class Force(models.Model):
     region = models.CharField(max_length=60)
     country = models.CharField(max_length=20, choices=Country.choices)
     website = models.URLField(blank=True)
+    # Kept by the force's coordinators; shown on the roadmap as "Questions about this plan?".
+    contact_email = models.EmailField(
+        "public contact e-mail",
+        blank=True,
+        help_text="A team mailbox the public can write to about the plan, not a person's.",
+    )
+    contact_phone = models.CharField("public contact telephone", max_length=40, blank=True)
+    contact_page = models.URLField("contact page", blank=True, max_length=300)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ForceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -53,6 +63,11 @@ class Force(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("plans:force_roadmap", args=[self.slug])
+
+    @property
+    def content_forces(self) -> tuple[int, ...]:
+        """The forces whose public pages show the force's own details (``plans.cache``)."""
+        return (self.pk,)
 
 
 class PlanQuerySet(models.QuerySet["Plan"]):

@@ -189,3 +189,19 @@ class Quarter:
 def quarter_just_ended(today: dt.date) -> Quarter:
     """The most recent quarter that has finished on ``today``: the one a return is due for."""
     return Quarter.containing(today) - 1
+
+
+def quarter_window(
+    first: Quarter, last: Quarter, around: Quarter, size: int = 8, before: int = 3
+) -> tuple[Quarter, Quarter]:
+    """The ``size`` consecutive quarters of ``first..last`` to show around ``around``: ideally
+    ``before`` quarters before it, slid to stay inside the span (so a finished plan shows its
+    last ``size`` quarters, one not yet started its first). The whole span if it is no longer
+    than ``size``. Returns the window's first and last quarter."""
+    if size < 1:
+        raise ValueError("A window has at least one quarter.")
+    if last - first + 1 <= size:
+        return first, last
+    start = around - before
+    start = max(first, min(start, last - (size - 1)))
+    return start, start + (size - 1)

@@ -4,7 +4,10 @@ from public import data_views
 
 app_name = "data"
 
-urlpatterns = [path("", data_views.index, name="index")] + [
+urlpatterns = [
+    path("", data_views.index, name="index"),
+    path("datapackage.json", data_views.package, name="package"),
+] + [
     path(
         f"{dataset}.{fmt}",
         data_views.download,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Max
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -17,7 +17,7 @@ from actions.models import Deliverable, QuarterlyUpdate
 from plans.cache import public_page
 from plans.models import Force
 from public.downloads import csv_response, json_response
-from public.open_data import DATASETS, LICENCE
+from public.open_data import DATASETS, LICENCE, data_package
 
 
 @login_not_required
@@ -57,3 +57,11 @@ def download(request, dataset: str, fmt: str):
         "columns": [{"name": c.name, "meaning": c.meaning} for c in data.columns],
     }
     return json_response(data.filename("json"), data.names, rows, meta)
+
+
+@login_not_required
+@require_safe
+@public_page
+def package(request):
+    """``/data/datapackage.json``: the description of every CSV file, for open data tools."""
+    return JsonResponse(data_package(settings.SITE_URL), json_dumps_params={"indent": 2})

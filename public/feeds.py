@@ -3,12 +3,12 @@
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
-from django.template.defaultfilters import linebreaks
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape, format_html, format_html_join
 
 from actions.models import QuarterlyUpdate
+from actions.templatetags.narrative import render_narrative
 from plans.cache import public_page
 from plans.models import Force
 from public.templatetags.prap import web_address
@@ -74,9 +74,11 @@ class ForceUpdatesFeed(Feed):
             )
         ]
         if update.done:
-            parts.append(format_html("<h3>What was done</h3>{}", linebreaks(update.done, True)))
+            # The same Markdown rendering and cleaning as the deliverable page: safe HTML that
+            # the feed escapes once, as Atom's type="html" expects.
+            parts.append(format_html("<h3>What was done</h3>{}", render_narrative(update.done)))
         if update.next:
-            parts.append(format_html("<h3>What is next</h3>{}", linebreaks(update.next, True)))
+            parts.append(format_html("<h3>What is next</h3>{}", render_narrative(update.next)))
         links = [url for url in update.evidence_links if web_address(url)]
         if links:
             parts.append(

@@ -36,10 +36,27 @@ STATUS_COLUMN_NOTES = {
 }
 
 
+QUARTER = {"pattern": r"[0-9]{4}-Q[1-4]"}
+SLUG = {"pattern": r"[a-z0-9]+(-[a-z0-9]+)*"}
+
+
 @dataclass(frozen=True, slots=True)
 class Column:
+    """One column: its name, what it means, and its Table Schema type and constraints
+    (https://specs.frictionlessdata.io/table-schema/), published in ``datapackage.json``."""
+
     name: str
     meaning: str
+    type: str = "string"
+    constraints: dict | None = None
+
+    def schema_field(self) -> dict:
+        field = {"name": self.name, "type": self.type, "description": self.meaning}
+        if self.type == "string" and self.name == "url":
+            field["format"] = "uri"
+        if self.constraints:
+            field["constraints"] = self.constraints
+        return field
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +66,8 @@ class Dataset:
     description: str
     columns: tuple[Column, ...]
     rows: Callable[[str], Iterator[tuple]]
+    primary_key: tuple[str, ...] = ()
+    foreign_keys: tuple[tuple[str, str, str], ...] = ()  # (column, other dataset, its column)
 
     @property
     def names(self) -> list[str]:
@@ -161,27 +180,45 @@ FORCES = Dataset(
         Column(
             "slug",
             "Stable identifier of the force, as in its web address; 'force' in the other files.",
+            constraints={"required": True, "unique": True, **SLUG},
         ),
         Column("name", "Name of the force."),
         Column("region", "Region of England, or Wales."),
         Column("country", "England, Wales or Great Britain (British Transport Police)."),
         Column("website", "The force's own website."),
-        Column("has_published_plan", "true if the force has a published plan."),
+        Column("has_published_plan", "true if the force has a published plan.", type="boolean"),
         Column("plan_title", "Title of its current published plan (empty if none)."),
-        Column("plan_first_quarter", "First quarter the plan covers, e.g. 2024-Q1."),
-        Column("plan_last_quarter", "Last quarter the plan covers."),
         Column(
-            "deliverables", "Number of deliverables in its current published plan, not withdrawn."
+            "plan_first_quarter",
+            "First quarter the plan covers, e.g. 2024-Q1.",
+            constraints=QUARTER,
         ),
-        *(Column(status, STATUS_COLUMN_NOTES[status]) for status in DISPLAY_ORDER),
+        Column("plan_last_quarter", "Last quarter the plan covers.", constraints=QUARTER),
+        Column(
+            "deliverables",
+            "Number of deliverables in its current published plan, not withdrawn.",
+            type="integer",
+            constraints={"minimum": 0},
+        ),
+        *(
+            Column(status, STATUS_COLUMN_NOTES[status], type="integer", constraints={"minimum": 0})
+            for status in DISPLAY_ORDER
+        ),
         Column(
             "percent_complete",
             "complete as a whole percentage of deliverables (empty when there are none).",
+            type="integer",
+            constraints={"minimum": 0, "maximum": 100},
         ),
-        Column("latest_quarter_reported", "Newest quarter with a published update."),
+        Column(
+            "latest_quarter_reported",
+            "Newest quarter with a published update.",
+            constraints=QUARTER,
+        ),
         Column("url", "The force's roadmap on this site."),
     ),
     rows=_force_rows,
+    primary_key=("slug",),
 )
 
 DELIVERABLES = Dataset(
@@ -192,15 +229,34 @@ DELIVERABLES = Dataset(
         "with its current status."
     ),
     columns=(
-        Column("id", "Stable identifier of the deliverable; 'deliverable_id' in updates."),
-        Column("force", "Slug of the force (joins to 'slug' in forces)."),
-        Column("workstream", "represented, not-over-policed, involved or not-under-protected."),
+        Column(
+            "id",
+            "Stable identifier of the deliverable; 'deliverable_id' in updates.",
+            type="integer",
+            constraints={"minimum": 0},
+        ),
+        Column(
+            "force",
+            "Slug of the force (joins to 'slug' in forces).",
+            constraints={"required": True, **SLUG},
+        ),
+        Column(
+            "workstream",
+            "represented, not-over-policed, involved or not-under-protected.",
+            constraints={
+                "enum": ["represented", "not-over-policed", "involved", "not-under-protected"]
+            },
+        ),
         Column("reference", "The force's own code for the deliverable, if it has one."),
         Column("title", "Short title, as on the roadmap."),
         Column("description", "What the force will do."),
         Column("lead", "Accountable lead (a role, not a person)."),
-        Column("start_quarter", "Quarter the work starts, e.g. 2024-Q2 (July-September 2024)."),
-        Column("due_quarter", "Quarter it is due."),
+        Column(
+            "start_quarter",
+            "Quarter the work starts, e.g. 2024-Q2 (July-September 2024).",
+            constraints=QUARTER,
+        ),
+        Column("due_quarter", "Quarter it is due.", constraints=QUARTER),
         Column(
             "national_actions",
             "Codes of the national actions it serves, separated by semicolons, e.g. R1;P2.",
@@ -208,13 +264,20 @@ DELIVERABLES = Dataset(
         Column(
             "status",
             f"Status of its latest published update, or not_started: one of {STATUS_VALUES}.",
+            constraints={"enum": list(Status.values)},
         ),
-        Column("status_quarter", "Quarter of that update (empty if never reported)."),
-        Column("withdrawn_on", "Date it was withdrawn (YYYY-MM-DD), empty if active."),
+        Column(
+            "status_quarter",
+            "Quarter of that update (empty if never reported).",
+            constraints=QUARTER,
+        ),
+        Column("withdrawn_on", "Date it was withdrawn (YYYY-MM-DD), empty if active.", type="date"),
         Column("withdrawn_reason", "Why it was withdrawn."),
         Column("url", "The deliverable's page on this site."),
     ),
     rows=_deliverable_rows,
+    primary_key=("id",),
+    foreign_keys=(("force", "forces", "slug"),),
 )
 
 UPDATES = Dataset(
@@ -225,20 +288,78 @@ UPDATES = Dataset(
         "never included."
     ),
     columns=(
-        Column("deliverable_id", "The deliverable reported on (joins to 'id' in deliverables)."),
-        Column("force", "Slug of the force."),
+        Column(
+            "deliverable_id",
+            "The deliverable reported on (joins to 'id' in deliverables).",
+            type="integer",
+            constraints={"minimum": 0},
+        ),
+        Column("force", "Slug of the force.", constraints={"required": True, **SLUG}),
         Column(
             "quarter",
             "Quarter reported on, e.g. 2024-Q2. At most one update per deliverable per quarter.",
+            constraints=QUARTER,
         ),
-        Column("status", f"One of {STATUS_VALUES}."),
+        Column("status", f"One of {STATUS_VALUES}.", constraints={"enum": list(Status.values)}),
         Column("done", "What was done."),
         Column("next", "What is next."),
         Column("evidence", "Evidence links, one web address per line."),
-        Column("published_at", "When it was published (ISO 8601, UTC)."),
-        Column("corrected_at", "When it was last corrected after publication, if ever."),
+        Column("published_at", "When it was published (ISO 8601, UTC).", type="datetime"),
+        Column(
+            "corrected_at",
+            "When it was last corrected after publication, if ever.",
+            type="datetime",
+        ),
     ),
     rows=_update_rows,
+    primary_key=("deliverable_id", "quarter"),
+    foreign_keys=(("deliverable_id", "deliverables", "id"), ("force", "forces", "slug")),
 )
 
 DATASETS = {dataset.slug: dataset for dataset in (FORCES, DELIVERABLES, UPDATES)}
+
+
+def data_package(site_url: str) -> dict:
+    """The Frictionless Data Package (https://specs.frictionlessdata.io/data-package/) that
+    describes every CSV file on ``/data/``: each column's name, type, constraints and meaning,
+    the keys that join the files, and the licence. Built from the same definitions as the
+    files and the ``/data/`` page, so the three cannot drift apart."""
+    licence = {"name": "OGL-UK-3.0", "path": LICENCE["url"], "title": LICENCE["name"]}
+    resources = []
+    for dataset in DATASETS.values():
+        schema = {
+            "fields": [column.schema_field() for column in dataset.columns],
+            "missingValues": [""],
+        }
+        if dataset.primary_key:
+            schema["primaryKey"] = list(dataset.primary_key)
+        if dataset.foreign_keys:
+            schema["foreignKeys"] = [
+                {"fields": column, "reference": {"resource": other, "fields": other_column}}
+                for column, other, other_column in dataset.foreign_keys
+            ]
+        resources.append(
+            {
+                "name": dataset.slug,
+                "path": dataset.filename("csv"),
+                "title": dataset.title,
+                "description": dataset.description,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "profile": "tabular-data-resource",
+                "schema": schema,
+            }
+        )
+    return {
+        "profile": "tabular-data-package",
+        "name": "prap-tracker",
+        "title": "Police Race Action Plan: force plans, deliverables and quarterly updates",
+        "description": (
+            "Published data only: every force, every deliverable of a published plan and every "
+            "published quarterly update. Drafts are never included."
+        ),
+        "homepage": f"{site_url}/data/",
+        "licenses": [licence],
+        "resources": resources,
+    }

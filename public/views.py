@@ -94,7 +94,13 @@ def force_roadmap(request, slug):
     context = {
         "force": force,
         "plan": plan,
-        "roadmap": build_roadmap(plan, timezone.localdate()) if plan else None,
+        "roadmap": (
+            build_roadmap(
+                plan, timezone.localdate(), every_quarter=request.GET.get("quarters") == "all"
+            )
+            if plan
+            else None
+        ),
     }
     return render(request, "plans/force_roadmap.html", context)
 

@@ -1,7 +1,8 @@
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from actions.models import Deliverable
@@ -12,10 +13,6 @@ from workstreams.models import PracticeExample, Workstream
 DELIVERABLES_PER_PAGE = 25
 PRACTICE_PER_PAGE = 20
 PRACTICE_ON_WORKSTREAM_PAGE = 6
-
-
-def _get_workstream(slug: str) -> Workstream:
-    return get_object_or_404(Workstream, slug=slug)
 
 
 @login_not_required
@@ -41,7 +38,17 @@ def workstream_list(request):
 @require_safe
 @public_page
 def workstream_detail(request, slug):
-    workstream = _get_workstream(slug)
+    workstream = Workstream.objects.filter(slug=slug).first()
+    if workstream is None:
+        # Another name people use ("respected", "protected"): a permanent redirect to the
+        # workstream's own address, with the filters kept; anything else is a 404.
+        named = Workstream.objects.called_in_address(slug)
+        if named is None:
+            raise Http404("No such workstream.")
+        query = request.META.get("QUERY_STRING")
+        return HttpResponsePermanentRedirect(
+            named.get_absolute_url() + (f"?{query}" if query else "")
+        )
     deliverables = (
         Deliverable.objects.on_public_roadmaps()
         .filter(workstream=workstream)

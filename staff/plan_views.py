@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, Q
@@ -18,6 +19,7 @@ from actions.roadmap import build_roadmap
 from plans.forms import PlanForm, QuarterChoiceForm
 from plans.models import Force, Plan
 from plans.quarters import Quarter, quarter_just_ended
+from plans.returns import is_past_deadline, return_deadline
 from plans.versioning import (
     EditConflict,
     claim_versions,
@@ -65,7 +67,16 @@ def roadmap_preview(request, slug: str):
     context = {
         "force": force,
         "plan": plan,
-        "roadmap": build_roadmap(plan, timezone.localdate(), include_drafts=True) if plan else None,
+        "roadmap": (
+            build_roadmap(
+                plan,
+                timezone.localdate(),
+                include_drafts=True,
+                every_quarter=request.GET.get("quarters") == "all",
+            )
+            if plan
+            else None
+        ),
         "preview": True,
     }
     return render(request, "plans/force_roadmap.html", context)
@@ -96,6 +107,8 @@ def force_dashboard(request, slug: str):
         "can_edit": request.user.can_edit_force(force.pk),
         "quarter": quarter,
         "quarter_form": quarter_form,
+        "deadline": return_deadline(quarter, settings.RETURN_DEADLINE_DAYS),
+        "past_deadline": is_past_deadline(quarter, settings.RETURN_DEADLINE_DAYS, today),
         "progress": ReturnProgress.from_states(d.state for d in active),
         "workstream_groups": by_workstream(active),
         "withdrawn": [d for d in deliverables if d.is_withdrawn],

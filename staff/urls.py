@@ -1,6 +1,6 @@
 """Every page under /staff/, in the one "staff" namespace."""
 
-from staff import deliverable_urls, national_data_urls, plan_urls
+from staff import deliverable_urls, force_urls, national_data_urls, plan_urls
 
 app_name = "staff"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     *plan_urls.urlpatterns,
     *deliverable_urls.urlpatterns,
     *national_data_urls.urlpatterns,
+    *force_urls.urlpatterns,
 ]

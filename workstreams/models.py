@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.urls import reverse
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from plans.cache import EVERY_FORCE
@@ -13,6 +14,15 @@ class WorkstreamQuerySet(models.QuerySet["Workstream"]):
         wanted = " ".join(text.split()).casefold()
         for workstream in self.all():
             if wanted in workstream.all_names_folded:
+                return workstream
+        return None
+
+    def called_in_address(self, slug: str) -> Workstream | None:
+        """The workstream one of whose other names, written as an address, is ``slug``
+        (``respected``, ``protected``, ``culture-and-workforce``): links people made with the
+        names they use."""
+        for workstream in self.all():
+            if slug in workstream.address_aliases:
                 return workstream
         return None
 
@@ -43,6 +53,12 @@ class Workstream(models.Model):
     @property
     def other_names(self) -> list[str]:
         return [name.strip() for name in self.also_called.split(";") if name.strip()]
+
+    @property
+    def address_aliases(self) -> set[str]:
+        """Its other names as they would be written in an address (not its own slug)."""
+        names = [self.name, self.national_name, *self.other_names]
+        return {slugify(name) for name in names} - {self.slug, ""}
 
     @property
     def all_names_folded(self) -> set[str]:

@@ -105,6 +105,8 @@ EXPECTED_KIND = {
     "staff:home": "signed_in_page",
     "staff:dashboard": "force_page",
     "staff:roadmap_preview": "force_page",
+    "staff:force_contact": "force_form",
+    "staff:complete_without_evidence": "national_page",
     "staff:plan_create": "force_form",
     "staff:plan_edit": "force_form",
     "staff:plan_publish": "force_action",

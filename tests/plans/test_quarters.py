@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plans.quarters import Quarter, quarter_just_ended
+from plans.quarters import Quarter, quarter_just_ended, quarter_window
 
 quarters = st.builds(Quarter, year=st.integers(1960, 2800), number=st.integers(1, 4))
 
@@ -134,3 +134,44 @@ def test_every_date_lies_in_the_quarter_containing_it(day):
     quarter = Quarter.containing(day)
     assert quarter.first_day <= day <= quarter.last_day
     assert Quarter.from_first_day(quarter.first_day) == quarter
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "around", "window"),
+    [
+        # Short plans are shown whole.
+        ("2024-Q1", "2025-Q2", "2030-Q1", ("2024-Q1", "2025-Q2")),
+        # Two quarters before the current one, three after.
+        ("2024-Q1", "2027-Q4", "2026-Q3", ("2026-Q1", "2027-Q2")),
+        # Slid to stay inside the plan: near its start, near its end, before, after.
+        ("2024-Q1", "2027-Q4", "2024-Q2", ("2024-Q1", "2025-Q2")),
+        ("2024-Q1", "2027-Q4", "2027-Q4", ("2026-Q3", "2027-Q4")),
+        ("2024-Q1", "2027-Q4", "2020-Q1", ("2024-Q1", "2025-Q2")),
+        ("2024-Q1", "2027-Q4", "2031-Q1", ("2026-Q3", "2027-Q4")),
+    ],
+)
+def test_the_window_of_quarters_around_now(first, last, around, window):
+    assert quarter_window(
+        Quarter.parse(first), Quarter.parse(last), Quarter.parse(around), 6, 2
+    ) == (
+        Quarter.parse(window[0]),
+        Quarter.parse(window[1]),
+    )
+
+
+@given(
+    first=st.builds(Quarter, st.integers(2000, 2040), st.integers(1, 4)),
+    length=st.integers(1, 40),
+    offset=st.integers(-20, 60),
+    size=st.integers(1, 12),
+)
+def test_the_window_is_inside_the_span_the_right_size_and_holds_now_when_it_can(
+    first, length, offset, size
+):
+    last = first + (length - 1)
+    around = first + offset
+    start, end = quarter_window(first, last, around, size, min(2, size - 1))
+    assert first <= start <= end <= last
+    assert end - start + 1 == min(size, length)
+    if first <= around <= last:
+        assert start <= around <= end

@@ -65,3 +65,35 @@ def test_the_feed_leaves_out_drafts_and_other_forces(client, plan):
 
 def test_the_feed_of_an_unknown_force_is_a_404(client, db):
     assert client.get("/forces/nowhere/feed/").status_code == 404
+
+
+def test_a_feed_reader_sees_the_narrative_as_html_escaped_once_with_links_that_resolve(
+    client, plan
+):
+    """Parsed by a real feed client (feedparser): well formed, text escaped once, Markdown
+    rendered as on the deliverable page, absolute links that the site answers."""
+    import feedparser
+
+    deliverable = DeliverableFactory(plan=plan, title="Stop & search <review>")
+    QuarterlyUpdateFactory(
+        deliverable=deliverable,
+        status="complete",
+        done="Trained **forty** mentors & staff.\n\n- one\n- two",
+        next="Share <b>results</b> with the panel.",
+        evidence="https://example.org/report",
+    )
+    response = client.get(f"/forces/{plan.force.slug}/feed/")
+    feed = feedparser.parse(response.content)
+
+    assert not feed.bozo, feed.get("bozo_exception")
+    [entry] = feed.entries
+    assert entry.title == "Stop & search <review>: Complete (Q1 2024/25)"
+    summary = entry.summary
+    assert "<strong>forty</strong> mentors &amp; staff." in summary
+    assert "<li>one</li>" in summary
+    assert "&lt;b&gt;results&lt;/b&gt;" in summary  # typed HTML stays text, escaped once
+    assert "&amp;amp;" not in summary and "&lt;p" not in summary
+    for link in [feed.feed.link, entry.link, *(link.href for link in feed.feed.links)]:
+        assert link.startswith("http://testserver/"), link
+        path = link.removeprefix("http://testserver").split("#")[0]
+        assert client.get(path).status_code == 200, link

@@ -11,6 +11,7 @@ from django.utils import timezone
 from actions.models import Deliverable, Status
 from actions.roadmap import build_roadmap
 from plans.quarters import Quarter
+from tests.clock import on
 from tests.factories import (
     DeliverableFactory,
     ForceFactory,
@@ -22,6 +23,17 @@ from tests.html_tables import parse_table
 from workstreams.models import Workstream
 
 DORSET_CSV = Path(settings.BASE_DIR) / "demo" / "files" / "dorset.csv"
+
+
+# The roadmap shows the quarters around today's: every test here runs on one day, inside the
+# factories' plan period (Q1 2024/25 to Q4 2025/26); the demo fixture moves it to the demo's day.
+ROADMAP_DAY = dt.date(2025, 1, 15)
+
+
+@pytest.fixture(autouse=True)
+def _one_clock():
+    with on(ROADMAP_DAY):
+        yield
 
 
 @pytest.fixture

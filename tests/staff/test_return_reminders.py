@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -47,7 +48,7 @@ def test_nobody_is_emailed_about_a_complete_return(incomplete, mailoutbox):
 
 
 def test_the_email_says_what_is_missing_the_deadline_and_where_to_report(
-    incomplete, mailoutbox, settings
+    incomplete, mailoutbox, settings, alice
 ):
     settings.RETURN_DEADLINE_DAYS = 30
     remind()
@@ -57,7 +58,8 @@ def test_the_email_says_what_is_missing_the_deadline_and_where_to_report(
     assert "1 update is saved as a draft and not yet published" in alice_mail.body
     assert "- A drafted" in alice_mail.body
     assert "A published one" not in alice_mail.body
-    assert f"https://prap.example.org/staff/return/{incomplete.compact}/" in alice_mail.body
+    [link] = re.findall(r"https://prap\.example\.org(\S+)", alice_mail.body)
+    assert link == f"/staff/forces/{alice.force.slug}/return/?quarter={incomplete.compact}"
     due = return_deadline(incomplete, 30)
     assert f"{due.day} {due:%B %Y}" in alice_mail.body
     bob_mail = by_address["bob@force-b.example"]
@@ -119,3 +121,22 @@ def test_sent_reminders_are_listed_read_only_in_the_admin(incomplete, mailoutbox
     assert response.status_code == 200
     assert "alice@force-a.example" in response.content.decode()
     assert client.get("/admin/plans/reminderlog/add/").status_code == 403
+
+
+def test_every_link_in_every_reminder_opens_that_forces_return_for_that_quarter(
+    incomplete, mailoutbox, alice, bob, client
+):
+    """Followed as the person it was sent to: the return page of their force, on the quarter
+    the reminder is about."""
+    remind()
+    people = {"alice@force-a.example": alice, "bob@force-b.example": bob}
+    assert len(mailoutbox) == 2
+    for message in mailoutbox:
+        links = re.findall(r"https?://\S+", message.body)
+        assert links, message.body
+        client.force_login(people[message.to[0]])
+        for link in links:
+            assert link.startswith("https://prap.example.org/")
+            page = client.get(link.removeprefix("https://prap.example.org"))
+            assert page.status_code == 200, link
+            assert f"{incomplete}" in page.content.decode()

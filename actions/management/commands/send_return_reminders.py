@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -70,7 +71,6 @@ class Command(BaseCommand):
             "quarter": quarter,
             "deadline": return_deadline(quarter, days),
             "overdue": is_past_deadline(quarter, days, today),
-            "return_url": f"{settings.SITE_URL}/staff/return/{quarter.compact}/",
         }
         pending, skipped = [], 0
         unreachable = [force.name for force in forces if not coordinators[force.pk]]
@@ -127,6 +127,9 @@ class Command(BaseCommand):
 
     def _message(self, force, user, outstanding, context) -> EmailMessage:
         context = {**context, "force": force, "user": user, **outstanding}
+        # The force's own return page, on the quarter the reminder is about.
+        page = reverse("staff:return", args=[force.slug])
+        context["return_url"] = f"{settings.SITE_URL}{page}?quarter={context['quarter'].compact}"
         subject = render_to_string("plans/email/return_reminder_subject.txt", context)
         body = render_to_string("plans/email/return_reminder.txt", context)
         message = EmailMessage(" ".join(subject.split()), body, to=[user.email])

@@ -47,8 +47,17 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        websites = {
+            r["slug"]: r["website"] for r in read_rows(PLANS_REFERENCE / "force-websites.csv")
+        }
         forces = [
-            {"slug": r["slug"], "name": r["name"], "region": r["region"], "country": r["country"]}
+            {
+                "slug": r["slug"],
+                "name": r["name"],
+                "region": r["region"],
+                "country": r["country"],
+                "website": websites.get(r["slug"], ""),
+            }
             for r in read_rows(PLANS_REFERENCE / "forces.csv")
         ]
         workstreams = [

@@ -221,3 +221,27 @@ def test_production_staff_sessions_throttling_and_mfa_are_as_specified():
     assert values["SIGN_IN_ADDRESS_LIMIT"] == 100
     assert values["SIGN_IN_COOL_OFF_SECONDS"] == 15 * 60
     assert values["REAUTHENTICATION_SECONDS"] == 10 * 60
+
+
+def test_a_fresh_clone_checks_its_migrations_without_a_signing_key_and_serves_nothing_without():
+    """``makemigrations --check`` needs no secret (it signs nothing); anything else does."""
+    bare = {k: v for k, v in os.environ.items() if k not in {*UNSET, "SECRET_KEY", "DEBUG"}}
+    bare["DATABASE_URL"] = "sqlite:///:memory:"
+
+    def manage(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+            [sys.executable, "manage.py", *args],
+            cwd=PROJECT,
+            env=bare,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    checked = manage("makemigrations", "--check", "--dry-run")
+    assert checked.returncode == 0, checked.stderr
+    assert "No changes detected" in checked.stdout
+    refused = manage("check")
+    assert refused.returncode != 0
+    assert "SECRET_KEY is not set" in refused.stderr

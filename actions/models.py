@@ -528,6 +528,20 @@ class QuarterlyUpdate(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    #: The fields a bulk write of recorded updates (the return page, the return import) must
+    #: save: what a person changes, and what :meth:`record` and the version set.
+    RECORDED_FIELDS = (
+        "status",
+        "done",
+        "next",
+        "evidence",
+        "published_at",
+        "corrected_at",
+        "author",
+        "version",
+        "updated_at",
+    )
+
     def record(
         self,
         by,

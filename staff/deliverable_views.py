@@ -482,17 +482,7 @@ def _save_return(user, force: Force, submitted: list[ReturnEntryForm]) -> dict[s
         bulk_update_with_history(
             [u for _, u in existing],
             QuarterlyUpdate,
-            [
-                "status",
-                "done",
-                "next",
-                "evidence",
-                "published_at",
-                "corrected_at",
-                "author",
-                "version",
-                "updated_at",
-            ],
+            QuarterlyUpdate.RECORDED_FIELDS,
             default_user=user,
         )
     return saved

@@ -289,17 +289,7 @@ class ReturnImport:
             bulk_update_with_history(
                 changed,
                 QuarterlyUpdate,
-                [
-                    "status",
-                    "done",
-                    "next",
-                    "evidence",
-                    "published_at",
-                    "corrected_at",
-                    "author",
-                    "version",
-                    "updated_at",
-                ],
+                QuarterlyUpdate.RECORDED_FIELDS,
                 **history,
             )
 

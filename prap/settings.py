@@ -131,6 +131,15 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # Room for every force's roadmap and the deliverable pages people read (the default
     # of 300 entries would keep evicting them at national size).
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 3000)
+elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Losing Redis costs speed, not pages: failures are misses, with short time-outs and a
+    # pause before trying again (prap/cache_backends.py).
+    CACHES["default"]["BACKEND"] = "prap.cache_backends.ResilientRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        socket_connect_timeout=env.float("CACHE_CONNECT_TIMEOUT", default=0.5),
+        socket_timeout=env.float("CACHE_TIMEOUT", default=0.5),
+        retry_seconds=env.float("CACHE_RETRY_SECONDS", default=5),
+    )
 
 # Public pages (plans/cache.py): kept in the cache above under the version of their content
 # (PUBLIC_PAGE_CACHE), for at most PUBLIC_PAGE_CACHE_SECONDS; sent with an ETag and

@@ -139,3 +139,41 @@ class User(AbstractBaseUser, PermissionsMixin):
     def can_edit_national_data(self) -> bool:
         """National actions and practice examples: the national team and administrators."""
         return self.reads_every_force
+
+
+class SignInFailure(models.Model):
+    """Wrong passwords counted per minute for the sign-in throttle (accounts/throttle.py):
+    in the database, so every worker of every instance counts the same failures, with or
+    without a shared cache. Holds digests, never the address or e-mail typed."""
+
+    scope = models.CharField(max_length=7)
+    digest = models.CharField(max_length=32)
+    minute = models.BigIntegerField(help_text="Minutes since the Unix epoch.")
+    failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "digest", "minute"], name="sign_in_failure_one_per_minute"
+            )
+        ]
+        indexes = [models.Index(fields=["minute"], name="sign_in_failure_minute")]
+
+    def __str__(self) -> str:
+        return f"{self.failures} failed sign-ins ({self.scope}, minute {self.minute})"
+
+
+class SignInPause(models.Model):
+    """A cool-off: sign-in refused for ``scope``/``digest`` until ``until``."""
+
+    scope = models.CharField(max_length=7)
+    digest = models.CharField(max_length=32)
+    until = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "digest"], name="sign_in_pause_one_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"Sign-in paused ({self.scope}) until {self.until:%Y-%m-%d %H:%M}"

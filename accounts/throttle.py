@@ -1,8 +1,9 @@
 """Sign-in throttling: a cool-off after too many wrong passwords, never a permanent lock.
 
-NCSC guidance: allow about 10 attempts. Failures are counted in the cache (local memory for
-one instance, Redis for several: ``CACHE_URL``) over a sliding window as long as the cool-off,
-under two keys:
+NCSC guidance: allow about 10 attempts. Failures are counted in the database
+(``SignInFailure``, ``SignInPause``), so every worker of every instance sees the same counts
+and losing the cache changes nothing, over a sliding window as long as the cool-off, under
+two keys:
 
 - the account (the e-mail address typed, whether or not an account has it):
   ``SIGN_IN_ACCOUNT_LIMIT`` failures (10) pause sign-in to that account, from anywhere;
@@ -18,8 +19,10 @@ A successful sign-in clears its account's count.
 
 Every function takes ``now`` (an aware datetime): nothing here reads the clock.
 
-Failures are counted in one-minute buckets with atomic cache increments, so concurrent
-attempts on several workers sharing Redis are all counted.
+Failures are counted in one-minute rows with atomic increments (an UPDATE, or an INSERT that
+falls back to the UPDATE if another worker inserted first), so concurrent attempts on several
+workers are all counted. Rows older than the window and ended pauses are deleted as new
+failures arrive.
 """
 
 from __future__ import annotations
@@ -31,7 +34,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Sum
+
+from accounts.models import SignInFailure, SignInPause
 
 Scope = Literal["account", "address"]
 BUCKET_SECONDS = 60
@@ -77,57 +83,65 @@ def _keys(username: str, address: str) -> dict[Scope, str]:
     return {"account": _digest(username), "address": _digest(address)}
 
 
-def _lock_key(scope: Scope, digest: str) -> str:
-    return f"prap:sign-in:{scope}:{digest}:paused-until"
-
-
-def _bucket_keys(scope: Scope, digest: str, now: dt.datetime) -> list[str]:
-    """The keys of the buckets in the window that ends at ``now``, newest first."""
+def _window(now: dt.datetime) -> tuple[int, int]:
+    """(first, last) minute of the window that ends at ``now``."""
     current = int(now.timestamp()) // BUCKET_SECONDS
     count = max(1, math.ceil(_cool_off() / BUCKET_SECONDS))
-    return [
-        f"prap:sign-in:{scope}:{digest}:{minute}" for minute in range(current, current - count, -1)
-    ]
-
-
-def _pause(scope: Scope, digest: str, now: dt.datetime) -> Pause | None:
-    until = cache.get(_lock_key(scope, digest))
-    if until is not None and until > now.timestamp():
-        return Pause(scope, dt.datetime.fromtimestamp(until, tz=dt.UTC))
-    return None
+    return current - count + 1, current
 
 
 def current_pause(username: str, address: str, now: dt.datetime) -> Pause | None:
     """The pause that refuses a sign-in as ``username`` from ``address`` now, if any (the
     account's first: it is the one a person can do something about)."""
-    for scope, digest in _keys(username, address).items():
-        pause = _pause(scope, digest, now)
-        if pause is not None:
-            return pause
+    keys = _keys(username, address)
+    matches = Q()
+    for scope, digest in keys.items():
+        matches |= Q(scope=scope, digest=digest)
+    pauses = {p.scope: p.until for p in SignInPause.objects.filter(matches, until__gt=now)}
+    for scope in keys:
+        if scope in pauses:
+            return Pause(scope, pauses[scope])
     return None
+
+
+def _count(scope: Scope, digest: str, minute: int) -> None:
+    """Add one failure to the minute's row, atomically: an UPDATE of the row, or an INSERT
+    of it that another worker's INSERT may beat (then the UPDATE again)."""
+    rows = SignInFailure.objects.filter(scope=scope, digest=digest, minute=minute)
+    if rows.update(failures=F("failures") + 1):
+        return
+    try:
+        with transaction.atomic():
+            SignInFailure.objects.create(scope=scope, digest=digest, minute=minute, failures=1)
+    except IntegrityError:
+        rows.update(failures=F("failures") + 1)
 
 
 def record_failure(username: str, address: str, now: dt.datetime) -> Pause | None:
     """Count a wrong password. Returns the pause it started, if it reached a limit."""
+    first, last = _window(now)
     started = None
     for scope, digest in _keys(username, address).items():
-        buckets = _bucket_keys(scope, digest, now)
-        # add() then incr(): atomic on Redis and in local memory alike.
-        cache.add(buckets[0], 0, timeout=_cool_off() + BUCKET_SECONDS)
-        try:
-            cache.incr(buckets[0])
-        except ValueError:  # expired between add() and incr()
-            cache.set(buckets[0], 1, timeout=_cool_off() + BUCKET_SECONDS)
-        failures = sum(value for value in cache.get_many(buckets).values() if value)
-        if failures >= _limit(scope) and _pause(scope, digest, now) is None:
+        _count(scope, digest, last)
+        mine = SignInFailure.objects.filter(scope=scope, digest=digest)
+        failures = mine.filter(minute__gte=first).aggregate(total=Sum("failures"))["total"]
+        if (
+            failures >= _limit(scope)
+            and not SignInPause.objects.filter(scope=scope, digest=digest, until__gt=now).exists()
+        ):
             until = now + dt.timedelta(seconds=_cool_off())
-            cache.set(_lock_key(scope, digest), until.timestamp(), timeout=_cool_off() + 60)
+            SignInPause.objects.update_or_create(
+                scope=scope, digest=digest, defaults={"until": until}
+            )
             # A fresh count after the cool-off: the failures that caused it are spent.
-            cache.delete_many(buckets)
+            mine.delete()
             started = started or Pause(scope, until)
+    # Forget what no window can reach any more: every key's old minutes, ended pauses.
+    SignInFailure.objects.filter(minute__lt=first).delete()
+    SignInPause.objects.filter(until__lte=now).delete()
     return started
 
 
 def record_success(username: str, now: dt.datetime) -> None:
     """The right password: forget the account's failures (not the address's)."""
-    cache.delete_many(_bucket_keys("account", _digest(username), now))
+    SignInFailure.objects.filter(scope="account", digest=_digest(username)).delete()

@@ -78,7 +78,7 @@ def test_a_redis_cache_url_selects_the_resilient_backend_with_short_time_outs():
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "prap.settings",
         "DEBUG": "true",
-        "CACHE_URL": "redis://127.0.0.1:6379/1",
+        "CACHE_URL": "redis://127.0.0.1:6379/1?key_prefix=site-a",
         "CACHE_TIMEOUT": "0.3",
     }
     printed = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
@@ -86,6 +86,7 @@ def test_a_redis_cache_url_selects_the_resilient_backend_with_short_time_outs():
     ).stdout
     default = json.loads(printed)["default"]
     assert default["BACKEND"] == "prap.cache_backends.ResilientRedisCache"
+    assert default["KEY_PREFIX"] == "site-a"
     assert default["OPTIONS"] == {
         "socket_connect_timeout": 0.5,
         "socket_timeout": 0.3,

@@ -28,6 +28,13 @@ def assert_security_headers(response):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert_no_powerful_features(response)
+
+
+def assert_no_powerful_features(response):
+    allowed = dict(part.strip().split("=", 1) for part in response["Permissions-Policy"].split(","))
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert allowed[feature] == "()", feature
 
 
 @pytest.fixture
@@ -85,6 +92,7 @@ def test_static_files_carry_security_headers_of_their_own(client, settings):
         assert response["Cross-Origin-Resource-Policy"] == "same-origin"
         assert "default-src 'none'" in response["Content-Security-Policy"]
         assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+        assert_no_powerful_features(response)
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import time
 import uuid
 
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db import connections
 from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers
@@ -176,3 +176,24 @@ class NoStoreMiddleware:
         if request.path_info.startswith(NO_STORE_PREFIXES):
             add_never_cache_headers(response)
         return response
+
+
+class NullCharacterInQuery(SuspiciousOperation):
+    """A NUL character in the query string: no page takes one, and a database refuses it."""
+
+
+class RefuseNullCharactersMiddleware:
+    """400 Bad Request for a query string with a NUL character (``%00``) in any name or value,
+    before any view reads it. Django's text fields refuse it, but choice and model-choice
+    fields, filters and hand-read parameters do not, and PostgreSQL raises on it (a 500)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in name or any("\x00" in value for value in values)
+            for name, values in request.GET.lists()
+        ):
+            raise NullCharacterInQuery("A NUL character in the address or query string.")
+        return self.get_response(request)

@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "prap.middleware.NoStoreMiddleware",
+    "prap.middleware.RefuseNullCharactersMiddleware",
     # Public pages in the cache are answered here, for visitors without cookies, before the
     # session, CSRF, authentication and messages middleware (plans/cache.py).
     "plans.cache.PublicPageCacheMiddleware",

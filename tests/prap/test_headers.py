@@ -116,3 +116,21 @@ def test_a_signed_in_admin_page_is_never_stored(client, sam):
 def test_public_pages_may_be_cached(anyone, path):
     response = anyone.get(path)
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize("who", ["nadia", "alice"])
+def test_a_signed_in_person_without_admin_access_is_told_why_not_sent_round_in_circles(
+    who, request
+):
+    from tests.mfa import VerifiedClient
+
+    user = request.getfixturevalue(who)
+    client = VerifiedClient()
+    client.force_login(user)
+    response = client.get("/admin/", follow=True)
+    assert response.status_code == 403
+    assert len(response.redirect_chain) == 1
+    page = response.content.decode()
+    assert "You cannot use the administration pages" in page
+    assert "for administrators only" in page
+    assert_security_headers(response)

@@ -28,9 +28,7 @@ class PrapAdminSite(admin.AdminSite):
     @login_not_required
     def login(self, request, extra_context=None):
         user = request.user
-        fully_signed_in = user.is_authenticated and (
-            not settings.REQUIRE_MFA or user.is_verified()
-        )
+        fully_signed_in = user.is_authenticated and (not settings.REQUIRE_MFA or user.is_verified())
         if fully_signed_in and not admin.AdminSite.has_permission(self, request):
             # Signed in (second step done) without admin access: sending them to sign in
             # again would bring them straight back here, round and round. Say why instead.

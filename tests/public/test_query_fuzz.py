@@ -29,7 +29,7 @@ HOSTILE = (
     "'; DROP TABLE plans_force; --",
     "<script>alert(1)</script>",
     "%00",
-    "ﬀ\u202e\ufeff𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+    "\ufb00\u202e\ufeff\U0001d518\U0001d52b\U0001d526",  # ligature, RTL override, BOM, Fraktur
     "9" * 400,
     "-1",
     "",

@@ -141,32 +141,33 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.reads_every_force
 
 
-class SignInFailure(models.Model):
-    """Wrong passwords counted per minute for the sign-in throttle (accounts/throttle.py):
-    in the database, so every worker of every instance counts the same failures, with or
-    without a shared cache. Holds digests, never the address or e-mail typed."""
+class Attempt(models.Model):
+    """Attempts counted per minute for the throttles (accounts/throttle.py): wrong passwords
+    and password-reset requests. In the database, so every worker of every instance counts
+    the same attempts, with or without a shared cache. Holds digests, never the address or
+    e-mail typed."""
 
-    scope = models.CharField(max_length=7)
+    scope = models.CharField(max_length=20)
     digest = models.CharField(max_length=32)
     minute = models.BigIntegerField(help_text="Minutes since the Unix epoch.")
-    failures = models.PositiveIntegerField(default=0)
+    count = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["scope", "digest", "minute"], name="sign_in_failure_one_per_minute"
+                fields=["scope", "digest", "minute"], name="attempt_one_row_per_minute"
             )
         ]
-        indexes = [models.Index(fields=["minute"], name="sign_in_failure_minute")]
+        indexes = [models.Index(fields=["minute"], name="attempt_minute")]
 
     def __str__(self) -> str:
-        return f"{self.failures} failed sign-ins ({self.scope}, minute {self.minute})"
+        return f"{self.count} attempts ({self.scope}, minute {self.minute})"
 
 
 class SignInPause(models.Model):
     """A cool-off: sign-in refused for ``scope``/``digest`` until ``until``."""
 
-    scope = models.CharField(max_length=7)
+    scope = models.CharField(max_length=20)
     digest = models.CharField(max_length=32)
     until = models.DateTimeField()
 

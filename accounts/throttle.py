@@ -1,7 +1,7 @@
 """Sign-in throttling: a cool-off after too many wrong passwords, never a permanent lock.
 
 NCSC guidance: allow about 10 attempts. Failures are counted in the database
-(``SignInFailure``, ``SignInPause``), so every worker of every instance sees the same counts
+(``Attempt``, ``SignInPause``), so every worker of every instance sees the same counts
 and losing the cache changes nothing, over a sliding window as long as the cool-off, under
 two keys:
 
@@ -37,7 +37,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 
-from accounts.models import SignInFailure, SignInPause
+from accounts.models import Attempt, SignInPause
 
 Scope = Literal["account", "address"]
 BUCKET_SECONDS = 60
@@ -83,11 +83,13 @@ def _keys(username: str, address: str) -> dict[Scope, str]:
     return {"account": _digest(username), "address": _digest(address)}
 
 
-def _window(now: dt.datetime) -> tuple[int, int]:
-    """(first, last) minute of the window that ends at ``now``."""
-    current = int(now.timestamp()) // BUCKET_SECONDS
-    count = max(1, math.ceil(_cool_off() / BUCKET_SECONDS))
-    return current - count + 1, current
+def _minute(now: dt.datetime) -> int:
+    return int(now.timestamp()) // BUCKET_SECONDS
+
+
+def _first_minute(now: dt.datetime, seconds: int) -> int:
+    """The first minute of the window of ``seconds`` that ends at ``now``."""
+    return _minute(now) - max(1, math.ceil(seconds / BUCKET_SECONDS)) + 1
 
 
 def current_pause(username: str, address: str, now: dt.datetime) -> Pause | None:
@@ -104,27 +106,39 @@ def current_pause(username: str, address: str, now: dt.datetime) -> Pause | None
     return None
 
 
-def _count(scope: Scope, digest: str, minute: int) -> None:
-    """Add one failure to the minute's row, atomically: an UPDATE of the row, or an INSERT
+def _count(scope: str, digest: str, now: dt.datetime) -> None:
+    """Add one attempt to the minute's row, atomically: an UPDATE of the row, or an INSERT
     of it that another worker's INSERT may beat (then the UPDATE again)."""
-    rows = SignInFailure.objects.filter(scope=scope, digest=digest, minute=minute)
-    if rows.update(failures=F("failures") + 1):
+    rows = Attempt.objects.filter(scope=scope, digest=digest, minute=_minute(now))
+    if rows.update(count=F("count") + 1):
         return
     try:
         with transaction.atomic():
-            SignInFailure.objects.create(scope=scope, digest=digest, minute=minute, failures=1)
+            Attempt.objects.create(scope=scope, digest=digest, minute=_minute(now), count=1)
     except IntegrityError:
-        rows.update(failures=F("failures") + 1)
+        rows.update(count=F("count") + 1)
+
+
+def _total(scope: str, digest: str, now: dt.datetime, seconds: int) -> int:
+    rows = Attempt.objects.filter(
+        scope=scope, digest=digest, minute__gte=_first_minute(now, seconds)
+    )
+    return rows.aggregate(total=Sum("count"))["total"] or 0
+
+
+def _forget_old(now: dt.datetime) -> None:
+    """Forget what no window can reach any more: old minutes of every key, ended pauses."""
+    longest = max(_cool_off(), settings.PASSWORD_RESET_WINDOW_SECONDS)
+    Attempt.objects.filter(minute__lt=_first_minute(now, longest)).delete()
+    SignInPause.objects.filter(until__lte=now).delete()
 
 
 def record_failure(username: str, address: str, now: dt.datetime) -> Pause | None:
     """Count a wrong password. Returns the pause it started, if it reached a limit."""
-    first, last = _window(now)
     started = None
     for scope, digest in _keys(username, address).items():
-        _count(scope, digest, last)
-        mine = SignInFailure.objects.filter(scope=scope, digest=digest)
-        failures = mine.filter(minute__gte=first).aggregate(total=Sum("failures"))["total"]
+        _count(scope, digest, now)
+        failures = _total(scope, digest, now, _cool_off())
         if (
             failures >= _limit(scope)
             and not SignInPause.objects.filter(scope=scope, digest=digest, until__gt=now).exists()
@@ -134,14 +148,51 @@ def record_failure(username: str, address: str, now: dt.datetime) -> Pause | Non
                 scope=scope, digest=digest, defaults={"until": until}
             )
             # A fresh count after the cool-off: the failures that caused it are spent.
-            mine.delete()
+            Attempt.objects.filter(scope=scope, digest=digest).delete()
             started = started or Pause(scope, until)
-    # Forget what no window can reach any more: every key's old minutes, ended pauses.
-    SignInFailure.objects.filter(minute__lt=first).delete()
-    SignInPause.objects.filter(until__lte=now).delete()
+    _forget_old(now)
     return started
 
 
 def record_success(username: str, now: dt.datetime) -> None:
     """The right password: forget the account's failures (not the address's)."""
-    SignInFailure.objects.filter(scope="account", digest=_digest(username)).delete()
+    Attempt.objects.filter(scope="account", digest=_digest(username)).delete()
+
+
+# Password-reset requests: counted per address typed and per client address, over
+# PASSWORD_RESET_WINDOW_SECONDS (an hour).
+
+
+def reset_refused_from(address: str, now: dt.datetime) -> int | None:
+    """Minutes to wait when ``address`` (the client's) has asked for too many reset links
+    in the window (``PASSWORD_RESET_ADDRESS_LIMIT``); None when it may ask."""
+    window = settings.PASSWORD_RESET_WINDOW_SECONDS
+    digest = _digest(address)
+    if _total("reset-address", digest, now, window) < settings.PASSWORD_RESET_ADDRESS_LIMIT:
+        return None
+    oldest = (
+        Attempt.objects.filter(
+            scope="reset-address", digest=digest, minute__gte=_first_minute(now, window)
+        )
+        .order_by("minute")
+        .values_list("minute", flat=True)
+        .first()
+    )
+    ends = (oldest + math.ceil(window / BUCKET_SECONDS)) * BUCKET_SECONDS
+    return max(1, math.ceil((ends - now.timestamp()) / 60))
+
+
+def record_reset_request(email: str, address: str, now: dt.datetime) -> bool:
+    """Count a reset request; True when a link may be sent to ``email`` (it has had fewer
+    than ``PASSWORD_RESET_ACCOUNT_LIMIT`` in the window). The answer on the page is the same
+    either way, so nobody learns anything about the address from it."""
+    _count("reset-address", _digest(address), now)
+    digest = _digest(email)
+    allowed = (
+        _total("reset-account", digest, now, settings.PASSWORD_RESET_WINDOW_SECONDS)
+        < settings.PASSWORD_RESET_ACCOUNT_LIMIT
+    )
+    if allowed:
+        _count("reset-account", digest, now)
+    _forget_old(now)
+    return allowed

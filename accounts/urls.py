@@ -47,7 +47,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
+        views.PasswordResetView.as_view(
             template_name="accounts/user_password_reset.html",
             form_class=PasswordResetForm,
             email_template_name="accounts/email/password_reset.txt",

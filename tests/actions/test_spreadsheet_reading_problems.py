@@ -44,7 +44,7 @@ def test_a_quote_closed_rows_later_is_reported_too():
         + "D2,,Q2 2025/26,Complete,Finished,,\n"
         + 'D3,,Q2 2025/26,On track,Going" well,,\n'
     )
-    with pytest.raises(SpreadsheetError, match="^Row 2 has a quotation mark"):
+    with pytest.raises(SpreadsheetError, match=r"^Row 2 has a quotation mark"):
         read_csv(text)
 
 

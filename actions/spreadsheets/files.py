@@ -52,6 +52,10 @@ MAX_SCANNED_ROWS = 20_000
 
 MAX_COLUMNS = 100
 
+MAX_CELL_CHARACTERS = 131_072
+"""Longest cell read from a CSV file (Python's csv default; set here, not read from the csv
+module, whose limit is global and other libraries change)."""
+
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXTENSIONS = (".csv", ".xlsx")
@@ -406,6 +410,8 @@ def _read_csv(data: bytes, title: str) -> Sheet:
                 while sheet.headings and not sheet.headings[-1]:
                     sheet.headings.pop()
                 continue
+            if any(len(raw) > MAX_CELL_CHARACTERS for raw in raw_cells):
+                raise SpreadsheetError(_csv_problem(number, "field larger than field limit"))
             _refuse_joined_rows(number, raw_cells, delimiter, len(sheet.headings))
             if not _add_row(sheet, number, [_csv_cell(raw) for raw in raw_cells]):
                 break
@@ -420,7 +426,7 @@ def _csv_problem(row: int, error: str) -> str:
     """The csv module's complaint in the product's words."""
     if "field larger than field limit" in error:
         return (
-            f"Row {row} has a cell longer than {csv.field_size_limit():,} characters, far more "
+            f"Row {row} has a cell longer than {MAX_CELL_CHARACTERS:,} characters, far more "
             "than any text here may be. This usually means a quotation mark that is never "
             f"closed: check the quotation marks in row {row}."
         )

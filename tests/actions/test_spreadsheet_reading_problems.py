@@ -83,3 +83,14 @@ def test_a_workbook_with_a_stray_cell_far_below_its_data_says_so():
     assert problem.message.startswith("This sheet reaches down to row 1,000,000")
     assert f"only the first {MAX_SCANNED_ROWS:,} are read" in problem.message
     assert "more than 500 rows" not in problem.message
+
+
+def test_the_cell_limit_holds_whatever_another_library_set_the_csv_modules_limit_to():
+    import csv
+
+    before = csv.field_size_limit()
+    csv.field_size_limit(10_000_000)
+    try:
+        test_an_over_long_cell_is_explained_without_pythons_words()
+    finally:
+        csv.field_size_limit(before)

@@ -102,6 +102,16 @@ def _quoted(text: str) -> str:
     return f"\u201c{text}\u201d"
 
 
+#: Kept once when a deliverable is first published: its public page shows them, not a change.
+ORIGINAL_COMMITMENT_FIELDS = {
+    "first_published_at",
+    "original_start_quarter",
+    "original_due_quarter",
+    "original_title",
+    "original_description",
+}
+
+
 def _deliverable_entry(before, group: list, action_sets: dict[int, set[str]]) -> Entry:
     first, last = group[0], group[-1]
     entry = Entry(when=last.history_date, who=_who(first), summary="")
@@ -120,7 +130,7 @@ def _deliverable_entry(before, group: list, action_sets: dict[int, set[str]]) ->
     changes = [
         c
         for c in field_changes(before, last)
-        if c.field not in {"withdrawn_at", "withdrawn_reason"}
+        if c.field not in {"withdrawn_at", "withdrawn_reason", *ORIGINAL_COMMITMENT_FIELDS}
     ]
     old_actions, new_actions = action_sets[before.history_id], action_sets[last.history_id]
     if old_actions != new_actions:

@@ -129,9 +129,7 @@ class Roadmap:
     @property
     def past_original_due_count(self) -> int:
         """Re-planned deliverables past their original due quarter and not complete."""
-        return sum(
-            1 for part in self.workstreams for d in part.deliverables if d.past_original_due
-        )
+        return sum(1 for part in self.workstreams for d in part.deliverables if d.past_original_due)
 
 
 def build_roadmap(

@@ -145,14 +145,14 @@ def test_publishing_again_keeps_the_first_original():
 
 def test_a_published_deliverable_without_a_recorded_original_keeps_its_saved_values():
     # A plan published by a path that did not record the originals (older data).
-    deliverable = DeliverableFactory(plan=PlanFactory(is_published=True), due_quarter=Quarter(2024, 2))
+    deliverable = DeliverableFactory(
+        plan=PlanFactory(is_published=True), due_quarter=Quarter(2024, 2)
+    )
     before = deliverable.commitment
     deliverable.due_quarter = Quarter(2025, 1)
     entries = deliverable.record_replanning(before, None, NOW, "Funding moved")
     assert deliverable.original_due_quarter == Quarter(2024, 2)
-    assert [(e.field, e.was, e.became) for e in entries] == [
-        ("due_quarter", "2024-Q2", "2025-Q1")
-    ]
+    assert [(e.field, e.was, e.became) for e in entries] == [("due_quarter", "2024-Q2", "2025-Q1")]
 
 
 # Dated entries and the reason --------------------------------------------------------------
@@ -185,7 +185,11 @@ def test_each_changed_field_is_a_dated_entry_with_who_and_why():
     saved = list(deliverable.commitment_changes.all())
     assert [(e.field, e.was_shown, e.became_shown) for e in saved] == [
         ("due_quarter", "Q2 2025/26", "Q4 2026/27"),
-        ("title", "Reform use of stop and search", "Reform use of stop and search and strip search"),
+        (
+            "title",
+            "Reform use of stop and search",
+            "Reform use of stop and search and strip search",
+        ),
     ]
     assert {(e.made_at, e.made_by, e.reason) for e in saved} == {
         (LATER, user, "The new IT system slipped.")
@@ -246,8 +250,6 @@ def test_the_staff_form_is_not_given_a_reason_field_for_a_draft():
     assert "replanning_reason" not in DeliverableForm(plan=plan, instance=deliverable).fields
     published = published_deliverable()
     assert "replanning_reason" in DeliverableForm(plan=published.plan, instance=published).fields
-
-
 
 
 # Every write path: the staff form and the admin ----------------------------------------------

@@ -363,6 +363,7 @@ def edit_deliverable(data, clients):
         "due_quarter": str(deliverable.due_quarter),
         "national_actions": [a.pk for a in deliverable.national_actions.all()],
         "version": deliverable.version,
+        "replanning_reason": "Renamed after listening to the community.",
     }
     return clients.alice.post(f"/staff/deliverables/{deliverable.pk}/edit/", form)
 

@@ -64,9 +64,9 @@ def test_the_deliverable_page_shows_the_original_commitment_and_each_dated_chang
     assert "As first published on <time" in html and "3 March 2025" in html
     assert "We will review every search." in html
     assert "Changed on <time" in html and "10 June 2025" in html
-    assert "<span class=\"prap-change-label\">Was:</span> Q2 2025/26" in html
-    assert "<span class=\"prap-change-label\">Became:</span> Q4 2026/27" in html
-    assert "<span class=\"prap-change-label\">Was:</span> Reform use of stop and search" in html
+    assert '<span class="prap-change-label">Was:</span> Q2 2025/26' in html
+    assert '<span class="prap-change-label">Became:</span> Q4 2026/27' in html
+    assert '<span class="prap-change-label">Was:</span> Reform use of stop and search' in html
     assert "The body-worn video contract was re-let." in html
     assert ", originally Q2 2025/26" in html
 

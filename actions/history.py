@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from actions.models import Deliverable, Milestone, QuarterlyUpdate
+from actions.models import ORIGINAL_COMMITMENT_FIELDS, Deliverable, Milestone, QuarterlyUpdate
 from plans.history import DEMO_CHANGE_REASON, Change, field_changes
 from workstreams.models import NationalAction
 
@@ -100,16 +100,6 @@ def _national_action_sets(records: list) -> dict[int, set[str]]:
 
 def _quoted(text: str) -> str:
     return f"\u201c{text}\u201d"
-
-
-#: Kept once when a deliverable is first published: its public page shows them, not a change.
-ORIGINAL_COMMITMENT_FIELDS = {
-    "first_published_at",
-    "original_start_quarter",
-    "original_due_quarter",
-    "original_title",
-    "original_description",
-}
 
 
 def _deliverable_entry(before, group: list, action_sets: dict[int, set[str]]) -> Entry:

@@ -321,6 +321,16 @@ class DeliverableQuerySet(models.QuerySet["Deliverable"]):
         ]
 
 
+#: Set once, when a deliverable is first published: its original commitment.
+ORIGINAL_COMMITMENT_FIELDS = (
+    "first_published_at",
+    "original_start_quarter",
+    "original_due_quarter",
+    "original_title",
+    "original_description",
+)
+
+
 def _flag(condition: Q) -> Case:
     return Case(
         When(condition, then=Value(True)), default=Value(False), output_field=models.BooleanField()

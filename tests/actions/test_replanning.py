@@ -5,8 +5,10 @@ on every write path: the staff form, the plan import and the admin.
 """
 
 import datetime as dt
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,8 +16,11 @@ from hypothesis import strategies as st
 from actions.forms import DeliverableForm
 from actions.models import CommitmentChange, Deliverable
 from actions.replanning import Commitment, is_material, reason_needed, wording
+from actions.spreadsheets.exports import export_plan
+from actions.spreadsheets.preview import ImportRefused, apply_import
 from plans.models import Plan
 from plans.quarters import Quarter
+from tests.actions.conftest import csv_bytes, csv_rows, database_state, plan_preview
 from tests.factories import DeliverableFactory, PlanFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -383,10 +388,6 @@ def test_the_admin_applies_the_same_rule(client, sam):
 
 
 def test_the_migration_backfills_public_deliverables_from_their_plans_first_publication():
-    from importlib import import_module
-
-    from django.apps import apps
-
     backfill = import_module("actions.migrations.0003_backfill_original_commitment").backfill
     draft = DeliverableFactory(plan=PlanFactory(is_published=False))
     public = DeliverableFactory(plan=PlanFactory(is_published=True), due_quarter=Quarter(2024, 3))
@@ -396,3 +397,94 @@ def test_the_migration_backfills_public_deliverables_from_their_plans_first_publ
     assert draft.first_published_at is None
     assert public.first_published_at is not None
     assert public.original_commitment == public.commitment
+
+
+# The plan import -----------------------------------------------------------------------------
+
+
+def import_rows(plan):
+    return csv_rows(export_plan(plan, "csv")[0].data)
+
+
+def row_for(rows, reference):
+    return next(row for row in rows[1:] if row[0] == reference)
+
+
+def cell(rows, heading):
+    return rows[0].index(heading)
+
+
+def test_the_import_refuses_a_later_due_quarter_without_a_reason_naming_row_and_column(
+    plan_a, alice
+):
+    rows = import_rows(plan_a)
+    row_for(rows, "R-01")[cell(rows, "Due quarter")] = "2025-Q4"
+    state = database_state()
+    preview = plan_preview(plan_a, csv_bytes(rows))
+    assert [str(problem) for problem in preview.errors] == [
+        'Plan, row 2, column "Reason for change" (K): Give the reason for this change (the '
+        "public will read it): the due quarter moves later, from Q4 2024/25 to Q4 2025/26."
+    ]
+    with pytest.raises(ImportRefused):
+        apply_import(preview, user=alice, now=NOW)
+    assert database_state() == state
+    assert not CommitmentChange.objects.exists()
+
+
+def test_the_import_records_a_reasoned_change_as_a_dated_entry(plan_a, alice):
+    rows = import_rows(plan_a)
+    row = row_for(rows, "R-01")
+    row[cell(rows, "Due quarter")] = "2025-Q4"
+    row[cell(rows, "Title")] = "Recruit, retain and promote Black officers"
+    row[cell(rows, "Reason for change")] = "The promotion review joined this work."
+    preview = plan_preview(plan_a, csv_bytes(rows))
+    assert preview.is_valid
+    assert preview.rows[0].note == "Reason for change: The promotion review joined this work."
+    apply_import(preview, user=alice, now=NOW)
+    coded = plan_a.deliverables.get(reference="R-01")
+    entries = list(coded.commitment_changes.all())
+    assert [(e.field, e.was, e.became) for e in entries] == [
+        ("due_quarter", "2024-Q4", "2025-Q4"),
+        (
+            "title",
+            "Recruit and retain Black officers",
+            "Recruit, retain and promote Black officers",
+        ),
+    ]
+    assert {(e.made_by, e.made_at, e.reason) for e in entries} == {
+        (alice, NOW, "The promotion review joined this work.")
+    }
+    assert coded.original_due_quarter == Quarter(2024, 4)
+    assert coded.original_title == "Recruit and retain Black officers"
+
+
+def test_the_import_changes_a_draft_plan_freely(plan_a, alice):
+    Plan.objects.filter(pk=plan_a.pk).update(is_published=False)
+    plan_a.refresh_from_db()
+    rows = import_rows(plan_a)
+    row_for(rows, "R-01")[cell(rows, "Due quarter")] = "2025-Q4"
+    preview = plan_preview(plan_a, csv_bytes(rows))
+    assert preview.is_valid
+    apply_import(preview, user=alice, now=NOW)
+    assert plan_a.deliverables.get(reference="R-01").due_quarter == Quarter(2025, 4)
+    assert not CommitmentChange.objects.exists()
+
+
+def test_a_deliverable_imported_into_a_published_plan_is_first_published_then(plan_a, alice):
+    rows = import_rows(plan_a)
+    rows.append(["N-01", "Involved", "Listening events", "", "", "2025-Q1", "2025-Q2"])
+    apply_import(plan_preview(plan_a, csv_bytes(rows)), user=alice, now=NOW)
+    added = plan_a.deliverables.get(reference="N-01")
+    assert (added.first_published_at, added.original_due_quarter) == (NOW, Quarter(2025, 2))
+
+
+def test_a_reason_with_nothing_to_explain_is_a_note_not_kept(plan_a):
+    rows = import_rows(plan_a)
+    row_for(rows, "R-01")[cell(rows, "Lead")] = "Head of HR"
+    row_for(rows, "R-01")[cell(rows, "Reason for change")] = "New lead."
+    preview = plan_preview(plan_a, csv_bytes(rows))
+    assert preview.is_valid
+    assert [str(w) for w in preview.rows[0].warnings] == [
+        'Plan, row 2, column "Reason for change" (K): This row changes no quarter, title or '
+        "description, so its reason for change is not kept."
+    ]

@@ -80,6 +80,7 @@ def deliverable_detail(request, deliverable_id: int):
         "national_actions": deliverable.national_actions.all(),
         "milestones": deliverable.milestones.all(),
         "updates": deliverable.updates.select_related("author").order_by("-quarter"),
+        "commitment_changes": deliverable.commitment_changes.all(),
         "today": timezone.localdate(),
     }
     return render(request, "actions/deliverable_staff_detail.html", context)

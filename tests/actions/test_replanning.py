@@ -488,3 +488,16 @@ def test_a_reason_with_nothing_to_explain_is_a_note_not_kept(plan_a):
         'Plan, row 2, column "Reason for change" (K): This row changes no quarter, title or '
         "description, so its reason for change is not kept."
     ]
+
+
+def test_the_staff_deliverable_page_shows_the_original_commitment_and_changes(
+    client, alice, own_deliverable
+):
+    client.force_login(alice)
+    client.post(
+        f"/staff/deliverables/{own_deliverable.pk}/edit/",
+        edit_data(own_deliverable, due_quarter="2026-Q4", replanning_reason="Supplier failed."),
+    )
+    html = client.get(f"/staff/deliverables/{own_deliverable.pk}/").content.decode()
+    assert "Original commitment" in html
+    assert "Supplier failed." in html

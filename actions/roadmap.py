@@ -128,7 +128,8 @@ class Roadmap:
 
     @property
     def past_original_due_count(self) -> int:
-        """Re-planned deliverables past their original due quarter and not complete."""
+        """Re-planned deliverables past their original due quarter, not complete, and not
+        overdue (still within their new due quarter)."""
         return sum(1 for part in self.workstreams for d in part.deliverables if d.past_original_due)
 
 
@@ -178,9 +179,10 @@ def build_roadmap(
         deliverable.overdue = not deliverable.is_withdrawn and deliverable.is_overdue(
             today, deliverable.current_status
         )
-        # Said apart from "Overdue" only when it was re-planned: otherwise they are the same.
+        # Said only of a re-planned deliverable that is not overdue: "Overdue" says the rest.
         deliverable.past_original_due = (
             not deliverable.is_withdrawn
+            and not deliverable.overdue
             and deliverable.due_moved
             and deliverable.is_past_original_due(today, deliverable.current_status)
         )

@@ -101,3 +101,13 @@ def test_the_roadmap_marks_a_moved_due_quarter(client, replanned, force_a):
         html = client.get(f"/forces/{force_a.slug}/?quarters=all").content.decode()
     assert "Due Q4 2026/27, originally Q2 2025/26" in html
     assert "Past its original due quarter" in html
+
+
+def test_an_overdue_re_planned_deliverable_is_simply_overdue_on_the_roadmap(
+    client, replanned, force_a
+):
+    with on(dt.date(2027, 5, 1)):
+        html = client.get(f"/forces/{force_a.slug}/?quarters=all").content.decode()
+    assert '<span class="prap-overdue">Overdue</span>' in html
+    assert "Past its original due quarter" not in html
+    assert "Due Q4 2026/27, originally Q2 2025/26" in html

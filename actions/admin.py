@@ -1,9 +1,12 @@
+from django import forms
 from django.contrib import admin
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from actions.models import Deliverable, Milestone, QuarterlyUpdate
-from plans.admin import PublicContentAdmin
+from actions.models import CommitmentChange, Deliverable, Milestone, QuarterlyUpdate
+from actions.replanning import Commitment
+from plans.admin import PlanAdmin, PublicContentAdmin
+from plans.models import Plan
 
 
 class VersionedAdmin:
@@ -30,8 +33,69 @@ class MilestoneInline(admin.TabularInline):
     fields = ["title", "due_quarter", "done_on", "order"]
 
 
+class DeliverableAdminForm(forms.ModelForm):
+    """The admin's deliverable form, with the reason a change to a public deliverable's
+    commitment may need (``Deliverable.replanning_problem``, the rule of every write path)."""
+
+    replanning_reason = forms.CharField(
+        label="Reason for the change",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Public. Required when a published deliverable's due quarter moves later or "
+        "its title or description changes materially.",
+    )
+
+    class Meta:
+        model = Deliverable
+        fields = [
+            "plan",
+            "workstream",
+            "reference",
+            "title",
+            "description",
+            "lead",
+            "start_quarter",
+            "due_quarter",
+            "national_actions",
+            "order",
+            "withdrawn_at",
+            "withdrawn_reason",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.saved_commitment = self.instance.commitment if self.instance.pk else None
+
+    def clean(self):
+        cleaned = super().clean()
+        after = [cleaned.get(name) for name in ("start_quarter", "due_quarter", "title")]
+        if self.instance.pk and all(after):
+            problem = self.instance.replanning_problem(
+                Commitment(*after, cleaned.get("description", "")),
+                cleaned.get("replanning_reason", ""),
+            )
+            if problem:
+                self.add_error("replanning_reason", problem)
+        return cleaned
+
+
+class CommitmentChangeInline(admin.TabularInline):
+    """The dated changes of a public deliverable's commitment: never edited here."""
+
+    model = CommitmentChange
+    extra = 0
+    fields = ["made_at", "made_by", "field", "was", "became", "reason"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Deliverable)
 class DeliverableAdmin(VersionedAdmin, PublicContentAdmin, SimpleHistoryAdmin):
+    form = DeliverableAdminForm
     list_display = [
         "title",
         "force_name",
@@ -46,11 +110,44 @@ class DeliverableAdmin(VersionedAdmin, PublicContentAdmin, SimpleHistoryAdmin):
     list_select_related = ["plan__force", "workstream"]
     filter_horizontal = ["national_actions"]
     raw_id_fields = ["plan"]
-    inlines = [MilestoneInline]
+    inlines = [MilestoneInline, CommitmentChangeInline]
+    readonly_fields = [
+        "first_published_at",
+        "original_start_quarter",
+        "original_due_quarter",
+        "original_title",
+        "original_description",
+    ]
+
+    def save_model(self, request, obj, form, change):
+        """Saved by the rule of every other write path: a public deliverable's changed
+        commitment gets its dated entries, with the reason given."""
+        entries = obj.record_replanning(
+            form.saved_commitment,
+            request.user,
+            timezone.now(),
+            form.cleaned_data.get("replanning_reason", ""),
+        )
+        super().save_model(request, obj, form, change)
+        CommitmentChange.save_all(entries)
 
     @admin.display(description="Force", ordering="plan__force__name")
     def force_name(self, obj):
         return obj.plan.force.name
+
+
+class PublishingPlanAdmin(PlanAdmin):
+    """A plan published here keeps its deliverables' original commitments, as publishing
+    it on the staff pages does."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.is_published:
+            Deliverable.objects.filter(plan=obj).record_first_publication(timezone.now())
+
+
+admin.site.unregister(Plan)
+admin.site.register(Plan, PublishingPlanAdmin)
 
 
 @admin.register(Milestone)

@@ -77,6 +77,11 @@ class ForceComparison:
     workstreams: tuple[WorkstreamShare, ...]
     latest_quarter: Quarter | None = None
     has_published_plan: bool = False
+    #: Deliverables re-planned, overdue and past their original due quarter (all forces'
+    #: published deliverables, whatever workstream is counted).
+    replanned: int = 0
+    overdue: int = 0
+    past_original_due: int = 0
 
     @property
     def percent_complete(self) -> int | None:
@@ -108,8 +113,9 @@ def compare_forces(
     ``rows`` come from ``status_counts_by("plan__force", "workstream")``: each has the force
     id, the workstream id and a ``counts`` :class:`StatusCounts`. Forces without rows (no
     published plan, or nothing in it) get zero counts. With ``only_workstream`` the totals
-    count that workstream only. Forces may carry ``latest_quarter`` and
-    ``has_published_plan`` attributes (database annotations); they are copied when present.
+    count that workstream only. Forces may carry ``latest_quarter``, ``has_published_plan``,
+    ``replanned_count``, ``overdue_count`` and ``past_original_due_count`` attributes
+    (database annotations); they are copied when present.
     """
     cells: dict[tuple[Any, Any], StatusCounts] = defaultdict(StatusCounts)
     for row in rows:
@@ -133,6 +139,9 @@ def compare_forces(
                 workstreams=shares,
                 latest_quarter=getattr(force, "latest_quarter", None),
                 has_published_plan=bool(getattr(force, "has_published_plan", False)),
+                replanned=getattr(force, "replanned_count", 0),
+                overdue=getattr(force, "overdue_count", 0),
+                past_original_due=getattr(force, "past_original_due_count", 0),
             )
         )
     return compared

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from actions.models import (
+    CommitmentChange,
     Deliverable,
     Milestone,
     QuarterlyUpdate,
@@ -13,6 +14,7 @@ from actions.models import (
     clean_evidence_links,
     quarter_outside_plan,
 )
+from actions.replanning import Commitment
 from actions.spreadsheets.files import MAX_BYTES, Problem, SpreadsheetError, SpreadsheetFile
 from actions.spreadsheets.uploads import UploadedFile
 from plans.fields import QuarterChoiceField
@@ -196,6 +198,16 @@ class DeliverableForm(GovukFormMixin, forms.ModelForm):
         label="National actions it serves",
         help_text="Only actions under the deliverable's workstream.",
     )
+    replanning_reason = text_field(
+        "Reason for the change",
+        2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="This deliverable is public. Its original commitment stays on its public "
+        "page with every change, dated. Say why when the due quarter moves later or the title "
+        'or "We will" text changes (more than spelling, punctuation or spacing): the public '
+        "reads it.",
+    )
     version = VersionField()
 
     class Meta:
@@ -218,6 +230,10 @@ class DeliverableForm(GovukFormMixin, forms.ModelForm):
         for name in ("start_quarter", "due_quarter"):
             offer_plan_quarters(self.fields[name], plan, getattr(self.instance, name))
         self.fields["reference"].widget.attrs["class"] = "govuk-input--width-10"
+        # The commitment as saved, before this form changes it (None for a new deliverable).
+        self.saved_commitment = self.instance.commitment if self.instance.pk else None
+        if self.instance.pk is None or not self.instance.is_committed:
+            del self.fields["replanning_reason"]  # a draft changes freely
 
     def national_action_groups(self):
         """The national-action checkboxes grouped under their workstream's name."""
@@ -257,7 +273,21 @@ class DeliverableForm(GovukFormMixin, forms.ModelForm):
                 f"Choose national actions under {workstream.name} only: "
                 f"{', '.join(strays)} {verb} to another workstream",
             )
+        after = [cleaned.get(name) for name in ("start_quarter", "due_quarter", "title")]
+        if "replanning_reason" in self.fields and all(after):
+            problem = self.instance.replanning_problem(
+                Commitment(*after, cleaned.get("description", "")),
+                cleaned.get("replanning_reason", ""),
+            )
+            if problem:
+                self.add_error("replanning_reason", problem)
         return cleaned
+
+    def record_replanning(self, by, now) -> list[CommitmentChange]:
+        """The saved deliverable's change entries (``Deliverable.record_replanning``), to
+        save with it."""
+        reason = self.cleaned_data.get("replanning_reason", "")
+        return self.instance.record_replanning(self.saved_commitment, by, now, reason)
 
 
 class WithdrawForm(GovukFormMixin, forms.Form):

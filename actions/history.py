@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from actions.models import Deliverable, Milestone, QuarterlyUpdate
+from actions.models import ORIGINAL_COMMITMENT_FIELDS, Deliverable, Milestone, QuarterlyUpdate
 from plans.history import DEMO_CHANGE_REASON, Change, field_changes
 from workstreams.models import NationalAction
 
@@ -120,7 +120,7 @@ def _deliverable_entry(before, group: list, action_sets: dict[int, set[str]]) ->
     changes = [
         c
         for c in field_changes(before, last)
-        if c.field not in {"withdrawn_at", "withdrawn_reason"}
+        if c.field not in {"withdrawn_at", "withdrawn_reason", *ORIGINAL_COMMITMENT_FIELDS}
     ]
     old_actions, new_actions = action_sets[before.history_id], action_sets[last.history_id]
     if old_actions != new_actions:

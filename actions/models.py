@@ -7,12 +7,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from actions.progress import STATUS_ORDER, STATUSES, StatusCounts
+from actions.replanning import FIELDS as COMMITMENT_FIELDS
+from actions.replanning import LABELS as COMMITMENT_LABELS
+from actions.replanning import Commitment, as_text, changed_fields, reason_needed
 from plans.fields import QuarterField
 from plans.quarters import Quarter
 from plans.versioning import save_content, save_versioned
@@ -231,6 +234,62 @@ class DeliverableQuerySet(models.QuerySet["Deliverable"]):
             (Q(start_quarter__lte=quarter) & ~Exists(completed_earlier)) | Exists(reported)
         )
 
+    def record_first_publication(self, now: dt.datetime) -> int:
+        """Keep the current commitment of those never public before as their original,
+        first published at ``now``: what publishing a plan does to its deliverables (one
+        UPDATE). Returns how many there were."""
+        return self.filter(first_published_at__isnull=True).update(
+            first_published_at=now,
+            original_start_quarter=F("start_quarter"),
+            original_due_quarter=F("due_quarter"),
+            original_title=F("title"),
+            original_description=F("description"),
+        )
+
+    def with_replanning(self, today: dt.date) -> DeliverableQuerySet:
+        """Annotate, as of ``today``, ``is_replanned_flag`` (start or due quarter not the
+        one first published), ``is_overdue_flag`` (not withdrawn, due quarter over and not
+        complete) and ``is_past_original_due_flag`` (not withdrawn, original due quarter over
+        and not complete, even if re-planned later). Needs ``with_current_status()``."""
+        this_quarter = Quarter.containing(today)
+        active = Q(withdrawn_at__isnull=True)
+        not_complete = ~Q(current_status=Status.COMPLETE.value)
+        replanned = Q(first_published_at__isnull=False) & (
+            ~Q(original_due_quarter=F("due_quarter"))
+            | ~Q(original_start_quarter=F("start_quarter"))
+        )
+        return self.annotate(
+            is_replanned_flag=_flag(replanned),
+            is_overdue_flag=_flag(active & not_complete & Q(due_quarter__lt=this_quarter)),
+            is_past_original_due_flag=_flag(
+                active & not_complete & Q(original_due_quarter__lt=this_quarter)
+            ),
+        )
+
+    def replanning_counts_by(self, field: str, today: dt.date) -> dict:
+        """``{value of field: {"replanned": n, "overdue": n, "past_original_due": n}}``
+        for these deliverables as of ``today``, e.g. ``replanning_counts_by("plan__force",
+        today)`` over public deliverables. One grouped query."""
+        rows = (
+            self.with_current_status()
+            .with_replanning(today)
+            .order_by()
+            .values(field)
+            .annotate(
+                replanned=Count("pk", filter=Q(is_replanned_flag=True)),
+                overdue=Count("pk", filter=Q(is_overdue_flag=True)),
+                past_original_due=Count("pk", filter=Q(is_past_original_due_flag=True)),
+            )
+        )
+        return {
+            row[field]: {
+                "replanned": row["replanned"],
+                "overdue": row["overdue"],
+                "past_original_due": row["past_original_due"],
+            }
+            for row in rows
+        }
+
     def status_counts(self) -> StatusCounts:
         """Counts of active deliverables by current status, from one grouped query."""
         rows = self.status_counts_by()
@@ -260,6 +319,29 @@ class DeliverableQuerySet(models.QuerySet["Deliverable"]):
             {**dict(zip(fields, key, strict=True)), "counts": StatusCounts.from_mapping(tally)}
             for key, tally in tallies.items()
         ]
+
+
+#: Set once, when a deliverable is first published: its original commitment.
+ORIGINAL_COMMITMENT_FIELDS = (
+    "first_published_at",
+    "original_start_quarter",
+    "original_due_quarter",
+    "original_title",
+    "original_description",
+)
+
+
+def _flag(condition: Q) -> Case:
+    return Case(
+        When(condition, then=Value(True)), default=Value(False), output_field=models.BooleanField()
+    )
+
+
+def _reason_problem(before: Commitment, after: Commitment, reason: str) -> str:
+    needs = [] if reason.strip() else reason_needed(before, after)
+    if not needs:
+        return ""
+    return "Give the reason for this change (the public will read it): " + " and ".join(needs) + "."
 
 
 def _public_roadmap_plans():
@@ -303,6 +385,17 @@ class Deliverable(models.Model):
     order = models.PositiveIntegerField(default=0, help_text="Position within its workstream.")
     withdrawn_at = models.DateField(null=True, blank=True)
     withdrawn_reason = models.TextField(max_length=2000, blank=True)
+    first_published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When it first became public (its plan published, or added to a published "
+        "plan). Never cleared: a commitment once public stays one.",
+    )
+    original_start_quarter = QuarterField(null=True, blank=True, editable=False)
+    original_due_quarter = QuarterField(null=True, blank=True, editable=False)
+    original_title = models.CharField(max_length=150, blank=True, editable=False)
+    original_description = models.TextField(max_length=5000, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -384,6 +477,113 @@ class Deliverable(models.Model):
         """Due quarter over and not complete."""
         return current_status != Status.COMPLETE and self.due_quarter.last_day < today
 
+    def is_past_original_due(self, today: dt.date, current_status: str) -> bool:
+        """Original due quarter over and not complete, even if it was re-planned later
+        (False when it has no original commitment: it has never been public)."""
+        original = self.original_due_quarter
+        return (
+            current_status != Status.COMPLETE and original is not None and original.last_day < today
+        )
+
+    # The commitment and re-planning ----------------------------------------------------------
+
+    @property
+    def commitment(self) -> Commitment:
+        """Its start and due quarters, title and description as they are now."""
+        return Commitment(self.start_quarter, self.due_quarter, self.title, self.description)
+
+    @property
+    def original_commitment(self) -> Commitment | None:
+        """Its commitment as first published, or None if it has never been public."""
+        if self.first_published_at is None:
+            return None
+        return Commitment(
+            self.original_start_quarter,
+            self.original_due_quarter,
+            self.original_title,
+            self.original_description,
+        )
+
+    @property
+    def is_committed(self) -> bool:
+        """Whether its commitment has been public: first published, or in a published plan
+        (a plan published by a path that did not record it yet)."""
+        if self.first_published_at is not None:
+            return True
+        return self.plan_id is not None and self.plan.is_published
+
+    @property
+    def is_replanned(self) -> bool:
+        """Its start or due quarter is not the one first published."""
+        original = self.original_commitment
+        return original is not None and (
+            (original.start_quarter, original.due_quarter) != (self.start_quarter, self.due_quarter)
+        )
+
+    @property
+    def due_moved(self) -> bool:
+        """Its due quarter is not the one first published ("originally Q2 2025/26")."""
+        original = self.original_due_quarter
+        return self.first_published_at is not None and original != self.due_quarter
+
+    def replanning_problem(self, after: Commitment, reason: str) -> str:
+        """The one rule for changing a deliverable's commitment, on every write path (the
+        staff form, the plan import, the admin): the message when changing it from what it
+        is now to ``after`` needs a reason and ``reason`` is blank, or "".
+
+        Call it before the new values are set on the deliverable. A draft (never public)
+        changes freely; a published one needs the force's reason when its due quarter moves
+        later or its title or description changes materially
+        (:func:`actions.replanning.reason_needed`).
+        """
+        if not self.is_committed or self.pk is None:
+            return ""
+        return _reason_problem(self.commitment, after, reason)
+
+    def record_replanning(
+        self, before: Commitment | None, by, now: dt.datetime, reason: str = ""
+    ) -> list[CommitmentChange]:
+        """Note a save of this deliverable, whose commitment was ``before`` (None for a new
+        deliverable) and is now as set on it, by ``by`` at ``now``: every write path calls it
+        before saving, then saves the entries it returns with the deliverable
+        (:meth:`CommitmentChange.save_all`).
+
+        A deliverable becoming public now (new in a published plan) gets its original
+        commitment. A public one gets one dated entry per changed field, with ``reason``;
+        :class:`ValidationError` if the change needs a reason (:meth:`replanning_problem`)
+        and has none. A draft gets nothing: it changes freely.
+        """
+        if not self.is_committed:
+            return []
+        if self.first_published_at is None:
+            self.record_first_publication(now, before or self.commitment)
+        if before is None:
+            return []
+        after = self.commitment
+        reason = reason.strip()
+        if problem := _reason_problem(before, after, reason):
+            raise ValidationError({"replanning_reason": problem})
+        return [
+            CommitmentChange(
+                deliverable=self,
+                made_at=now,
+                made_by=by,
+                reason=reason,
+                field=name,
+                was=as_text(getattr(before, name)),
+                became=as_text(getattr(after, name)),
+            )
+            for name in changed_fields(before, after)
+        ]
+
+    def record_first_publication(self, now: dt.datetime, original: Commitment) -> None:
+        """Keep ``original`` as its commitment first published at ``now``."""
+        self.first_published_at = now
+        self.original_start_quarter = original.start_quarter
+        self.original_due_quarter = original.due_quarter
+        self.original_title = original.title
+        self.original_description = original.description
+
     def return_state(self, quarter: Quarter) -> str:
         """ "published", "draft", "missing" or "not_due" for the return for ``quarter``.
 
@@ -397,6 +597,61 @@ class Deliverable(models.Model):
         if self.start_quarter > quarter or self.completed_before:
             return "not_due"
         return "missing"
+
+
+class CommitmentChange(models.Model):
+    """One dated change to a published deliverable's commitment (start or due quarter,
+    title or "We will..." text): what it was, what it became, who, when and why. Public.
+    Made only by :meth:`Deliverable.record_replanning`; never edited.
+    """
+
+    Field = models.TextChoices(
+        "Field", [(name.upper(), (name, COMMITMENT_LABELS[name])) for name in COMMITMENT_FIELDS]
+    )
+
+    deliverable = models.ForeignKey(
+        Deliverable, on_delete=models.CASCADE, related_name="commitment_changes"
+    )
+    made_at = models.DateTimeField()
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    field = models.CharField(max_length=20, choices=Field.choices)
+    was = models.TextField(blank=True)
+    became = models.TextField(blank=True)
+    reason = models.TextField(max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["made_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.deliverable}: {self.get_field_display()} changed"
+
+    @property
+    def is_quarter(self) -> bool:
+        return self.field in ("start_quarter", "due_quarter")
+
+    def _shown(self, value: str) -> str:
+        return str(Quarter.parse(value)) if self.is_quarter and value else value
+
+    @property
+    def was_shown(self) -> str:
+        """What it was, quarters as "Q2 2025/26"."""
+        return self._shown(self.was)
+
+    @property
+    def became_shown(self) -> str:
+        return self._shown(self.became)
+
+    @staticmethod
+    def save_all(entries: list[CommitmentChange]) -> None:
+        """Save entries of :meth:`Deliverable.record_replanning` once their deliverables
+        are saved (new deliverables get their primary key on saving)."""
+        CommitmentChange.objects.bulk_create(entries)
 
 
 class MilestoneQuerySet(models.QuerySet["Milestone"]):

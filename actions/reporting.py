@@ -4,6 +4,8 @@ they read ``actions``' models (``plans`` never imports ``actions``)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.db.models import Case, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -24,6 +26,28 @@ def with_latest_quarter_reported(forces: QuerySet[Force]) -> QuerySet[Force]:
         .values("quarter")[:1]
     )
     return forces.annotate(latest_quarter=Subquery(latest))
+
+
+def with_replanning_counts(forces: QuerySet[Force], today: dt.date) -> QuerySet[Force]:
+    """Annotate, as of ``today``, counts of the force's *public* active deliverables (its
+    newest published plan's, not withdrawn, as the roadmap counts them; drafts never):
+    ``replanned_count`` (start or due quarter not the one first published),
+    ``overdue_count`` (past the due quarter and not complete) and
+    ``past_original_due_count`` (past the original due quarter and not complete, even if
+    re-planned later). One query, whatever the data size.
+    """
+    public = (
+        Deliverable.objects.on_public_roadmaps()
+        .active()
+        .filter(plan__force=OuterRef("pk"))
+        .with_current_status()
+        .with_replanning(today)
+    )
+    return forces.annotate(
+        replanned_count=_subquery_count(public.filter(is_replanned_flag=True)),
+        overdue_count=_subquery_count(public.filter(is_overdue_flag=True)),
+        past_original_due_count=_subquery_count(public.filter(is_past_original_due_flag=True)),
+    )
 
 
 def with_return_progress(forces: QuerySet[Force], quarter: Quarter) -> QuerySet[Force]:

@@ -116,6 +116,22 @@ class Roadmap:
     def overdue_count(self) -> int:
         return sum(1 for part in self.workstreams for d in part.deliverables if d.overdue)
 
+    @property
+    def replanned_count(self) -> int:
+        """Active deliverables whose start or due quarter is not the one first published."""
+        return sum(
+            1
+            for part in self.workstreams
+            for d in part.deliverables
+            if d.is_replanned and not d.is_withdrawn
+        )
+
+    @property
+    def past_original_due_count(self) -> int:
+        """Re-planned deliverables past their original due quarter, not complete, and not
+        overdue (still within their new due quarter)."""
+        return sum(1 for part in self.workstreams for d in part.deliverables if d.past_original_due)
+
 
 def build_roadmap(
     plan: Plan, today: dt.date, *, include_drafts: bool = False, every_quarter: bool = False
@@ -162,6 +178,13 @@ def build_roadmap(
         deliverable.plan = plan
         deliverable.overdue = not deliverable.is_withdrawn and deliverable.is_overdue(
             today, deliverable.current_status
+        )
+        # Said only of a re-planned deliverable that is not overdue: "Overdue" says the rest.
+        deliverable.past_original_due = (
+            not deliverable.is_withdrawn
+            and not deliverable.overdue
+            and deliverable.due_moved
+            and deliverable.is_past_original_due(today, deliverable.current_status)
         )
     completion_by_deliverable: dict[int, QuarterlyUpdate] = {}
     for update in completions:

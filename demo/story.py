@@ -21,7 +21,8 @@ from django.test.utils import override_settings
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
-from actions.models import Deliverable, Milestone, QuarterlyUpdate, Status
+from actions.models import CommitmentChange, Deliverable, Milestone, QuarterlyUpdate, Status
+from actions.replanning import Commitment, as_text, changed_fields
 from plans.cache import all_content_changed
 from plans.history import DEMO_CHANGE_REASON
 from plans.models import Force, Plan
@@ -52,6 +53,60 @@ def codes(text: str) -> list[str]:
     return [code.strip() for code in text.split(",") if code.strip()]
 
 
+#: Dorset's re-planned deliverables: (title now, original start, original due, original
+#: title or "" if unchanged, the force's reason).
+DORSET_REPLANS = [
+    (
+        "Introduce technology solution to proactively identify and monitor disproportionality",
+        "Q4 2024/25",
+        "Q4 2024/25",
+        "",
+        "The analytics supplier could not connect to our records system until the new system "
+        "went live in July 2025, so the work moved to the quarter after go-live.",
+    ),
+    (
+        "Improve our ethnicity data recording",
+        "Q3 2024/25",
+        "Q3 2024/25",
+        "",
+        "Recording ethnicity at every stop needs a change to the national crime recording "
+        "system, which its supplier scheduled for January 2025.",
+    ),
+    (
+        "Develop community engagement contracts with our Black communities",
+        "Q1 2025/26",
+        "Q1 2025/26",
+        "Agree community engagement contracts with Black community groups",
+        "The community groups asked to write the contracts with us rather than sign a text we "
+        "had drafted, which takes a quarter longer and changes what we are promising.",
+    ),
+]
+
+#: Reasons a generated force gives for moving a deliverable's due quarter later.
+REPLAN_REASONS = [
+    "The training provider cancelled the spring sessions; the new dates run into the "
+    "following quarter.",
+    "We waited for the national guidance from the College of Policing, published later "
+    "than expected.",
+    "Our independent advisory group asked for a longer consultation with Black-led "
+    "community organisations.",
+    "The lead officer moved role and the work was handed over; the new lead reviewed the "
+    "timetable.",
+    "The data needed a change to our records system, which was delayed by the supplier.",
+    "Funding for the second phase was confirmed later in the year than planned.",
+]
+
+
+@dataclass(frozen=True)
+class Replan:
+    """A demo deliverable's original commitment, re-planned later with ``reason``."""
+
+    start_quarter: Quarter
+    due_quarter: Quarter
+    title: str
+    reason: str
+
+
 def _moment(day: dt.date, today: dt.date) -> dt.datetime:
     return dt.datetime.combine(min(day, today), dt.time(9, 0), tzinfo=dt.UTC)
 
@@ -69,6 +124,7 @@ class Batch:
     action_codes: list[list[str]] = field(default_factory=list)
     milestones: list[tuple[int, Milestone]] = field(default_factory=list)
     updates: list[tuple[int, QuarterlyUpdate]] = field(default_factory=list)
+    replans: list[tuple[int, Replan]] = field(default_factory=list)
 
     def add(self, deliverable: Deliverable, action_codes: list[str]) -> int:
         self.deliverables.append(deliverable)
@@ -92,7 +148,11 @@ class Batch:
             update._history_date = update.published_at or _moment(
                 update.quarter.last_day + dt.timedelta(days=7), today
             )
+        replanned = self._commit(today)
         bulk_create_with_history(self.deliverables, Deliverable, batch_size=2000, **history)
+        CommitmentChange.objects.bulk_create(
+            [entry for deliverable, entries in replanned for entry in entries], batch_size=5000
+        )
         actions = {action.code: action for action in NationalAction.objects.all()}
         through = Deliverable.national_actions.through
         links = through.objects.bulk_create(
@@ -135,6 +195,42 @@ class Batch:
             [u for _, u in self.updates], QuarterlyUpdate, batch_size=5000, **history
         )
 
+    def _commit(self, today: dt.date) -> list[tuple[Deliverable, list[CommitmentChange]]]:
+        """Give the deliverables of published plans their original commitment, first
+        published when their plan starts, and return the change entries of those re-planned
+        (dated in their original due quarter), to save once the deliverables have keys."""
+        for deliverable in self.deliverables:
+            if deliverable.plan.is_published:
+                published = _moment(deliverable.plan.first_quarter.first_day, today)
+                deliverable.record_first_publication(published, deliverable.commitment)
+        replanned = []
+        for index, replan in self.replans:
+            deliverable = self.deliverables[index]
+            original = Commitment(
+                replan.start_quarter,
+                replan.due_quarter,
+                replan.title or deliverable.title,
+                deliverable.description,
+            )
+            deliverable.record_first_publication(deliverable.first_published_at, original)
+            made_at = max(
+                _moment(original.due_quarter.first_day + dt.timedelta(days=20), today),
+                deliverable.first_published_at,
+            )
+            entries = [
+                CommitmentChange(
+                    deliverable=deliverable,
+                    made_at=made_at,
+                    field=name,
+                    was=as_text(getattr(original, name)),
+                    became=as_text(getattr(deliverable.commitment, name)),
+                    reason=replan.reason,
+                )
+                for name in changed_fields(original, deliverable.commitment)
+            ]
+            replanned.append((deliverable, entries))
+        return replanned
+
 
 DEMO_STAFF = [
     ("dorset.coordinator@demo.invalid", "Dana Demo", User.Role.COORDINATOR, "dorset"),
@@ -166,6 +262,7 @@ def clear() -> None:
         Deliverable.national_actions.through.objects.filter(
             deliverable__in=demo_deliverables
         ).delete()
+        CommitmentChange.objects.filter(deliverable__in=demo_deliverables).delete()
         demo_deliverables.delete()
         demo_plans.delete()
         PracticeExample.objects.filter(is_demo=True).delete()
@@ -300,6 +397,13 @@ def _dorset(force, workstreams, batch: Batch, today: dt.date, seed: int) -> None
                 )
             )
         _milestones(batch, index, rng, batch.deliverables[index], statuses, today)
+    replans = {title: rest for title, *rest in DORSET_REPLANS}
+    for index, deliverable in enumerate(batch.deliverables):
+        if deliverable.plan is plan and deliverable.title in replans:
+            start, due, title, reason = replans[deliverable.title]
+            batch.replans.append(
+                (index, Replan(Quarter.parse(start), Quarter.parse(due), title, reason))
+            )
 
 
 def _cheshire(force, workstreams, batch: Batch, today: dt.date, seed: int) -> None:
@@ -383,6 +487,7 @@ def _generated(forces, workstreams, batch, today, latest: Quarter, scale, seed) 
             is_published=slug != unpublished,
             is_demo=True,
         )
+        replan_rng = random.Random(f"{seed}-{slug}-replanned")
         behind = rng.random() < 0.2
         last_reported = latest - (rng.randint(1, 2) if behind else 0)
         latest_as_drafts = not behind and rng.random() < 0.3
@@ -424,6 +529,11 @@ def _generated(forces, workstreams, batch, today, latest: Quarter, scale, seed) 
                 (evidence_rng, forces[slug].website),
             )
             _milestones(batch, index, rng, batch.deliverables[index], statuses, today)
+            # About one in eight published deliverables spanning quarters was re-planned.
+            if plan.is_published and due > start and replan_rng.random() < 0.12:
+                original_due = max(start, due - replan_rng.choice([1, 2]))
+                reason = replan_rng.choice(REPLAN_REASONS)
+                batch.replans.append((index, Replan(start, original_due, title, reason)))
 
 
 #: How often a generated update links evidence, by status: most "complete" claims are backed.

@@ -46,7 +46,7 @@ def download(request, dataset: str, fmt: str):
     if dataset not in DATASETS or fmt not in ("csv", "json"):
         raise Http404("No such file.")
     data = DATASETS[dataset]
-    rows = data.rows(settings.SITE_URL)
+    rows = data.rows(settings.SITE_URL, timezone.localdate())
     if fmt == "csv":
         return csv_response(data.filename("csv"), data.names, rows)
     meta = {

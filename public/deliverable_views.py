@@ -37,6 +37,9 @@ def deliverable_detail(request, slug, pk):
         "today": today,
         "overdue": not deliverable.is_withdrawn
         and deliverable.is_overdue(today, deliverable.current_status),
+        "past_original_due": not deliverable.is_withdrawn
+        and deliverable.is_past_original_due(today, deliverable.current_status),
+        "commitment_changes": deliverable.commitment_changes.all(),
         "milestones": milestones,
         "national_actions": deliverable.national_actions.select_related("workstream"),
         "updates": QuarterlyUpdate.objects.published()

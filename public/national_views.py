@@ -16,7 +16,7 @@ from django_tables2 import RequestConfig
 from actions import comparison, trend
 from actions.models import Deliverable, QuarterlyUpdate
 from actions.progress import STATUS_LABELS
-from actions.reporting import with_latest_quarter_reported
+from actions.reporting import with_latest_quarter_reported, with_replanning_counts
 from plans.cache import public_page
 from plans.models import Force
 from plans.quarters import quarter_just_ended
@@ -44,7 +44,9 @@ def comparison_table(request):
     today = timezone.localdate()
     latest = quarter_just_ended(today)
     workstreams = list(Workstream.objects.all())
-    forces = with_latest_quarter_reported(Force.objects.with_published_plan()).order_by("name")
+    forces = with_replanning_counts(
+        with_latest_quarter_reported(Force.objects.with_published_plan()), today
+    ).order_by("name")
     filterset = NationalFilter(request.GET or None, forces, latest_quarter=latest)
     counted = filterset.counted_workstream
     rows = comparison.compare_forces(
@@ -79,7 +81,9 @@ def comparison_table(request):
 @require_safe
 @public_page
 def compare(request):
-    annotated = with_latest_quarter_reported(Force.objects.with_published_plan())
+    annotated = with_replanning_counts(
+        with_latest_quarter_reported(Force.objects.with_published_plan()), timezone.localdate()
+    )
     form = CompareForm(request.GET if "forces" in request.GET else None, forces=annotated)
     context = {
         "form": form,

@@ -8,6 +8,7 @@ row carries stable identifiers so the files join: "force" (the force's slug), "i
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
@@ -17,7 +18,7 @@ from django.db.models import OuterRef, Subquery
 
 from actions.models import Deliverable, QuarterlyUpdate, Status
 from actions.progress import DISPLAY_ORDER
-from actions.reporting import with_latest_quarter_reported
+from actions.reporting import with_latest_quarter_reported, with_replanning_counts
 from plans.models import Force, Plan
 
 CHUNK_SIZE = 500
@@ -65,7 +66,7 @@ class Dataset:
     title: str
     description: str
     columns: tuple[Column, ...]
-    rows: Callable[[str], Iterator[tuple]]
+    rows: Callable[[str, dt.date], Iterator[tuple]]  # (site address, today)
     primary_key: tuple[str, ...] = ()
     foreign_keys: tuple[tuple[str, str, str], ...] = ()  # (column, other dataset, its column)
 
@@ -77,10 +78,10 @@ class Dataset:
         return f"{self.slug}.{fmt}"
 
 
-def _force_rows(site_url: str) -> Iterator[tuple]:
+def _force_rows(site_url: str, today: dt.date) -> Iterator[tuple]:
     current_plan = Plan.objects.published().filter(force=OuterRef("pk")).current()
     forces = (
-        with_latest_quarter_reported(Force.objects.all())
+        with_replanning_counts(with_latest_quarter_reported(Force.objects.all()), today)
         .annotate(
             plan_title=Subquery(current_plan.values("title")[:1]),
             plan_first_quarter=Subquery(current_plan.values("first_quarter")[:1]),
@@ -108,12 +109,15 @@ def _force_rows(site_url: str) -> Iterator[tuple]:
             total,
             *(getattr(tally, status) if tally else 0 for status in DISPLAY_ORDER),
             tally.percent_complete if total else None,
+            force.replanned_count,
+            force.overdue_count,
+            force.past_original_due_count,
             force.latest_quarter,
             f"{site_url}/forces/{force.slug}/",
         )
 
 
-def _deliverable_rows(site_url: str) -> Iterator[tuple]:
+def _deliverable_rows(site_url: str, today: dt.date) -> Iterator[tuple]:
     """One query whatever the number of rows, read in chunks: a row per deliverable and
     national action it serves (one with no code if it serves none), in order, so each
     deliverable's rows arrive together and are joined into one line as they stream."""
@@ -136,6 +140,9 @@ def _deliverable_rows(site_url: str) -> Iterator[tuple]:
             "current_quarter",
             "withdrawn_at",
             "withdrawn_reason",
+            "first_published_at",
+            "original_start_quarter",
+            "original_due_quarter",
         )
     )
     for pk, same in groupby(rows.iterator(chunk_size=CHUNK_SIZE), key=itemgetter(0)):
@@ -150,7 +157,7 @@ def _deliverable_rows(site_url: str) -> Iterator[tuple]:
         )
 
 
-def _update_rows(site_url: str) -> Iterator[tuple]:
+def _update_rows(site_url: str, today: dt.date) -> Iterator[tuple]:
     updates = (
         QuarterlyUpdate.objects.public()
         .values_list(
@@ -209,6 +216,26 @@ FORCES = Dataset(
             "complete as a whole percentage of deliverables (empty when there are none).",
             type="integer",
             constraints={"minimum": 0, "maximum": 100},
+        ),
+        Column(
+            "replanned",
+            "How many of them were re-planned: their start or due quarter is not the one "
+            "first published.",
+            type="integer",
+            constraints={"minimum": 0},
+        ),
+        Column(
+            "overdue",
+            "How many are past their due quarter and not complete, on the day of the download.",
+            type="integer",
+            constraints={"minimum": 0},
+        ),
+        Column(
+            "past_original_due",
+            "How many are past the due quarter first published and not complete (even if "
+            "re-planned to a later quarter), on the day of the download.",
+            type="integer",
+            constraints={"minimum": 0},
         ),
         Column(
             "latest_quarter_reported",
@@ -273,6 +300,21 @@ DELIVERABLES = Dataset(
         ),
         Column("withdrawn_on", "Date it was withdrawn (YYYY-MM-DD), empty if active.", type="date"),
         Column("withdrawn_reason", "Why it was withdrawn."),
+        Column(
+            "first_published_at",
+            "When its commitment was first published (ISO 8601, UTC).",
+            type="datetime",
+        ),
+        Column(
+            "original_start_quarter",
+            "Start quarter as first published; differs from start_quarter if re-planned.",
+            constraints=QUARTER,
+        ),
+        Column(
+            "original_due_quarter",
+            "Due quarter as first published; differs from due_quarter if re-planned.",
+            constraints=QUARTER,
+        ),
         Column("url", "The deliverable's page on this site."),
     ),
     rows=_deliverable_rows,

@@ -128,6 +128,9 @@ class NationalTable(GovukTable):
     latest_quarter = tables.Column(
         verbose_name="Latest quarter reported", attrs=TEXT, default="None published"
     )
+    replanned = tables.Column(verbose_name="Re-planned", attrs=NUMERIC)
+    overdue = tables.Column(verbose_name="Overdue", attrs=NUMERIC)
+    past_original_due = tables.Column(verbose_name="Past original due quarter", attrs=NUMERIC)
 
     class Meta(GovukTable.Meta):
         empty_text = "No forces match these filters."
@@ -142,6 +145,9 @@ class NationalTable(GovukTable):
             "status_mix",
             "...",
             *DISPLAY_ORDER,
+            "replanned",
+            "overdue",
+            "past_original_due",
             "latest_quarter",
         )
 

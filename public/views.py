@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from actions.models import Deliverable, QuarterlyUpdate
+from actions.reporting import with_replanning_counts
 from actions.roadmap import build_roadmap
 from plans.cache import public_page
 from plans.fields import to_quarter
@@ -58,7 +59,8 @@ def home(request):
 @require_safe
 @public_page
 def force_list(request):
-    filterset = ForceFilter(request.GET or None, queryset=Force.objects.all())
+    forces = with_replanning_counts(Force.objects.all(), timezone.localdate())
+    filterset = ForceFilter(request.GET or None, queryset=forces)
     forces = list(filterset.qs)
     counts = {
         row["plan__force"]: row["counts"]

@@ -26,7 +26,7 @@ from actions.forms import (
     WithdrawForm,
 )
 from actions.history import deliverable_history
-from actions.models import Deliverable, Milestone, QuarterlyUpdate
+from actions.models import CommitmentChange, Deliverable, Milestone, QuarterlyUpdate
 from actions.progress import ReturnProgress
 from plans.models import Force, Plan
 from plans.quarters import Quarter
@@ -80,6 +80,7 @@ def deliverable_detail(request, deliverable_id: int):
         "national_actions": deliverable.national_actions.all(),
         "milestones": deliverable.milestones.all(),
         "updates": deliverable.updates.select_related("author").order_by("-quarter"),
+        "commitment_changes": deliverable.commitment_changes.all(),
         "today": timezone.localdate(),
     }
     return render(request, "actions/deliverable_staff_detail.html", context)
@@ -98,6 +99,8 @@ def deliverable_create(request, plan_id: int):
         deliverable = form.save(commit=False)
         deliverable.plan = plan
         deliverable.order = _next_position(plan, deliverable.workstream_id)
+        # Added to a published plan, it is public at once: this is its original commitment.
+        form.record_replanning(request.user, timezone.now())
         save_content(deliverable, after_save=form.save_m2m)
         messages.success(request, f"Deliverable added: {deliverable.title}")
         return redirect("staff:deliverable", deliverable_id=deliverable.pk)
@@ -121,8 +124,14 @@ def deliverable_edit(request, deliverable_id: int):
         changed = form.save(commit=False)
         if changed.workstream_id != old_workstream:
             changed.order = _next_position(plan, changed.workstream_id)
+        entries = form.record_replanning(request.user, timezone.now())
+
+        def after_save():
+            form.save_m2m()
+            CommitmentChange.save_all(entries)
+
         try:
-            save_versioned(changed, form.cleaned_data["version"], after_save=form.save_m2m)
+            save_versioned(changed, form.cleaned_data["version"], after_save=after_save)
         except EditConflict as error:
             conflict = error
             form = _rebound(DeliverableForm, request, error, plan=plan)

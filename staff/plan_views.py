@@ -177,8 +177,13 @@ def plan_publish(request, plan_id: int):
         return redirect("staff:plan_edit", plan_id=plan.pk)
     plan.is_published = publish
     plan._change_reason = "Published" if publish else "Unpublished"
+
+    def keep_original_commitments():
+        if publish:
+            Deliverable.objects.filter(plan=plan).record_first_publication(timezone.now())
+
     try:
-        save_versioned(plan, form.cleaned_data["version"])
+        save_versioned(plan, form.cleaned_data["version"], after_save=keep_original_commitments)
     except EditConflict:
         messages.error(
             request,

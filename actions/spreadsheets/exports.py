@@ -71,6 +71,7 @@ def plan_sheet(plan: Plan) -> SheetData:
             codes_text(action.code for action in d.national_actions.all()),
             yes_no(d.is_withdrawn),
             multi_line(d.withdrawn_reason),
+            "",  # Reason for change: given for one upload's changes, never carried over
         ]
         for d in deliverables
     ]

@@ -203,6 +203,16 @@ PLAN = Layout(
             wrap=True,
             aliases=("Reason for withdrawal", "Withdrawn reason"),
         ),
+        # Optional: the public reason for re-planning a published deliverable in this upload
+        # (``Deliverable.replanning_problem`` says when one is needed). Exported blank.
+        Column(
+            "change_reason",
+            "Reason for change",
+            required=False,
+            width=40,
+            wrap=True,
+            aliases=("Reason for the change", "Change reason", "Re-planning reason"),
+        ),
     ),
 )
 

@@ -13,7 +13,14 @@ from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from actions.models import Deliverable, Milestone, quarter_outside_plan
+from actions.models import (
+    ORIGINAL_COMMITMENT_FIELDS,
+    CommitmentChange,
+    Deliverable,
+    Milestone,
+    quarter_outside_plan,
+)
+from actions.replanning import Commitment
 from actions.spreadsheets.exports import deliverable_reference
 from actions.spreadsheets.files import (
     MILESTONES,
@@ -59,6 +66,11 @@ class _DeliverableValues:
     actions: list[NationalAction]
     withdrawn: bool
     withdrawn_reason: str
+    change_reason: str = ""
+
+    @property
+    def commitment(self) -> Commitment:
+        return Commitment(self.start_quarter, self.due_quarter, self.title, self.description)
 
 
 @dataclass
@@ -190,6 +202,7 @@ class PlanImport:
             else:
                 row.changes = _deliverable_changes(target, values)
                 row.outcome = Outcome.CHANGED if row.changes else Outcome.UNCHANGED
+                _check_replanning(reader, row, state)
             preview.rows.append(row)
         return new_codes
 
@@ -266,6 +279,11 @@ class PlanImport:
                 '"Withdrawn" is "no", so there can be no withdrawal reason. Clear the reason, '
                 'or set "Withdrawn" to "yes".',
             )
+        change_reason = reader.text(
+            "change_reason",
+            multiline=True,
+            max_length=field_max_length(CommitmentChange, "reason"),
+        )
         if reader.problems:
             return None
         return _DeliverableValues(
@@ -279,6 +297,7 @@ class PlanImport:
             actions=actions,
             withdrawn=bool(withdrawn),
             withdrawn_reason=reason,
+            change_reason=change_reason,
         )
 
     def _preview_milestones(
@@ -391,11 +410,16 @@ class PlanImport:
             deliverable.order = next_order[row.values.workstream.pk]
             next_order[row.values.workstream.pk] += 1
             _set_deliverable(deliverable, row.values, today)
+            deliverable.record_replanning(None, user, now)  # public at once in a public plan
             created.append(deliverable)
         changed = []
+        replanned: list[CommitmentChange] = []
         for row in changed_rows:
             deliverable = row.target
+            deliverable.plan = self.plan
+            before = deliverable.commitment
             _set_deliverable(deliverable, row.values, today)
+            replanned += deliverable.record_replanning(before, user, now, row.values.change_reason)
             deliverable.version += 1
             deliverable.updated_at = now
             changed.append(deliverable)
@@ -404,6 +428,7 @@ class PlanImport:
         Deliverable.objects.bulk_update(
             changed,
             [
+                *ORIGINAL_COMMITMENT_FIELDS,
                 "workstream",
                 "title",
                 "description",
@@ -441,6 +466,7 @@ class PlanImport:
             ),
         ]
         _record_national_actions(records)
+        CommitmentChange.save_all(replanned)
 
         by_code = {d.reference: d for d in created if d.reference}
         self._write_milestones(preview, by_code, user=user, now=now, reason=reason)
@@ -520,6 +546,32 @@ def _set_deliverable(deliverable: Deliverable, values: _DeliverableValues, today
     elif deliverable.withdrawn_at is None:
         deliverable.withdrawn_at = today
     deliverable.withdrawn_reason = values.withdrawn_reason if values.withdrawn else ""
+
+
+def _check_replanning(reader: RowReader, row: RowPreview, state: PlanState) -> None:
+    """The rule of every write path (``Deliverable.replanning_problem``): a change to a
+    public deliverable's commitment that needs a reason refuses the row, naming the "Reason
+    for change" column; the reason, when given, is shown with the changes."""
+    target, values = row.target, row.values
+    target.plan = state.plan
+    if problem := target.replanning_problem(values.commitment, values.change_reason):
+        reader.fail("change_reason", problem)  # row.problems is the reader's list
+        row.outcome = Outcome.ERROR
+    elif not values.change_reason:
+        return
+    elif not target.is_committed:
+        _ignored_reason(reader, "This deliverable is not public yet: it changes freely")
+    elif target.commitment == values.commitment:
+        _ignored_reason(reader, "This row changes no quarter, title or description")
+    else:
+        row.note = f"Reason for change: {shorten(values.change_reason)}"
+
+
+def _ignored_reason(reader: RowReader, why: str) -> None:
+    problem = reader.table.problem(
+        reader.record, "change_reason", f"{why}, so its reason for change is not kept."
+    )
+    reader.warnings.append(problem)  # row.warnings is the reader's list
 
 
 def _record_national_actions(records) -> None:

@@ -61,6 +61,7 @@ def test_changing_a_deliverable_records_before_and_after(alice_client, alice, da
         {
             "workstream": deliverable.workstream_id,
             "title": "Reform stop and search, with the community",
+            "replanning_reason": "Widened after listening to the community.",
             "lead": deliverable.lead,
             "description": deliverable.description,
             "start_quarter": str(deliverable.start_quarter),

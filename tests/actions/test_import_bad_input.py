@@ -44,10 +44,11 @@ def assert_refused(preview, expected, user):
     assert database_state() == state
 
 
-def edited_plan(plan, reference, heading, value):
+def edited_plan(plan, reference, heading, value, *, reason=""):
     rows = plan_rows(plan)
     row = next(r for r in rows[1:] if r[0] == reference)
     row[rows[0].index(heading)] = value
+    row[rows[0].index("Reason for change")] = reason
     return csv_bytes(rows)
 
 
@@ -62,7 +63,7 @@ def test_a_missing_column_is_named_with_the_headings_expected(plan_a, alice):
         [
             'Plan: The column "Lead" is missing. The headings must be: Reference, Workstream, '
             "Title, Description, Lead, Start quarter, Due quarter, National actions, Withdrawn, "
-            "Withdrawal reason."
+            "Withdrawal reason, Reason for change."
         ],
         alice,
     )
@@ -98,7 +99,7 @@ def test_a_repeated_heading_is_refused(plan_a, alice):
 
     assert_refused(
         plan_preview(plan_a, csv_bytes(rows)),
-        ['Plan: The heading "Title" appears twice, in columns C and K. Keep only one.'],
+        ['Plan: The heading "Title" appears twice, in columns C and L. Keep only one.'],
         alice,
     )
 
@@ -110,7 +111,7 @@ def test_an_extra_column_is_ignored_with_a_note(plan_a):
 
     assert preview.is_valid
     assert [str(warning) for warning in preview.warnings] == [
-        'Plan, column "Notes" (K): This column is not part of the format and was ignored.'
+        'Plan, column "Notes" (L): This column is not part of the format and was ignored.'
     ]
 
 
@@ -287,7 +288,7 @@ def test_a_row_with_more_cells_than_headings_is_refused(plan_a, alice):
     assert_refused(
         plan_preview(plan_a, csv_bytes(rows)),
         [
-            "Plan, row 3: This row has 11 cells but there are only 10 column headings. Is "
+            "Plan, row 3: This row has 12 cells but there are only 11 column headings. Is "
             "there a comma inside a cell that is not in quotation marks?"
         ],
         alice,
@@ -500,7 +501,9 @@ def test_a_milestone_for_an_unknown_deliverable_or_with_a_bad_date_is_refused(pl
 def test_a_formula_in_a_csv_cell_is_stored_as_text_and_never_evaluated(plan_a, alice):
     formula = '=HYPERLINK("https://evil.example","click")'
     state = database_state()
-    preview = plan_preview(plan_a, edited_plan(plan_a, "R-01", "Title", formula))
+    preview = plan_preview(
+        plan_a, edited_plan(plan_a, "R-01", "Title", formula, reason="Linked to the report.")
+    )
 
     assert [str(warning) for warning in preview.rows[0].warnings] == [
         'Plan, row 2, column "Title" (C): This cell holds a formula. It is kept as the text '
@@ -515,6 +518,7 @@ def test_a_formula_in_an_xlsx_cell_is_stored_as_its_text(plan_a, alice):
     workbook = openpyxl.load_workbook(io.BytesIO(export_plan(plan_a, "xlsx")[0].data))
     workbook["Plan"]["E2"] = "=1+1"  # openpyxl stores this as a live formula
     workbook["Plan"]["D2"] = '=HYPERLINK("https://evil.example")'
+    workbook["Plan"]["K2"] = "Linked to the report."
     assert workbook["Plan"]["E2"].data_type == "f"
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -36,6 +36,7 @@ def test_import_plan_dry_run_prints_the_preview_and_writes_nothing(plan_a, alice
     run("export_plan", "--force", "force-a", "-o", str(tmp_path / "plan.csv"))
     rows = csv_rows((tmp_path / "plan.csv").read_bytes())
     rows[1][2] = "A better title"
+    rows[1][10] = "Clearer for the public."
     rows.append(["", "Involved", "Listening events", "", "", "2025-Q1", "2025-Q2", "I1", "no", ""])
     (tmp_path / "plan.csv").write_bytes(csv_bytes(rows))
     state = database_state()
@@ -52,7 +53,7 @@ def test_import_plan_dry_run_prints_the_preview_and_writes_nothing(plan_a, alice
 
     assert output.splitlines() == [
         "Plan of Force A Police: Force A plan (Q1 2024/25 to Q4 2025/26)",
-        'Plan, row 2 [R-01] "A better title": changed',
+        'Plan, row 2 [R-01] "A better title": changed (Reason for change: Clearer for the public.)',
         "    Title: Recruit and retain Black officers -> A better title",
         'Plan, row 5 [new] "Listening events": created (New deliverable)',
         "Summary: 1 created, 1 changed, 5 unchanged.",
@@ -84,6 +85,7 @@ def test_import_plan_exits_with_the_errors_and_writes_nothing(plan_a, tmp_path):
     rows = csv_rows((tmp_path / "plan.csv").read_bytes())
     rows[1][6] = "Q5 2024/25"
     rows[2][2] = "Also changed"
+    rows[2][10] = "Clearer for the public."
     (tmp_path / "plan.csv").write_bytes(csv_bytes(rows))
     state = database_state()
 

@@ -87,6 +87,7 @@ def test_csv_separated_by_semicolons_or_tabs_is_read(plan_a, separator):
 def test_non_ascii_text_survives_both_formats(plan_a, alice):
     rows = csv_rows(export_plan(plan_a, "csv")[0].data)
     rows[1][2] = "Ymgysylltu â chymunedau — “Black Lives” £5 ✓"
+    rows[1][10] = "In Welsh too."
     apply_import(plan_preview(plan_a, csv_bytes(rows)), user=alice, now=now())
 
     for file_format in ("csv", "xlsx"):
@@ -125,6 +126,8 @@ def test_a_workbook_edited_in_excel_changes_exactly_the_edited_cells(plan_a, ali
     plan_sheet, milestones = workbook["Plan"], workbook["Milestones"]
     plan_sheet["C2"] = "Recruit, retain and promote"
     plan_sheet["G3"] = "Q2 2025/26"
+    plan_sheet["K2"] = "Promotion added."
+    plan_sheet["K3"] = "Reviews take longer."
     milestones["E3"] = None
     milestones["E4"] = workbook["Milestones"]["E2"].value  # a date cell typed in Excel
     plan_sheet["A5"] = "R-02"
@@ -190,7 +193,7 @@ def test_the_plan_period_label_and_force_are_in_the_preview_description(plan_a):
 
 
 def test_writing_a_workbook_never_creates_formulas():
-    data = write_xlsx([SheetData(PLAN, [["=1+1", "+2", "-3", "@x", "ok", "", "", "", "", ""]])])
+    data = write_xlsx([SheetData(PLAN, [["=1+1", "+2", "-3", "@x", "ok", "", "", "", "", "", ""]])])
 
     sheet = openpyxl.load_workbook(io.BytesIO(data))["Plan"]
 

@@ -61,6 +61,7 @@ def test_the_export_lists_every_deliverable_with_its_code_or_number(plan_a):
         "National actions",
         "Withdrawn",
         "Withdrawal reason",
+        "Reason for change",
     ]
     assert rows[1] == [
         "R-01",
@@ -73,10 +74,11 @@ def test_the_export_lists_every_deliverable_with_its_code_or_number(plan_a):
         "R1, R2",
         "no",
         "",
+        "",
     ]
     assert rows[2][0] == str(uncoded.pk)
     assert rows[3][0] == "I-09"
-    assert rows[3][8:] == ["yes", "Merged into the scrutiny panel."]
+    assert rows[3][8:] == ["yes", "Merged into the scrutiny panel.", ""]
 
 
 def test_three_edited_cells_change_exactly_those_three_fields(plan_a, alice):
@@ -84,7 +86,9 @@ def test_three_edited_cells_change_exactly_those_three_fields(plan_a, alice):
     rows = csv_rows(plan_data)
     uncoded = plan_a.deliverables.get(reference="")
     row_of(rows, "R-01")[column(rows, "Title")] = "Recruit, retain and promote Black officers"
+    row_of(rows, "R-01")[column(rows, "Reason for change")] = "Promotion added."
     row_of(rows, str(uncoded.pk))[column(rows, "Due quarter")] = "Q2 2025/26"
+    row_of(rows, str(uncoded.pk))[column(rows, "Reason for change")] = "Reviews take longer."
     row_of(rows, "I-09")[column(rows, "Lead")] = "Head of Engagement"
     before = {d.pk: d for d in Deliverable.objects.all()}
 
@@ -243,6 +247,7 @@ def test_nothing_is_written_when_writing_fails_part_way(plan_a, alice, monkeypat
     plan_data, milestones_data = exported_csv(plan_a)
     rows = csv_rows(plan_data)
     row_of(rows, "R-01")[2] = "A new title"
+    row_of(rows, "R-01")[10] = "Renamed."
     rows.append(["", "Involved", "Brand new", "", "", "2025-Q1", "2025-Q1", "", "no", ""])
     milestones = csv_rows(milestones_data)
     milestones.append(["R-01", "", "A new milestone", "2025-Q1", ""])
@@ -262,6 +267,7 @@ def test_nothing_is_written_when_writing_fails_part_way(plan_a, alice, monkeypat
 def test_a_change_made_after_the_preview_stops_the_import(plan_a, alice):
     rows = csv_rows(exported_csv(plan_a)[0])
     row_of(rows, "R-01")[2] = "Title from the spreadsheet"
+    row_of(rows, "R-01")[10] = "Renamed."
     preview = plan_preview(plan_a, csv_bytes(rows))
     Deliverable.objects.filter(reference="R-01", plan=plan_a).update(lead="Changed meanwhile")
     state = database_state()
@@ -279,6 +285,7 @@ def test_applying_a_preview_with_errors_is_refused(plan_a, alice):
     rows = csv_rows(exported_csv(plan_a)[0])
     row_of(rows, "R-01")[5] = "Q5 2024/25"
     row_of(rows, "I-09")[2] = "Still valid title change"
+    row_of(rows, "I-09")[10] = "Renamed."
     preview = plan_preview(plan_a, csv_bytes(rows))
     state = database_state()
 
@@ -321,6 +328,7 @@ def test_another_forces_code_creates_a_deliverable_in_the_importers_own_plan(pla
     theirs_before = list(plan_b.deliverables.order_by("pk").values())
     mine = [row for row in rows if row[0] == "R-01"]
     mine[0][2] = "Our own R-01 is elsewhere"
+    mine[0][10] = "Renamed."
     # Force A already has R-01: it is matched in plan A only, never in plan B.
     preview = plan_preview(plan_a, csv_bytes([rows[0], *mine]))
 

@@ -49,6 +49,8 @@ def deliverable_post(deliverable, **changes):
         "due_quarter": str(deliverable.due_quarter),
         "national_actions": [a.pk for a in deliverable.national_actions.all()],
         "version": deliverable.version,
+        # The deliverable is public: a new title (or a title put back) needs a reason.
+        "replanning_reason": "Reworded after the panel's comments.",
     }
     data.update(changes)
     return data

@@ -37,6 +37,7 @@ def force_a_pages(plan, upload="no-such-upload-0123456789"):
 def edited(plan, title="Taken over by force B"):
     workbook = plan_workbook(plan)
     set_cell(workbook["Plan"], "R-01", "Title", title)
+    set_cell(workbook["Plan"], "R-01", "Reason for change", "Renamed.")
     return workbook_bytes(workbook)
 
 
@@ -59,6 +60,7 @@ def test_bob_cannot_confirm_into_force_a_with_a_token_from_his_own_session(
     client.force_login(bob)
     workbook = plan_workbook(plan_b)
     set_cell(workbook["Plan"], "R-01", "Title", "Changed by Bob")
+    set_cell(workbook["Plan"], "R-01", "Reason for change", "Renamed.")
     own_preview_url = preview_url(upload_plan(client, plan_b, workbook_bytes(workbook)))
     preview = client.get(own_preview_url)
     token = own_preview_url.rstrip("/").rsplit("/", 1)[1]

@@ -30,7 +30,9 @@ def edited_plan(plan_a):
     uncoded = plan_a.deliverables.get(reference="")
     workbook = plan_workbook(plan_a)
     set_cell(workbook["Plan"], "R-01", "Title", "Recruit, retain and promote Black officers")
+    set_cell(workbook["Plan"], "R-01", "Reason for change", "Promotion added to the aim.")
     set_cell(workbook["Plan"], str(uncoded.pk), "Due quarter", "Q2 2025/26")
+    set_cell(workbook["Plan"], str(uncoded.pk), "Reason for change", "Reviews take longer.")
     return workbook_bytes(workbook)
 
 
@@ -47,6 +49,7 @@ def test_an_edited_plan_is_previewed_then_imported_on_confirmation(alice_client,
     assert "Title Recruit and retain Black officers → changes to " in text
     assert "Recruit, retain and promote Black officers" in text
     assert "Due quarter Q1 2025/26 → changes to Q2 2025/26" in text
+    assert "Reason for change: Reviews take longer." in text
     counts = preview.context["preview"].counts
     assert (counts.created, counts.changed, counts.unchanged, counts.errors) == (0, 2, 4, 0)
 

@@ -29,6 +29,9 @@ def demo_site(reference):
     withdrawn.save()
     no_plan = Force.objects.exclude(plans__is_published=True).order_by("name").first()
     dorset_deliverable = Deliverable.objects.filter(plan__force__slug="dorset").first()
+    replanned = Deliverable.objects.get(
+        title="Develop community engagement contracts with our Black communities"
+    )
     return {
         "home": "/",
         "home with an error": "/?force=",
@@ -40,6 +43,7 @@ def demo_site(reference):
         "roadmap without a plan": no_plan.get_absolute_url(),
         "deliverable": dorset_deliverable.get_absolute_url(),
         "withdrawn deliverable": withdrawn.get_absolute_url(),
+        "re-planned deliverable": replanned.get_absolute_url(),
         "workstreams": "/workstreams/",
         "workstream": "/workstreams/involved/",
         "workstream filtered": "/workstreams/not-over-policed/?status=on_track&page=2",

@@ -35,6 +35,7 @@ def edited_plan(data: bytes, deliverable: Deliverable, title: str) -> bytes:
     for row in sheet.iter_rows(min_row=2):
         if row[0].value == str(deliverable.pk):
             row[2].value = title
+            row[10].value = "The report is now published every year."  # Reason for change
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -80,6 +81,7 @@ def test_a_coordinator_exports_edits_and_imports_the_plan(
     assert "will change" in page.locator("h1").inner_text()
     row = page.locator("tr", has_text="Publish the pay gap report every year")
     assert "Changes" in row.inner_text()
+    assert "Reason for change: The report is now published every year." in row.inner_text()
     assert f"{force_a.name}: Pay gap report" in row.inner_text()
     assert Deliverable.objects.get(pk=data.silent.pk).title == f"{force_a.name}: Pay gap report"
     assert_accessible_and_fits(page, "spreadsheet-preview")

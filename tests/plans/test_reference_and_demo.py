@@ -44,9 +44,13 @@ def content():
                 for u in d.updates.order_by("quarter")
             ),
             tuple((m.title, m.due_quarter.compact, m.done_on) for m in d.milestones.all()),
+            (d.first_published_at, d.original_due_quarter, d.original_title),
+            tuple(
+                (c.made_at, c.field, c.was, c.became, c.reason) for c in d.commitment_changes.all()
+            ),
         )
         for d in Deliverable.objects.select_related("plan__force", "workstream").prefetch_related(
-            "national_actions", "updates", "milestones"
+            "national_actions", "updates", "milestones", "commitment_changes"
         )
     )
 

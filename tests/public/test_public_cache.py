@@ -8,6 +8,7 @@ query: the content version), so a missing invalidation would fail it.
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 from collections.abc import Callable
@@ -363,6 +364,7 @@ def edit_deliverable(data, clients):
         "due_quarter": str(deliverable.due_quarter),
         "national_actions": [a.pk for a in deliverable.national_actions.all()],
         "version": deliverable.version,
+        "replanning_reason": "Renamed after listening to the community.",
     }
     return clients.alice.post(f"/staff/deliverables/{deliverable.pk}/edit/", form)
 
@@ -429,10 +431,14 @@ def import_plan(data, clients):
     call_command(
         "export_plan", "--force", data.force.slug, "-o", str(exported), stdout=io.StringIO()
     )
-    rows = exported.read_text(encoding="utf-8-sig")
-    exported.write_text(
-        rows.replace("Pay gap report", "Pay gap report published yearly"), "utf-8-sig"
-    )
+    rows = list(csv.reader(io.StringIO(exported.read_text(encoding="utf-8-sig"))))
+    for row in rows:
+        if "Pay gap report" in row[2]:
+            row[2] = row[2].replace("Pay gap report", "Pay gap report published yearly")
+            row[rows[0].index("Reason for change")] = "We will publish it every year."
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    exported.write_text(buffer.getvalue(), "utf-8-sig")
     user = clients.alice_user.email
     call_command("import_plan", "--force", data.force.slug, str(exported), "--user", user)
 

@@ -90,6 +90,17 @@ class GroupFigure:
             return False
         return self.is_small or self.ratio is None or self.ratio.is_wide
 
+    @property
+    def caution(self) -> str:
+        """Why this figure needs care, in words, or ''."""
+        if self.is_unknown:
+            return "The source gives no count: unknown, not zero."
+        if self.is_small:
+            return f"Fewer than {SMALL_COUNT} searches: treat with caution."
+        if self.needs_caution:
+            return "Wide interval: treat with caution."
+        return ""
+
 
 @dataclass(slots=True)
 class AreaFigures:
@@ -99,7 +110,8 @@ class AreaFigures:
     year: str
     census: int
     groups: dict[str, GroupFigure]
-    change: float | None = None  # the Black ratio's change since BASELINE_YEAR, same census
+    # Each group's ratio minus its ratio in BASELINE_YEAR over the same census.
+    changes: dict[str, float] = field(default_factory=dict)
 
     @property
     def not_meaningful(self) -> str:
@@ -113,6 +125,11 @@ class AreaFigures:
     @property
     def white(self) -> GroupFigure:
         return self.groups[Ethnicity.WHITE]
+
+    @property
+    def change(self) -> float | None:
+        """The Black ratio's change since BASELINE_YEAR."""
+        return self.changes.get(Ethnicity.BLACK)
 
     def in_order(self) -> list[GroupFigure]:
         return [self.groups[group] for group in GROUPS]
@@ -177,10 +194,12 @@ class StopSearchFigures:
                 figures._add(NATIONAL, year, census, national)
         for key, item in figures.by_key.items():
             baseline = figures.by_key.get((key[0], BASELINE_YEAR, key[2]))
-            if baseline is not None and item.year != BASELINE_YEAR:
-                now, then = item.black.ratio, baseline.black.ratio
+            if baseline is None or item.year == BASELINE_YEAR:
+                continue
+            for group in COMPARED_GROUPS:
+                now, then = item.groups[group].ratio, baseline.groups[group].ratio
                 if now is not None and then is not None:
-                    item.change = now.ratio - then.ratio
+                    item.changes[group] = now.ratio - then.ratio
         return figures
 
     def _add(self, area: Area, year: str, census: int, cells: dict[str, tuple]) -> None:

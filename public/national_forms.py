@@ -81,7 +81,8 @@ class DisparityForm(forms.Form):
     year = forms.ChoiceField(label="Year (April to March)", required=False)
     census = forms.TypedChoiceField(
         label="Population from",
-        choices=[("2021", "Census 2021"), ("2011", "Census 2011 (2020/21 only)")],
+        choices=[("2021", "Census 2021"), ("2011", "Census 2011")],
+        help_text="Census 2011 is given for 2020/21 only.",
         coerce=int,
         required=False,
         empty_value=None,

@@ -15,6 +15,13 @@ PAGES = [
     ("/national/trend/", "national-trend"),
     ("/national/trend/?force=dorset", "national-trend-dorset"),
     ("/data/", "data"),
+    ("/national/disparities/", "national-disparities"),
+    ("/national/disparities/?year=2020/21&census=2011", "national-disparities-2011"),
+    ("/national/disparities/?year=2022/23&census=2011", "national-disparities-error"),
+    ("/forces/dorset/disparities/", "force-disparities"),
+    ("/forces/city-of-london/disparities/", "force-disparities-city-of-london"),
+    ("/forces/avon-and-somerset/disparities/", "force-disparities-avon"),
+    ("/forces/btp/disparities/", "force-disparities-btp"),
 ]
 
 

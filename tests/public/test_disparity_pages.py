@@ -236,3 +236,13 @@ def test_the_pages_are_cached_and_renewed_by_a_reference_load(
     call_command("load_reference", stdout=io.StringIO())
     with django_assert_num_queries(13):  # rendered again
         client.get("/forces/dorset/disparities/")
+
+
+def test_the_not_over_policed_workstream_links_to_the_figures(client, reference):
+    assert (
+        'href="/national/disparities/"'
+        in client.get("/workstreams/not-over-policed/").content.decode()
+    )
+    assert (
+        'href="/national/disparities/"' not in client.get("/workstreams/involved/").content.decode()
+    )

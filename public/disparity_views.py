@@ -6,6 +6,7 @@ public page; the figures change only when ``load_reference`` runs (which renews 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
@@ -64,7 +65,12 @@ def force_disparities(request, slug):
         "chart": None if force.slug in NOT_MEANINGFUL else trend_chart(years, national, "Black"),
         "use_of_force": use_of_force(force),
         "national_use_of_force": use_of_force(),
-        "recorded": RecordedSearch.objects.filter(force=force).count(),
+        "recorded": list(
+            RecordedSearch.objects.filter(force=force)
+            .values("month", "officer_defined_ethnicity")
+            .annotate(searches=Count("id"))
+            .order_by("month", "-searches", "officer_defined_ethnicity")
+        ),
         "deliverables": list(deliverables),
         "sources": list(Source.objects.all()),
         "small_count": SMALL_COUNT,

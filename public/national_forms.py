@@ -78,12 +78,17 @@ class DisparityForm(forms.Form):
     """Which year, census and group ``/national/disparities/`` shows. An empty or missing
     choice takes the default: the newest year, Census 2021, Black people."""
 
-    year = forms.ChoiceField(label="Year (April to March)", required=False)
+    year = forms.ChoiceField(
+        label="Year (April to March)",
+        required=False,
+        error_messages={"invalid_choice": "There are no figures for that year. Choose one."},
+    )
     census = forms.TypedChoiceField(
         label="Population from",
         choices=[("2021", "Census 2021"), ("2011", "Census 2011")],
         help_text="Census 2011 is given for 2020/21 only.",
         coerce=int,
+        error_messages={"invalid_choice": "Choose Census 2021 or Census 2011."},
         required=False,
         empty_value=None,
     )
@@ -91,6 +96,7 @@ class DisparityForm(forms.Form):
         label="Ethnic group compared with White",
         choices=[(group, group) for group in ("Black", "Asian", "Mixed", "Other")],
         required=False,
+        error_messages={"invalid_choice": "Choose Black, Asian, Mixed or Other."},
     )
 
     def __init__(self, *args, years: list[str], census_years: dict, **kwargs):

@@ -246,3 +246,34 @@ def test_the_not_over_policed_workstream_links_to_the_figures(client, reference)
     assert (
         'href="/national/disparities/"' not in client.get("/workstreams/involved/").content.decode()
     )
+
+
+def test_an_unknown_force_is_not_found(client, reference):
+    assert client.get("/forces/atlantis/disparities/").status_code == 404
+
+
+def test_an_unknown_year_gets_a_message_saying_what_is_wrong(client, reference):
+    response = client.get("/national/disparities/?year=1999/00&group=Purple")
+    page = text(response)
+    assert "There are no figures for that year. Choose one." in page
+    assert "Choose Black, Asian, Mixed or Other." in page
+    assert "2024/25" in page  # the newest year is shown meanwhile
+
+
+def test_city_of_london_shows_its_data_police_uk_month_by_officer_defined_ethnicity(
+    client, reference
+):
+    page = text(client.get("/forces/city-of-london/disparities/"))
+    assert "Searches in January 2019 by officer-defined ethnicity (data.police.uk)" in page
+    counts = [
+        int(n)
+        for n in re.findall(
+            r"(?:White|Black|Asian|Other|Not recorded) (\d+)",
+            page[
+                page.index("Searches in January 2019") : page.index(
+                    "What City of London Police committed"
+                )
+            ],
+        )
+    ]
+    assert sum(counts) == 153

@@ -131,6 +131,20 @@ class AreaFigures:
         """The Black ratio's change since BASELINE_YEAR."""
         return self.changes.get(Ethnicity.BLACK)
 
+    def compared_with(self, other: AreaFigures | None, group: str = Ethnicity.BLACK) -> str:
+        """ "higher" or "lower" when this area's whole 95% interval for ``group`` lies above
+        or below ``other``'s ratio (England and Wales), "similar" when it includes it, ""
+        when either is unknown or the interval cannot be worked out."""
+        mine = self.groups[group].ratio
+        theirs = other.groups[group].ratio if other else None
+        if mine is None or theirs is None or mine.lower is None:
+            return ""
+        if mine.lower > theirs.ratio:
+            return "higher"
+        if mine.upper < theirs.ratio:
+            return "lower"
+        return "similar"
+
     def in_order(self) -> list[GroupFigure]:
         return [self.groups[group] for group in GROUPS]
 

@@ -57,6 +57,7 @@ def force_disparities(request, slug):
         "trend": [(item, national_by_year.get(item.year)) for item in years],
         "latest": latest,
         "latest_national": national_by_year.get(latest.year) if latest else None,
+        "compared": latest.compared_with(national_by_year.get(latest.year)) if latest else "",
         "census": DEFAULT_CENSUS,
         "baseline_year": BASELINE_YEAR,
         "baseline_2011": figures.get(force.slug, BASELINE_YEAR, 2011),

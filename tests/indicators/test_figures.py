@@ -153,3 +153,15 @@ def test_national_use_of_force_equals_the_published_england_and_wales_total(refe
         "Other": 16_000,
     }
     assert (national.not_reported, national.total) == (17_771, 715_276)
+
+
+def test_a_force_is_compared_with_england_and_wales_by_its_interval(figures):
+    national = figures.national("2022/23", 2021)  # 4.08
+    # Dorset 11.58 to 16.43: wholly above. Merseyside 1.27 to 1.44: wholly below.
+    assert figures.get("dorset", "2022/23", 2021).compared_with(national) == "higher"
+    assert figures.get("merseyside", "2022/23", 2021).compared_with(national) == "lower"
+    # Derbyshire: 4.45, interval 3.59 to 5.52, includes 4.08: not clearly different.
+    derbyshire = figures.get("derbyshire", "2022/23", 2021)
+    assert derbyshire.black.ratio.lower < 4.08 < derbyshire.black.ratio.upper
+    assert derbyshire.compared_with(national) == "similar"
+    assert figures.get("dorset", "2022/23", 2021).compared_with(None) == ""

@@ -277,3 +277,11 @@ def test_city_of_london_shows_its_data_police_uk_month_by_officer_defined_ethnic
         )
     ]
     assert sum(counts) == 153
+
+
+def test_the_force_page_says_how_the_force_compares_with_england_and_wales(client, reference):
+    # 2024/25: Dorset 8.53 (6.92 to 10.51) against England and Wales 3.65.
+    page = text(client.get("/forces/dorset/disparities/"))
+    assert "Higher than England and Wales: the whole 95% interval lies above" in page
+    merseyside = text(client.get("/forces/merseyside/disparities/"))
+    assert "Lower than England and Wales" in merseyside

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     # The domain, lowest layer first: models, QuerySets, forms and the rules for every write.
     "plans",
     "accounts",
+    "indicators",
     "workstreams",
     "actions",
     # The pages above it, by audience, and the demonstration data (README, "Project layout").

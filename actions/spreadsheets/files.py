@@ -148,12 +148,17 @@ def has_control_characters(text: str) -> bool:
 
 @dataclass(frozen=True)
 class Column:
+    """One column of a layout. An ``informational`` column is written on export for the
+    reader and never read on import: whatever it holds (or its absence) changes nothing.
+    """
+
     key: str
     heading: str
     required: bool = True
     width: int = 18
     wrap: bool = False
     aliases: tuple[str, ...] = ()
+    informational: bool = False
 
     @property
     def names(self) -> set[str]:
@@ -223,6 +228,15 @@ RETURN = Layout(
         Column("done", "What was done", width=60, wrap=True),
         Column("next", "What is next", width=60, wrap=True),
         Column("evidence", "Evidence links", width=50, wrap=True, aliases=("Evidence",)),
+        Column(
+            "published",
+            "Published",
+            required=False,
+            width=30,
+            wrap=True,
+            aliases=("Published on",),
+            informational=True,
+        ),
     ),
 )
 
@@ -603,6 +617,8 @@ def bind(sheet: Sheet, layout: Layout) -> Table:
         column = next((c for c in layout.columns if _folded(heading) in c.names), None)
         if column is None:
             unknown[heading] = index
+        elif column.informational:
+            continue  # for the reader only: never read
         elif column.key in positions:
             first = get_column_letter(positions[column.key] + 1)
             table.problems.append(

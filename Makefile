@@ -49,7 +49,7 @@ run: data
 	@echo "The task worker (manage.py db_worker) sends queued e-mail beside it."
 	@echo ""
 	@export SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"; \
-	$(BIN)/python manage.py db_worker --verbosity 0 & worker=$$!; \
+	$(BIN)/python manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

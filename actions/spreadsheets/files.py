@@ -34,6 +34,7 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -179,6 +180,9 @@ class Layout:
     def column(self, key: str) -> Column:
         return next(column for column in self.columns if column.key == key)
 
+
+#: The note on an informational column's heading in an exported workbook.
+INFORMATIONAL_NOTE = "For information only: the import never reads this column."
 
 PLAN = Layout(
     "Plan",
@@ -725,6 +729,8 @@ def write_xlsx(sheets: Sequence[SheetData]) -> bytes:
         for index, column in enumerate(data.layout.columns, start=1):
             cell = worksheet.cell(row=1, column=index, value=column.heading)
             cell.font = bold
+            if column.informational:
+                cell.comment = Comment(INFORMATIONAL_NOTE, "PRAP Tracker")
             worksheet.column_dimensions[get_column_letter(index)].width = column.width
         for row_number, row in enumerate(data.rows, start=2):
             for index, (column, value) in enumerate(

@@ -97,6 +97,8 @@ def test_the_workbook_has_the_published_column_too(plan_a, return_a):
     sheet = workbook["Return"]
 
     assert sheet.cell(row=1, column=PUBLISHED + 1).value == "Published"
+    note = sheet.cell(row=1, column=PUBLISHED + 1).comment.text
+    assert note == "For information only: the import never reads this column."
     assert sheet.cell(row=2, column=PUBLISHED + 1).value.startswith("Yes, ")
     assert sheet.cell(row=3, column=PUBLISHED + 1).value == "No (draft)"
 

@@ -102,7 +102,7 @@ class Shown:
         if len(self.text) <= SHOWN_LENGTH:
             return ""
         cut = self.text[:SHOWN_LENGTH].rsplit(maxsplit=1)[0] if " " in self.text else ""
-        return (cut or self.text[: SHOWN_LENGTH - 1]).rstrip() + "…"
+        return (cut or self.text[: SHOWN_LENGTH - 1]).rstrip().rstrip(",;:") + "…"
 
 
 @dataclass

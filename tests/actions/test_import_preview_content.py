@@ -147,6 +147,7 @@ def test_the_commands_print_the_content_of_new_rows(plan_a):
         ("x" * (SHOWN_LENGTH + 1), "x" * (SHOWN_LENGTH - 1) + "…"),
         ("aaaa " * 50, ("aaaa " * 39).strip() + "…"),
         ("line one\n" + "b " * 200, "line one\n" + ("b " * 95).strip() + "…"),
+        ("Poole, " * 40, ("Poole, " * 28).strip().rstrip(",") + "…"),  # no comma before "…"
     ],
 )
 def test_a_long_text_is_cut_at_a_word(text, short):

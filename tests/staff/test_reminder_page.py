@@ -131,6 +131,7 @@ def test_sending_queues_the_emails_logs_who_sent_them_and_the_worker_sends_them(
     assert f"{quarter} return reminders sent to 2 forces (3 e-mails)" in shown
     assert followed.content.decode().count('govuk-tag--yellow">Waiting') == 3
     assert f"by {nadia.get_full_name()}" in shown
+    assert f"alice@force-a.example PRAP Tracker: Force A Police's return for {quarter}" in shown
 
     run_the_worker()
 

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "prap.apps.PrapConfig",
     # The domain, lowest layer first: models, QuerySets, forms and the rules for every write.
     "plans",
@@ -124,6 +126,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # restart costs no failed requests once the server is back.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+elif DATABASES["default"]["NAME"] not in ("", ":memory:"):
+    # An SQLite file shared by the web server and the task worker (two processes): take the
+    # write lock when a transaction starts and wait up to 20 seconds for it, rather than
+    # failing at once with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -143,6 +152,22 @@ PUBLIC_MAX_AGE = env.int("PUBLIC_MAX_AGE", default=60)
 vars().update(env.email("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PRAP Tracker <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background tasks (README, "Background tasks"): e-mail is never sent during a request; it
+# is queued and a worker sends it. By default the queue is a table in the site's own database
+# (django-tasks-db), worked by `manage.py db_worker`, which `make run` starts beside the web
+# server. TASKS_BACKEND=immediate runs each task at once in the process that queues it (the
+# tests, or a one-process setup with no worker).
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_task_backend = env.str("TASKS_BACKEND", default="database")
+if _task_backend not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND is {_task_backend!r}: use one of {', '.join(TASK_BACKENDS)}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[_task_backend], "QUEUES": ["default"]}}
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

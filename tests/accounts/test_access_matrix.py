@@ -141,6 +141,8 @@ EXPECTED_KIND = {
     "staff:practice_edit": "national_form",
     "staff:practice_delete": "national_form",
     "staff:returns": "national_page",
+    "staff:reminders": "national_page",
+    "staff:reminders_send": "national_form",
 }
 
 

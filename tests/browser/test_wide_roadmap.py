@@ -90,3 +90,47 @@ def test_tabbing_through_a_wide_roadmap_never_hides_focus_under_the_workstream_c
     assert scrolled > 0  # the grid really scrolled sideways on the way
     assert hidden == []
     screenshot(page, "roadmap-wide-focus")
+
+
+NARROW_GRID = """() => {
+  const grid = document.querySelector('.prap-grid-scroll');
+  const area = grid.getBoundingClientRect();
+  grid.scrollLeft = grid.scrollWidth;  // as far right as it goes
+  const scrolled = grid.scrollLeft;
+  const names = [...grid.querySelectorAll('.prap-grid__ws')].map((cell) => {
+    const box = cell.getBoundingClientRect();
+    const hit = document.elementFromPoint(box.left + 10, box.top + 10);
+    return box.left >= area.left - 1 && box.right <= area.right && cell.contains(hit);
+  });
+  const titles = [...document.querySelectorAll('#grid-caption, .prap-grid-title')]
+    .map((el) => el.getBoundingClientRect())
+    .filter((box) => box.width > 1 && box.height > 1);
+  return {
+    scrolled,
+    namesInView: names,
+    titlesFit: titles.map((box) => box.left >= 0 && box.right <= window.innerWidth),
+    pageWidth: document.documentElement.scrollWidth,
+  };
+}"""
+
+
+@pytest.mark.parametrize("width", [320, 640])
+def test_at_200_to_400_percent_zoom_the_workstream_column_and_caption_stay_in_view(
+    browser, live_server, wide_plan, width
+):
+    context = browser.new_context(
+        viewport={"width": width, "height": 800}, base_url=live_server.url
+    )
+    page = context.new_page()
+    try:
+        for url in (WIDE, "/forces/wideshire/"):
+            page.goto(url)
+            page.locator(".prap-grid-scroll").scroll_into_view_if_needed()
+            grid = page.evaluate(NARROW_GRID)
+            assert grid["scrolled"] > 100, url  # the quarters scrolled sideways...
+            assert grid["namesInView"] and all(grid["namesInView"]), url  # ...not the names
+            assert grid["titlesFit"] == [True], url  # one visible title, all on screen
+            assert grid["pageWidth"] <= width, url
+        screenshot(page, f"roadmap-scrolled-{width}")
+    finally:
+        context.close()

@@ -174,6 +174,10 @@ SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 
+# Where people report an accessibility problem (named on /accessibility/); empty: the
+# statement points them to the force whose plan it is and to the national team.
+ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", default="")
+
 # NCSC password guidance: length and a deny-list of common passwords, no composition rules
 # (so no NumericPasswordValidator: "must contain a non-digit" is a composition rule).
 AUTH_PASSWORD_VALIDATORS = [

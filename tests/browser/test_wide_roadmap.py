@@ -94,14 +94,16 @@ def test_tabbing_through_a_wide_roadmap_never_hides_focus_under_the_workstream_c
 
 NARROW_GRID = """() => {
   const grid = document.querySelector('.prap-grid-scroll');
-  const area = grid.getBoundingClientRect();
   grid.scrollLeft = grid.scrollWidth;  // as far right as it goes
   const scrolled = grid.scrollLeft;
   const names = [...grid.querySelectorAll('.prap-grid__ws')].map((cell) => {
+    window.scrollBy(0, cell.getBoundingClientRect().top - 50);  // into view, top to bottom
     const box = cell.getBoundingClientRect();
+    const area = grid.getBoundingClientRect();
     const hit = document.elementFromPoint(box.left + 10, box.top + 10);
     return box.left >= area.left - 1 && box.right <= area.right && cell.contains(hit);
   });
+  window.scrollTo(0, 0);
   const titles = [...document.querySelectorAll('#grid-caption, .prap-grid-title')]
     .map((el) => el.getBoundingClientRect())
     .filter((box) => box.width > 1 && box.height > 1);

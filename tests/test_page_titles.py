@@ -1,11 +1,13 @@
 """Page titles (WCAG 2.4.2): a page showing an error says so first, and a staff page never
 shares a public page's title."""
 
+import datetime as dt
 import re
 from html import unescape
 
 import pytest
 
+from tests.clock import on
 from tests.staff_data import RETURN_QUARTER, force_data
 
 
@@ -36,9 +38,11 @@ def test_a_national_page_without_an_error_has_no_error_in_its_title(client, refe
 def test_the_return_tracker_with_an_invalid_filter_has_error_in_its_title(
     client, reference, nadia, query
 ):
-    client.force_login(nadia)
-    assert title(client.get(f"/staff/returns/?{query}")).startswith("Error: ")
-    assert "Error" not in title(client.get(f"/staff/returns/?quarter={RETURN_QUARTER.compact}"))
+    with on(dt.date(2025, 10, 15)):  # the return quarter is one of the recent ones
+        client.force_login(nadia)
+        assert title(client.get(f"/staff/returns/?{query}")).startswith("Error: ")
+        valid = client.get(f"/staff/returns/?quarter={RETURN_QUARTER.compact}")
+    assert "Error" not in title(valid)
 
 
 def test_staff_views_of_a_roadmap_and_a_deliverable_have_their_own_titles(

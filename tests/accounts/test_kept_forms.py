@@ -245,6 +245,10 @@ def test_staff_pages_carry_the_time_out_warning_with_the_configured_times(
     assert 'src="/static/js/session-timeout.js"' in page
     assert "session-timeout" not in client.get("/").content.decode()  # public pages: none
 
+    settings.SESSION_WARNING_SECONDS = 5  # too short to respond: 20 seconds at least
+    page = client.get(f"/staff/forces/{force_a.slug}/").content.decode()
+    assert 'data-idle-seconds="900" data-warning-seconds="20"' in page
+
 
 def test_the_return_page_can_be_saved_from_the_top(reference, force_a, alice):
     force_data(force_a)

@@ -59,6 +59,7 @@ test: install-test
 	else \
 		echo "Browser tests: SKIPPED - /usr/bin/chromium is not installed (apt-get install -y chromium)."; \
 	fi
+	@command -v java >/dev/null || echo "HTML check: SKIPPED - Java is not installed (apt-get install -y default-jre-headless)."
 	DEBUG=false $(BIN)/python -m pytest
 
 # The whole suite with the system clock moved for the whole process tree (server, tests and

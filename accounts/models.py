@@ -139,3 +139,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     def can_edit_national_data(self) -> bool:
         """National actions and practice examples: the national team and administrators."""
         return self.reads_every_force
+
+
+class KeptForm(models.Model):
+    """What a person sent in a staff form after their session had ended, kept for them alone
+    for ``KEPT_FORM_SECONDS`` so that, once signed in again, they get the form back filled in
+    (``accounts.kept_forms``). Never holds passwords or files."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=2000)  # with its query string, as sent
+    values = models.JSONField()  # field name -> the list of values sent
+    files_left_out = models.BooleanField(default=False)
+    kept_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "path"])]
+
+    def __str__(self) -> str:
+        return f"{self.path} for user {self.user_id}"

@@ -89,6 +89,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Staff sessions end after 30 idle minutes, 12 hours, or "Sign out everywhere".
     "accounts.middleware.StaffSessionMiddleware",
+    # A staff form sent after the session ended is kept for its person, and given back
+    # filled in once they have signed in again (after CSRF; before the sign-in redirect).
+    "accounts.middleware.KeptFormMiddleware",
     # Which second-step device verified this session (request.user.is_verified()).
     "django_otp.middleware.OTPMiddleware",
     # Deny by default: every view needs a signed-in user unless it is marked
@@ -199,6 +202,15 @@ PROXY_HOPS = env.int("PROXY_HOPS", default=0)
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+# The warning before the idle time-out (static/js/session-timeout.js) comes this long before it,
+# with a button to stay signed in; a form sent after a time-out is kept this long for its
+# person to get back once signed in again (accounts/kept_forms.py).
+SESSION_WARNING_SECONDS = env.int("SESSION_WARNING_SECONDS", default=120)
+KEPT_FORM_SECONDS = env.int("KEPT_FORM_SECONDS", default=60 * 60)
+
+# Where people report an accessibility problem (named on /accessibility/); empty: the
+# statement points them to the force whose plan it is and to the national team.
+ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", default="")
 
 # NCSC password guidance: length and a deny-list of common passwords, no composition rules
 # (so no NumericPasswordValidator: "must contain a non-digit" is a composition rule).

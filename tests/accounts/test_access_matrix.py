@@ -88,6 +88,7 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
 EXPECTED_KIND = {
     "accounts:login": "sign_in",
     "accounts:logout": "signed_in_action",
+    "accounts:keep_alive": "signed_in_action",
     "accounts:password_change": "signed_in_form",
     "accounts:password_change_done": "signed_in_page",
     "accounts:password_reset": "public_form",

@@ -1,6 +1,8 @@
 # PRAP Tracker production image.
 # Build:  docker build -t prap-tracker .
 # Run:    docker run -p 8000:8000 --env-file prap.env prap-tracker
+# Worker: docker run --env-file prap.env --stop-timeout 60 prap-tracker python manage.py db_worker --no-reload
+#         (the same image: sends the e-mail the site queues; see README, "Background tasks")
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -41,11 +41,17 @@ data: migrate
 	$(BIN)/python manage.py load_reference
 	$(BIN)/python manage.py seed_demo --if-empty
 
+# The web server and, beside it, the task worker that sends e-mail (README, "Background
+# tasks"); Ctrl+C stops both.
 run: data
 	@echo ""
 	@echo "PRAP Tracker is running at http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	@echo "The task worker (manage.py db_worker) sends queued e-mail beside it."
 	@echo ""
-	SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@export SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"; \
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install-test
 	@if [ -x /usr/bin/chromium ]; then \
@@ -53,6 +59,7 @@ test: install-test
 	else \
 		echo "Browser tests: SKIPPED - /usr/bin/chromium is not installed (apt-get install -y chromium)."; \
 	fi
+	@command -v java >/dev/null || echo "HTML check: SKIPPED - Java is not installed (apt-get install -y default-jre-headless)."
 	DEBUG=false $(BIN)/python -m pytest
 
 # The whole suite with the system clock moved for the whole process tree (server, tests and

@@ -178,3 +178,21 @@ class SignInPause(models.Model):
 
     def __str__(self) -> str:
         return f"Sign-in paused ({self.scope}) until {self.until:%Y-%m-%d %H:%M}"
+
+
+class KeptForm(models.Model):
+    """What a person sent in a staff form after their session had ended, kept for them alone
+    for ``KEPT_FORM_SECONDS`` so that, once signed in again, they get the form back filled in
+    (``accounts.kept_forms``). Never holds passwords or files."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=2000)  # with its query string, as sent
+    values = models.JSONField()  # field name -> the list of values sent
+    files_left_out = models.BooleanField(default=False)
+    kept_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "path"])]
+
+    def __str__(self) -> str:
+        return f"{self.path} for user {self.user_id}"

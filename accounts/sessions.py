@@ -15,6 +15,10 @@ SEEN_AT = "prap_seen_at"
 SESSION_VERSION = "prap_session_version"
 # Why the last session ended, for the sign-in page to say (kept in the new, empty session).
 ENDED_BECAUSE = "prap_session_ended"
+# Whose session it was, so that a form they send next is kept for them alone
+# (accounts/kept_forms.py), and which kept forms this browser may get back after signing in.
+ENDED_USER = "prap_session_ended_user"
+KEPT_FORMS = "prap_kept_forms"
 # "Last used" is written at most this often, so a page view is not a session write.
 SEEN_RESOLUTION_SECONDS = 60
 
@@ -50,9 +54,15 @@ def end_reason(
 
 
 def stamp(session, user, *, now: float) -> None:
+    session.pop(ENDED_USER, None)
     session[SIGNED_IN_AT] = now
     session[SEEN_AT] = now
     session[SESSION_VERSION] = user.session_version
+
+
+def renew(session, *, now: float) -> None:
+    """The person is still there ("Stay signed in"): the idle clock starts again now."""
+    session[SEEN_AT] = now
 
 
 def touch(session, *, now: float) -> None:

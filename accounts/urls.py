@@ -19,6 +19,7 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", mfa_not_required(auth_views.LogoutView.as_view()), name="logout"),
+    path("session/keep-alive/", views.keep_alive, name="keep_alive"),
     path("two-step/", views.mfa_manage, name="mfa_manage"),
     path("two-step/set-up/", views.mfa_setup, name="mfa_setup"),
     path("two-step/verify/", views.mfa_verify, name="mfa_verify"),

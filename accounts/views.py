@@ -13,10 +13,11 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -58,6 +59,7 @@ class SignInView(auth_views.LoginView):
                 idle=settings.SESSION_IDLE_SECONDS // 60,
                 absolute=settings.SESSION_ABSOLUTE_SECONDS // 3600,
             )
+        context["form_kept"] = bool(self.request.session.get(sessions.KEPT_FORMS))
         return context
 
     def get_success_url(self):
@@ -236,3 +238,12 @@ def confirm_password(request):
         return redirect(next_url)
     context = {"form": form, "next": next_url}
     return render(request, "accounts/user_confirm_password.html", context)
+
+
+@require_POST
+def keep_alive(request):
+    """ "Stay signed in" in the time-out warning (static/js/session-timeout.js): the idle
+    clock starts again. A session that has already ended is sent to sign in, as any staff
+    request is."""
+    sessions.renew(request.session, now=time.time())
+    return HttpResponse(status=204)

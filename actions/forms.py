@@ -12,6 +12,7 @@ from actions.models import (
     QuarterlyUpdate,
     Status,
     clean_evidence_links,
+    narrative_problem,
     quarter_outside_plan,
 )
 from actions.replanning import Commitment
@@ -21,9 +22,6 @@ from plans.fields import QuarterChoiceField
 from plans.quarters import Quarter
 from prap.forms import GovukFormMixin, VersionField
 from workstreams.models import NationalAction, Workstream
-
-#: Statuses that must say what was done before they are published.
-NARRATIVE_REQUIRED = {Status.AT_RISK, Status.OFF_TRACK, Status.COMPLETE}
 
 
 def too_long(label: str) -> str:
@@ -94,12 +92,10 @@ class QuarterlyUpdateForm(GovukFormMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         status = cleaned.get("status")
-        if self.strict and status in NARRATIVE_REQUIRED and not cleaned.get("done", "").strip():
-            self.add_error(
-                "done",
-                f"Say what was done: it is needed to publish an update that is "
-                f"{Status(status).label}",
-            )
+        if self.strict and status and "done" in cleaned:
+            message = narrative_problem(status, cleaned["done"])
+            if message:
+                self.add_error("done", message)
         return cleaned
 
 

@@ -99,6 +99,24 @@ Status = models.TextChoices(
 )
 
 
+#: Statuses whose update must say what was done before it is published.
+NARRATIVE_REQUIRED = frozenset({Status.AT_RISK, Status.OFF_TRACK, Status.COMPLETE})
+
+
+def narrative_problem(status: str, done: str) -> str:
+    """The message when a published update (or one about to be) with ``status`` does not say
+    what was done though that status needs it, or "". The one rule, and its one wording, for
+    the update page, the return page, the return import and the admin
+    (:meth:`QuarterlyUpdate.publication_problem`).
+    """
+    if status not in NARRATIVE_REQUIRED or done.strip():
+        return ""
+    return (
+        f"Say what was done: an update that is \u201c{Status(status).label}\u201d needs it "
+        "before it is published"
+    )
+
+
 class QuarterlyUpdateQuerySet(models.QuerySet["QuarterlyUpdate"]):
     def published(self, at: dt.datetime | None = None) -> QuarterlyUpdateQuerySet:
         """Updates published (by ``at``, when given). The only updates the public may see."""
@@ -771,15 +789,27 @@ class QuarterlyUpdate(models.Model):
     def evidence_links(self) -> list[str]:
         return [line.strip() for line in self.evidence.splitlines() if line.strip()]
 
+    def publication_problem(self, *, publish: bool = False) -> str:
+        """:func:`narrative_problem` for this update if it is published, or about to be
+        (``publish``); "" for a draft that stays a draft (a draft may be unfinished).
+        """
+        if not (publish or self.is_published):
+            return ""
+        return narrative_problem(self.status, self.done)
+
     def clean_fields(self, exclude=None) -> None:
-        """Django's checks of each field, then the evidence rule (for the admin; the forms
-        apply it to what was typed, and skip it here when that failed)."""
+        """Django's checks of each field, then the evidence rule and the rule that a
+        published update says what was done (for the admin; the forms apply them to what
+        was typed, and skip them here when that failed)."""
         errors = _field_errors(super().clean_fields, exclude)
-        if "evidence" not in set(exclude or ()) | set(errors):
+        skipped = set(exclude or ()) | set(errors)
+        if "evidence" not in skipped:
             try:
                 self.evidence = clean_evidence_links(self.evidence)
             except ValidationError as error:
                 errors["evidence"] = error.error_list
+        if not skipped & {"status", "done"} and (message := self.publication_problem()):
+            errors["done"] = [message]
         if errors:
             raise ValidationError(errors)
 
@@ -816,7 +846,14 @@ class QuarterlyUpdate(models.Model):
         ``was_published`` is whether it was published before this change (by default, as it
         is now; a publication date already set on a draft, as in the admin, stands);
         ``reason`` replaces the history's reason for the change.
+
+        Raises ``ValidationError`` (on ``done``), changing nothing, when the update would be
+        published without saying what was done though its status needs it
+        (:meth:`publication_problem`): every write path checks this first and words it
+        where the person is; this is the last guard.
         """
+        if message := self.publication_problem(publish=publish):
+            raise ValidationError({"done": [message]})
         if was_published is None:
             was_published = self.is_published
         self.author = by

@@ -57,12 +57,22 @@ class PlanAdmin(PublicContentAdmin, SimpleHistoryAdmin):
 
 @admin.register(ReminderLog)
 class ReminderLogAdmin(admin.ModelAdmin):
-    """Read-only record of the return reminders sent by ``send_return_reminders``."""
+    """Read-only record of the return reminders sent by ``send_return_reminders`` and from
+    the reminders page: who sent each, and when the task worker e-mailed it."""
 
-    list_display = ["sent_at", "email", "force", "quarter", "missing_count", "draft_count"]
+    list_display = [
+        "sent_at",
+        "email",
+        "force",
+        "quarter",
+        "sent_by",
+        "emailed_at",
+        "missing_count",
+        "draft_count",
+    ]
     list_filter = ["sent_on", "force__region"]
     search_fields = ["email", "force__name"]
-    list_select_related = ["force"]
+    list_select_related = ["force", "sent_by"]
     date_hierarchy = "sent_on"
 
     def has_add_permission(self, request):

@@ -145,11 +145,25 @@ class Plan(models.Model):
         return self.first_quarter.first_day <= day <= self.last_quarter.last_day
 
 
+class ReminderLogQuerySet(models.QuerySet["ReminderLog"]):
+    def for_quarter(self, quarter) -> ReminderLogQuerySet:
+        """The reminders about ``quarter``, newest first, with the force and the sender."""
+        return (
+            self.filter(quarter=quarter)
+            .select_related("force", "sent_by")
+            .order_by("-sent_at", "force__name", "email")
+        )
+
+
 class ReminderLog(models.Model):
-    """A return reminder e-mailed to one coordinator about one quarter.
+    """A return reminder to one coordinator about one quarter: who asked for it and when
+    (``sent_by``, blank for the scheduled ``send_return_reminders``), why it was sent again
+    (``reason``), the e-mail itself, and when the task worker handed it to the mail server
+    (``emailed_at``; blank while it waits, with ``email_error`` if sending failed).
 
     ``send_return_reminders`` reads it so that running the command again on the same day
-    sends nothing twice.
+    sends nothing twice; the reminders page (``/staff/reminders/``) so that a force is not
+    reminded twice about a quarter by accident.
     """
 
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
@@ -164,15 +178,37 @@ class ReminderLog(models.Model):
     email = models.EmailField("sent to")
     sent_on = models.DateField()
     sent_at = models.DateTimeField(auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who sent it from the reminders page; blank: the scheduled command.",
+    )
+    reason = models.TextField(
+        max_length=500, blank=True, help_text="Why the force was reminded again."
+    )
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
+    emailed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the task worker handed it to the mail server."
+    )
+    email_error = models.CharField(max_length=500, blank=True)
     missing_count = models.PositiveIntegerField(help_text="Deliverables with no update.")
     draft_count = models.PositiveIntegerField(help_text="Updates still in draft.")
+
+    objects = ReminderLogQuerySet.as_manager()
 
     class Meta:
         ordering = ["-sent_at"]
         constraints = [
+            # The scheduled command's rule (two runs on one day send once); a person may send
+            # again, with a reason, from the reminders page.
             models.UniqueConstraint(
                 name="one_reminder_per_address_per_quarter_per_day",
                 fields=["force", "quarter", "email", "sent_on"],
+                condition=Q(sent_by__isnull=True),
             ),
         ]
 

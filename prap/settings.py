@@ -53,10 +53,13 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "prap.apps.PrapConfig",
     # The domain, lowest layer first: models, QuerySets, forms and the rules for every write.
     "plans",
     "accounts",
+    "indicators",
     "workstreams",
     "actions",
     # The pages above it, by audience, and the demonstration data (README, "Project layout").
@@ -88,6 +91,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Staff sessions end after 30 idle minutes, 12 hours, or "Sign out everywhere".
     "accounts.middleware.StaffSessionMiddleware",
+    # A staff form sent after the session ended is kept for its person, and given back
+    # filled in once they have signed in again (after CSRF; before the sign-in redirect).
+    "accounts.middleware.KeptFormMiddleware",
     # Which second-step device verified this session (request.user.is_verified()).
     "django_otp.middleware.OTPMiddleware",
     # Deny by default: every view needs a signed-in user unless it is marked
@@ -125,6 +131,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # restart costs no failed requests once the server is back.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+elif DATABASES["default"]["NAME"] not in ("", ":memory:"):
+    # An SQLite file shared by the web server and the task worker (two processes): take the
+    # write lock when a transaction starts and wait up to 20 seconds for it, rather than
+    # failing at once with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -156,6 +169,22 @@ PUBLIC_MAX_AGE = env.int("PUBLIC_MAX_AGE", default=60)
 vars().update(env.email("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PRAP Tracker <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background tasks (README, "Background tasks"): e-mail is never sent during a request; it
+# is queued and a worker sends it. By default the queue is a table in the site's own database
+# (django-tasks-db), worked by `manage.py db_worker`, which `make run` starts beside the web
+# server. TASKS_BACKEND=immediate runs each task at once in the process that queues it (the
+# tests, or a one-process setup with no worker).
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_task_backend = env.str("TASKS_BACKEND", default="database")
+if _task_backend not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND is {_task_backend!r}: use one of {', '.join(TASK_BACKENDS)}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[_task_backend], "QUEUES": ["default"]}}
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -192,6 +221,15 @@ PROXY_HOPS = env.int("PROXY_HOPS", default=0)
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+# The warning before the idle time-out (static/js/session-timeout.js) comes this long before it,
+# with a button to stay signed in; a form sent after a time-out is kept this long for its
+# person to get back once signed in again (accounts/kept_forms.py).
+SESSION_WARNING_SECONDS = env.int("SESSION_WARNING_SECONDS", default=120)
+KEPT_FORM_SECONDS = env.int("KEPT_FORM_SECONDS", default=60 * 60)
+
+# Where people report an accessibility problem (named on /accessibility/); empty: the
+# statement points them to the force whose plan it is and to the national team.
+ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", default="")
 
 # NCSC password guidance: length and a deny-list of common passwords, no composition rules
 # (so no NumericPasswordValidator: "must contain a non-digit" is a composition rule).

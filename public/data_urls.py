@@ -14,6 +14,6 @@ urlpatterns = [
         {"dataset": dataset, "fmt": fmt},
         name=f"{dataset}_{fmt}",
     )
-    for dataset in ("forces", "deliverables", "updates")
+    for dataset in ("forces", "deliverables", "updates", "stop-search-rates")
     for fmt in ("csv", "json")
 ]

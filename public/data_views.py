@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from actions.models import Deliverable, QuarterlyUpdate
+from indicators.figures import StopSearchFigures
 from plans.cache import public_page
 from plans.models import Force
 from public.downloads import csv_response, json_response
@@ -28,6 +29,7 @@ def index(request):
         "forces": Force.objects.count(),
         "deliverables": Deliverable.objects.public().count(),
         "updates": QuarterlyUpdate.objects.public().count(),
+        "stop-search-rates": sum(1 for _ in StopSearchFigures.load().every_row()),
     }
     latest = QuarterlyUpdate.objects.public().aggregate(latest=Max("published_at"))["latest"]
     context = {
@@ -56,6 +58,9 @@ def download(request, dataset: str, fmt: str):
         "generated_at": timezone.now(),
         "columns": [{"name": c.name, "meaning": c.meaning} for c in data.columns],
     }
+    if data.credit:
+        meta["credit"] = data.credit
+        meta["sources"] = list(data.sources)
     return json_response(data.filename("json"), data.names, rows, meta)
 
 

@@ -72,3 +72,49 @@ class TrendForm(forms.Form):
         label="Show the trend for",
         error_messages={"invalid_choice": "There is no such force. Choose one from the list."},
     )
+
+
+class DisparityForm(forms.Form):
+    """Which year, census and group ``/national/disparities/`` shows. An empty or missing
+    choice takes the default: the newest year, Census 2021, Black people."""
+
+    year = forms.ChoiceField(
+        label="Year (April to March)",
+        required=False,
+        error_messages={"invalid_choice": "There are no figures for that year. Choose one."},
+    )
+    census = forms.TypedChoiceField(
+        label="Population from",
+        choices=[("2021", "Census 2021"), ("2011", "Census 2011")],
+        help_text="Census 2011 is given for 2020/21 only.",
+        coerce=int,
+        error_messages={"invalid_choice": "Choose Census 2021 or Census 2011."},
+        required=False,
+        empty_value=None,
+    )
+    group = forms.ChoiceField(
+        label="Ethnic group compared with White",
+        choices=[(group, group) for group in ("Black", "Asian", "Mixed", "Other")],
+        required=False,
+        error_messages={"invalid_choice": "Choose Black, Asian, Mixed or Other."},
+    )
+
+    def __init__(self, *args, years: list[str], census_years: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.census_years = census_years
+        self.fields["year"].choices = [(year, year) for year in reversed(years)]
+        self.default_year = years[-1] if years else ""
+
+    def clean(self):
+        data = super().clean()
+        year = data.get("year") or self.default_year
+        census = data.get("census") or 2021
+        data["year"], data["census"], data["group"] = year, census, data.get("group") or "Black"
+        allowed = self.census_years.get(census)
+        if allowed and year not in allowed:
+            self.add_error(
+                "census",
+                f"Census 2011 figures are given for {', '.join(allowed)} only: choose that "
+                "year, or Census 2021.",
+            )
+        return data

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from public import national_views
+from public import disparity_views, national_views
 
 app_name = "national"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("compare/", national_views.compare, name="compare"),
     path("coverage/", national_views.coverage, name="coverage"),
     path("trend/", national_views.trend_view, name="trend"),
+    path("disparities/", disparity_views.national_disparities, name="disparities"),
 ]

@@ -19,6 +19,8 @@ from django.db.models import OuterRef, Subquery
 from actions.models import Deliverable, QuarterlyUpdate, Status
 from actions.progress import DISPLAY_ORDER
 from actions.reporting import with_latest_quarter_reported, with_replanning_counts
+from indicators.figures import StopSearchFigures
+from indicators.models import Ethnicity
 from plans.models import Force, Plan
 
 CHUNK_SIZE = 500
@@ -69,6 +71,10 @@ class Dataset:
     rows: Callable[[str, dt.date], Iterator[tuple]]  # (site address, today)
     primary_key: tuple[str, ...] = ()
     foreign_keys: tuple[tuple[str, str, str], ...] = ()  # (column, other dataset, its column)
+    # Where the figures come from, for files of official statistics: shown on /data/, in the
+    # JSON file and in datapackage.json.
+    credit: str = ""
+    sources: tuple[dict, ...] = ()
 
     @property
     def names(self) -> list[str]:
@@ -358,7 +364,159 @@ UPDATES = Dataset(
     foreign_keys=(("deliverable_id", "deliverables", "id"), ("force", "forces", "slug")),
 )
 
-DATASETS = {dataset.slug: dataset for dataset in (FORCES, DELIVERABLES, UPDATES)}
+
+class Fixed(float):
+    """A number written with four decimals in CSV (``2.5000``), a plain number in JSON."""
+
+    def __str__(self) -> str:
+        return f"{self:.4f}"
+
+
+def _fixed(value: float | None) -> Fixed | None:
+    return None if value is None else Fixed(round(value, 4))
+
+
+STOP_SEARCH_CREDIT = (
+    "Contains public sector information licensed under the Open Government Licence v3.0. "
+    "Stop and search: Home Office, Police powers and procedures, 2020/21 to 2024/25. "
+    "Populations: Office for National Statistics, Census 2021 and Census 2011."
+)
+
+
+def _stop_search_rate_rows(site_url: str, today: dt.date) -> Iterator[tuple]:
+    """Three queries, then every area, census, year and group (``indicators.figures``)."""
+    for item, group in StopSearchFigures.load().every_row():
+        ratio = group.ratio
+        if group.is_reference and group.rate is not None:
+            ratio_value = 1.0
+        else:
+            ratio_value = ratio.ratio if ratio else None
+        yield (
+            item.area.slug,
+            item.year,
+            item.census,
+            group.ethnicity,
+            group.searches,
+            group.population,
+            _fixed(group.rate),
+            _fixed(ratio_value),
+            _fixed(ratio.lower if ratio else None),
+            _fixed(ratio.upper if ratio else None),
+            "not-meaningful" if item.not_meaningful else _caution_code(group),
+            f"Home Office stop and search {item.year}; ONS Census {item.census}; OGL v3.0",
+        )
+
+
+def _caution_code(group) -> str:
+    if group.is_unknown:
+        return "unknown"
+    if group.is_reference:
+        return ""
+    if group.is_small:
+        return "small-count"
+    if group.needs_caution:
+        return "wide-interval"
+    return ""
+
+
+STOP_SEARCH_RATES = Dataset(
+    slug="stop-search-rates",
+    title="Stop and search rates by ethnic group",
+    description=(
+        "Official figures, not data reported by forces: for each of the 43 territorial forces "
+        "and England and Wales (the forces' total, excluding British Transport Police), each "
+        "financial year from 2020/21 over Census 2021, and 2020/21 over Census 2011: stop and "
+        "searches by self-defined ethnic group, residents, the rate per 1,000 and the ratio to "
+        "the White rate with its 95% interval (log-normal approximation)."
+    ),
+    columns=(
+        Column(
+            "force",
+            "Slug of the force (joins to 'slug' in forces), or england-and-wales.",
+            constraints={"required": True, **SLUG},
+        ),
+        Column(
+            "year",
+            "Financial year, April to March, e.g. 2022/23.",
+            constraints={"required": True, "pattern": r"[0-9]{4}/[0-9]{2}"},
+        ),
+        Column(
+            "census",
+            "The census the residents come from: 2021, or 2011 (given for 2020/21 only).",
+            type="integer",
+            constraints={"required": True, "enum": [2011, 2021]},
+        ),
+        Column(
+            "ethnicity",
+            "Self-defined ethnic group: Asian, Black, Mixed, Other or White.",
+            constraints={"required": True, "enum": list(Ethnicity.values)},
+        ),
+        Column(
+            "searches",
+            "Stop and searches of people of the group in the year. Empty where the Home Office "
+            "gives no figure (unknown, not zero).",
+            type="integer",
+            constraints={"minimum": 0},
+        ),
+        Column(
+            "population",
+            "Residents of the group in the force area at the census.",
+            type="integer",
+            constraints={"minimum": 0},
+        ),
+        Column(
+            "rate_per_1000",
+            "searches / population x 1,000, to four decimals.",
+            type="number",
+            constraints={"minimum": 0},
+        ),
+        Column(
+            "ratio_to_white",
+            "rate_per_1000 / the White rate_per_1000 of the same force, year and census (1 for "
+            "White).",
+            type="number",
+            constraints={"minimum": 0},
+        ),
+        Column(
+            "ratio_lower_95",
+            "Lower end of the ratio's 95% interval: ratio x exp(-1.96 x sqrt(1/searches + "
+            "1/White searches)). Empty for White, and where there were no searches.",
+            type="number",
+            constraints={"minimum": 0},
+        ),
+        Column(
+            "ratio_upper_95",
+            "Upper end of the ratio's 95% interval: ratio x exp(+1.96 x sqrt(...)).",
+            type="number",
+            constraints={"minimum": 0},
+        ),
+        Column(
+            "caution",
+            "not-meaningful (City of London: few residents, many visitors), small-count "
+            "(fewer than 20 searches), wide-interval (upper end more than twice the lower), "
+            "unknown (no count), or empty.",
+            constraints={"enum": ["", "not-meaningful", "small-count", "wide-interval", "unknown"]},
+        ),
+        Column("source", "Where the row's figures come from, and the licence."),
+    ),
+    rows=_stop_search_rate_rows,
+    primary_key=("force", "year", "census", "ethnicity"),
+    credit=STOP_SEARCH_CREDIT,
+    sources=(
+        {
+            "title": "Home Office: Police powers and procedures, stop and search, 2020/21 to "
+            "2024/25",
+            "path": "https://www.gov.uk/government/collections/police-powers-and-procedures-england-and-wales",
+        },
+        {
+            "title": "Office for National Statistics: Census 2021 (TS021) and Census 2011 "
+            "(QS201EW), ethnic group by police force area",
+            "path": "https://www.ons.gov.uk/census",
+        },
+    ),
+)
+
+DATASETS = {dataset.slug: dataset for dataset in (FORCES, DELIVERABLES, UPDATES, STOP_SEARCH_RATES)}
 
 
 def data_package(site_url: str) -> dict:
@@ -393,13 +551,17 @@ def data_package(site_url: str) -> dict:
                 "schema": schema,
             }
         )
+        if dataset.sources:
+            resources[-1]["sources"] = list(dataset.sources)
+            resources[-1]["licenses"] = [licence]
     return {
         "profile": "tabular-data-package",
         "name": "prap-tracker",
         "title": "Police Race Action Plan: force plans, deliverables and quarterly updates",
         "description": (
             "Published data only: every force, every deliverable of a published plan and every "
-            "published quarterly update. Drafts are never included."
+            "published quarterly update. Drafts are never included. With the official stop "
+            "and search rates by ethnic group (Home Office and ONS figures)."
         ),
         "homepage": f"{site_url}/data/",
         "licenses": [licence],

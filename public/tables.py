@@ -183,3 +183,124 @@ class CoverageTable(GovukTable):
 
     def render_percent(self, value):
         return _percent(value)
+
+
+def _number(value, places: int) -> str:
+    return "" if value is None else f"{value:,.{places}f}"
+
+
+class DisparityTable(GovukTable):
+    """Every force's rate and ratio to the White rate for one group, year and census:
+    ``indicators.figures.AreaFigures`` records. Sorted by the ratio, highest first, unless
+    the visitor chooses another column."""
+
+    force = tables.Column(accessor="area__name", verbose_name="Force", attrs=TEXT)
+
+    class Meta(GovukTable.Meta):
+        empty_text = "No figures for this year and census."
+        order_by = ("-ratio",)
+
+    def __init__(self, data, *, group: str, **kwargs):
+        self.group = group
+        cell = f"groups__{group}__"
+        extra = [
+            (
+                "searches",
+                tables.Column(
+                    accessor=f"{cell}searches",
+                    verbose_name=f"Searches of {group} people",
+                    default="unknown",
+                    attrs=NUMERIC,
+                ),
+            ),
+            (
+                "population",
+                tables.Column(
+                    accessor=f"{cell}population", verbose_name=f"{group} residents", attrs=NUMERIC
+                ),
+            ),
+            (
+                "rate",
+                tables.Column(
+                    accessor=f"{cell}rate",
+                    verbose_name=f"{group} rate per 1,000",
+                    default="unknown",
+                    attrs=NUMERIC,
+                ),
+            ),
+            (
+                "white_rate",
+                tables.Column(
+                    accessor="groups__White__rate",
+                    verbose_name="White rate per 1,000",
+                    attrs=NUMERIC,
+                ),
+            ),
+            (
+                "ratio",
+                tables.Column(
+                    accessor=f"{cell}ratio__ratio",
+                    verbose_name="Times the White rate",
+                    default="unknown",
+                    attrs=NUMERIC,
+                ),
+            ),
+            (
+                "interval",
+                tables.Column(
+                    accessor=f"{cell}ratio__lower",
+                    verbose_name="95% interval",
+                    default="none",
+                    attrs=NUMERIC,
+                    orderable=False,
+                ),
+            ),
+            (
+                "change",
+                tables.Column(
+                    accessor=f"changes__{group}",
+                    verbose_name="Change since 2020/21",
+                    default=NO_DELIVERABLES,
+                    attrs=NUMERIC,
+                ),
+            ),
+            (
+                "note",
+                tables.Column(
+                    accessor=f"groups__{group}", verbose_name="Note", attrs=TEXT, orderable=False
+                ),
+            ),
+        ]
+        super().__init__(data, extra_columns=extra, **kwargs)
+
+    def render_force(self, value, record):
+        return format_html(
+            '<a class="govuk-link" href="/forces/{}/disparities/">{}</a>', record.area.slug, value
+        )
+
+    def render_searches(self, value):
+        return _number(value, 0)
+
+    def render_population(self, value):
+        return _number(value, 0)
+
+    def render_rate(self, value):
+        return _number(value, 2)
+
+    def render_white_rate(self, value):
+        return _number(value, 2)
+
+    def render_ratio(self, value):
+        return _number(value, 2)
+
+    def render_interval(self, value, record):
+        ratio = record.groups[self.group].ratio
+        if ratio is None or ratio.lower is None:
+            return "none"
+        return f"{ratio.lower:.2f} to {ratio.upper:.2f}"
+
+    def render_change(self, value):
+        return f"{value:+.2f}"
+
+    def render_note(self, value):
+        return value.caution

@@ -1,5 +1,6 @@
 from itertools import groupby
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Max
 from django.shortcuts import get_object_or_404, redirect, render
@@ -111,4 +112,8 @@ def force_roadmap(request, slug):
 @require_safe
 @public_page
 def accessibility(request):
-    return render(request, "plans/accessibility.html")
+    context = {
+        "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+        "idle_minutes": settings.SESSION_IDLE_SECONDS // 60,
+    }
+    return render(request, "plans/accessibility.html", context)

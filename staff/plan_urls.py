@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staff import plan_views, returns_views
+from staff import plan_views, reminder_views, returns_views
 
 # Included under /staff/ in the "staff" namespace (see staff/urls.py).
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
     path("plans/<int:plan_id>/publish/", plan_views.plan_publish, name="plan_publish"),
     path("plans/<int:plan_id>/order/", plan_views.plan_order, name="plan_order"),
     path("returns/", returns_views.return_tracker, name="returns"),
+    path("reminders/", reminder_views.reminders, name="reminders"),
+    path("reminders/send/", reminder_views.reminders_send, name="reminders_send"),
 ]

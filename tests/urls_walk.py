@@ -40,6 +40,12 @@ PUBLIC_QUERIES: dict[str, list[str]] = {
     ],
     "national:compare": ["forces={compared}"],
     "national:trend": ["force={forces}"],
+    "national:disparities": [
+        "year=2020/21&census=2011",
+        "year=2022/23&group=Asian",
+        "year=2022/23&census=2011",
+        "sort=-rate",
+    ],
 }
 
 

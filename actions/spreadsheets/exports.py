@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from actions.models import Deliverable, Milestone, QuarterlyUpdate, Status
 from actions.spreadsheets.files import (
     CSV_CONTENT_TYPE,
@@ -128,9 +130,30 @@ def return_sheet(plan: Plan, quarter: Quarter) -> SheetData:
                 multi_line(update.done) if update else "",
                 multi_line(update.next) if update else "",
                 evidence_text(split_links(update.evidence)) if update else "",
+                publication_text(update),
             ]
         )
     return SheetData(RETURN, rows, {"status": [label for _, label in Status.choices]})
+
+
+def publication_text(update: QuarterlyUpdate | None) -> str:
+    """The return sheet's informational "Published" cell: whether the row's update for the
+    quarter is already public, and since when ("Yes, 20 October 2024", with "(corrected 3
+    November 2024)" after a correction), "No (draft)" or "No (no update yet)". Local dates.
+    """
+    if update is None:
+        return "No (no update yet)"
+    if not update.is_published:
+        return "No (draft)"
+    text = f"Yes, {_long_date(update.published_at)}"
+    if update.corrected_at:
+        text += f" (corrected {_long_date(update.corrected_at)})"
+    return text
+
+
+def _long_date(moment: dt.datetime) -> str:
+    day = timezone.localtime(moment).date()
+    return f"{day.day} {day:%B %Y}"
 
 
 def export_plan(plan: Plan, file_format: str, *, on: dt.date | None = None) -> list[ExportFile]:

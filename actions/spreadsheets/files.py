@@ -34,6 +34,7 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -152,12 +153,17 @@ def has_control_characters(text: str) -> bool:
 
 @dataclass(frozen=True)
 class Column:
+    """One column of a layout. An ``informational`` column is written on export for the
+    reader and never read on import: whatever it holds (or its absence) changes nothing.
+    """
+
     key: str
     heading: str
     required: bool = True
     width: int = 18
     wrap: bool = False
     aliases: tuple[str, ...] = ()
+    informational: bool = False
 
     @property
     def names(self) -> set[str]:
@@ -178,6 +184,9 @@ class Layout:
     def column(self, key: str) -> Column:
         return next(column for column in self.columns if column.key == key)
 
+
+#: The note on an informational column's heading in an exported workbook.
+INFORMATIONAL_NOTE = "For information only: the import never reads this column."
 
 PLAN = Layout(
     "Plan",
@@ -237,6 +246,15 @@ RETURN = Layout(
         Column("done", "What was done", width=60, wrap=True),
         Column("next", "What is next", width=60, wrap=True),
         Column("evidence", "Evidence links", width=50, wrap=True, aliases=("Evidence",)),
+        Column(
+            "published",
+            "Published",
+            required=False,
+            width=30,
+            wrap=True,
+            aliases=("Published on",),
+            informational=True,
+        ),
     ),
 )
 
@@ -686,6 +704,8 @@ def bind(sheet: Sheet, layout: Layout) -> Table:
         column = next((c for c in layout.columns if _folded(heading) in c.names), None)
         if column is None:
             unknown[heading] = index
+        elif column.informational:
+            continue  # for the reader only: never read
         elif column.key in positions:
             first = get_column_letter(positions[column.key] + 1)
             table.problems.append(
@@ -792,6 +812,8 @@ def write_xlsx(sheets: Sequence[SheetData]) -> bytes:
         for index, column in enumerate(data.layout.columns, start=1):
             cell = worksheet.cell(row=1, column=index, value=column.heading)
             cell.font = bold
+            if column.informational:
+                cell.comment = Comment(INFORMATIONAL_NOTE, "PRAP Tracker")
             worksheet.column_dimensions[get_column_letter(index)].width = column.width
         for row_number, row in enumerate(data.rows, start=2):
             for index, (column, value) in enumerate(

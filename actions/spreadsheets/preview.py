@@ -32,8 +32,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError
 
-from actions.models import Deliverable, Milestone
+from actions.models import Deliverable, Milestone, Status
 from actions.spreadsheets.files import (
+    MILESTONES,
+    PLAN,
+    RETURN,
     Cell,
     Layout,
     Problem,
@@ -80,6 +83,28 @@ class Change:
     new: str
 
 
+#: How many characters of a long text a new row's preview shows before "Show all".
+SHOWN_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One value a new row will save, as the preview shows it: the column's heading and the
+    whole text. ``short`` is the start of a long text, cut at a word, or "" when the text is
+    short enough to show whole.
+    """
+
+    field: str
+    text: str
+
+    @property
+    def short(self) -> str:
+        if len(self.text) <= SHOWN_LENGTH:
+            return ""
+        cut = self.text[:SHOWN_LENGTH].rsplit(maxsplit=1)[0] if " " in self.text else ""
+        return (cut or self.text[: SHOWN_LENGTH - 1]).rstrip().rstrip(",;:") + "…"
+
+
 @dataclass
 class RowPreview:
     """What importing one row would do.
@@ -105,6 +130,60 @@ class RowPreview:
     @property
     def has_errors(self) -> bool:
         return self.outcome == Outcome.ERROR
+
+    @property
+    def content(self) -> list[Shown]:
+        """What a new row will save, field by field, for the person to check before
+        confirming (the title and reference are shown beside it); empty for other rows.
+        """
+        if self.outcome != Outcome.CREATED or self.values is None:
+            return []
+        return _CONTENT[self.sheet](self.values)
+
+
+def _quarter_shown(quarter: Quarter) -> str:
+    return f"{quarter} ({quarter.months_label})"
+
+
+def _long_date(day: dt.date | None) -> str:
+    return f"{day.day} {day:%B %Y}" if day else ""
+
+
+def _new_deliverable(values) -> list[Shown]:
+    shown = [
+        Shown("Workstream", values.workstream.name),
+        Shown("Start quarter", _quarter_shown(values.start_quarter)),
+        Shown("Due quarter", _quarter_shown(values.due_quarter)),
+        Shown("Lead", values.lead),
+        Shown("Description", values.description),
+        Shown("National actions", ", ".join(action.code for action in values.actions)),
+    ]
+    if values.withdrawn:
+        shown.append(Shown("Withdrawn", f"Yes: {values.withdrawn_reason}"))
+    return shown
+
+
+def _new_milestone(values) -> list[Shown]:
+    return [
+        Shown("Due quarter", _quarter_shown(values.due_quarter)),
+        Shown("Done on", _long_date(values.done_on) or "Not done yet"),
+    ]
+
+
+def _new_update(values) -> list[Shown]:
+    return [
+        Shown("Status", Status(values.status).label),
+        Shown("What was done", values.done),
+        Shown("What is next", values.next),
+        Shown("Evidence links", values.evidence),
+    ]
+
+
+_CONTENT = {
+    PLAN.title: _new_deliverable,
+    MILESTONES.title: _new_milestone,
+    RETURN.title: _new_update,
+}
 
 
 @dataclass(frozen=True)
@@ -173,6 +252,7 @@ class ImportPreview:
                     row.outcome.value,
                     row.note,
                     [[c.field, c.old, c.new] for c in row.changes],
+                    [[shown.field, shown.text] for shown in row.content],
                     [str(problem) for problem in row.problems],
                 ]
                 for row in self.rows
@@ -198,6 +278,7 @@ class ImportPreview:
                 f"    {change.field}: {shorten(change.old)} -> {shorten(change.new)}"
                 for change in row.changes
             )
+            lines.extend(f"    {shown.field}: {shorten(shown.text)}" for shown in row.content)
             lines.extend(f"    Error, {_without_row(problem)}" for problem in row.problems)
             lines.extend(f"    Note, {_without_row(warning)}" for warning in row.warnings)
         lines.extend(f"Note: {warning}" for warning in self.warnings)

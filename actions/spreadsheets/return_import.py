@@ -18,6 +18,7 @@ from actions.models import (
     QuarterlyUpdate,
     Status,
     link_problem,
+    narrative_problem,
 )
 from actions.spreadsheets.files import (
     RETURN,
@@ -44,7 +45,6 @@ from actions.spreadsheets.preview import (
 from plans.models import Plan
 from plans.quarters import Quarter
 
-_NARRATIVE_NEEDED = {Status.AT_RISK, Status.OFF_TRACK, Status.COMPLETE}
 _STATUS_LIST = ", ".join(label for _, label in Status.choices)
 
 
@@ -239,12 +239,8 @@ class ReturnImport:
                 "Remove this row.",
             )
         publishing = self.publish or (update is not None and update.is_published)
-        if publishing and status in _NARRATIVE_NEEDED and not done:
-            reader.fail(
-                "done",
-                f'Say what was done: an update that is "{Status(status).label}" needs it '
-                "before it is published.",
-            )
+        if publishing and (message := narrative_problem(status, done)):
+            reader.fail("done", message)
 
     def _lock(self) -> None:
         """Lock the plan, its deliverables and this quarter's updates."""

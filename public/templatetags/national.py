@@ -29,6 +29,7 @@ NATIONAL_SECTIONS = [
     ("/national/compare/", "Compare forces"),
     ("/national/coverage/", "National actions coverage"),
     ("/national/trend/", "Trend"),
+    ("/national/disparities/", "Stop and search disparities"),
 ]
 
 

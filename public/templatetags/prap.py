@@ -87,3 +87,15 @@ def web_address(url: str) -> bool:
 def milestone_overdue(milestone, today) -> bool:
     """``{% if milestone|milestone_overdue:today %}``"""
     return milestone.is_overdue(today)
+
+
+@register.filter
+def machine_datetime(moment) -> str:
+    """A moment for ``<time datetime="...">``: ISO 8601 in UTC to the second, with no
+    microseconds (the HTML standard allows at most three fraction digits; a published
+    update's real ``published_at`` has six)."""
+    if not moment:
+        return ""
+    from datetime import UTC
+
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

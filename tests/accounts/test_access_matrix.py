@@ -88,6 +88,7 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
 EXPECTED_KIND = {
     "accounts:login": "sign_in",
     "accounts:logout": "signed_in_action",
+    "accounts:keep_alive": "signed_in_action",
     "accounts:password_change": "signed_in_form",
     "accounts:password_change_done": "signed_in_page",
     "accounts:password_reset": "public_form",
@@ -141,6 +142,8 @@ EXPECTED_KIND = {
     "staff:practice_edit": "national_form",
     "staff:practice_delete": "national_form",
     "staff:returns": "national_page",
+    "staff:reminders": "national_page",
+    "staff:reminders_send": "national_form",
 }
 
 

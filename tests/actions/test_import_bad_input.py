@@ -668,7 +668,7 @@ def test_an_update_published_as_complete_needs_what_was_done(plan_a, return_a, a
         return_preview(plan_a, return_a, csv_bytes(rows), publish=True),
         [
             'Return, row 3, column "What was done" (E): Say what was done: an update that is '
-            '"Complete" needs it before it is published.'
+            "\u201cComplete\u201d needs it before it is published"
         ],
         alice,
     )

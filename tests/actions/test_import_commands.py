@@ -56,6 +56,12 @@ def test_import_plan_dry_run_prints_the_preview_and_writes_nothing(plan_a, alice
         'Plan, row 2 [R-01] "A better title": changed (Reason for change: Clearer for the public.)',
         "    Title: Recruit and retain Black officers -> A better title",
         'Plan, row 5 [new] "Listening events": created (New deliverable)',
+        "    Workstream: Involved",
+        "    Start quarter: Q1 2025/26 (Apr-Jun 2025)",
+        "    Due quarter: Q2 2025/26 (Jul-Sep 2025)",
+        "    Lead: (blank)",
+        "    Description: (blank)",
+        "    National actions: I1",
         "Summary: 1 created, 1 changed, 5 unchanged.",
         "Dry run: nothing was written.",
     ]

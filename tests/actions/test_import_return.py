@@ -1,5 +1,9 @@
 """Importing a quarterly return: drafts unless published, corrections, evidence links."""
 
+import datetime as dt
+import io
+
+import openpyxl
 import pytest
 from django.utils import timezone
 
@@ -30,6 +34,9 @@ def exported(plan, quarter):
 
 def test_the_export_lists_the_deliverables_in_the_return_with_their_updates(plan_a, return_a):
     uncoded = plan_a.deliverables.get(reference="")
+    QuarterlyUpdate.objects.filter(deliverable__reference="R-01", quarter=return_a).update(
+        published_at=dt.datetime(2024, 10, 20, 23, 30, tzinfo=dt.UTC)  # 21 October in London
+    )
 
     assert exported(plan_a, return_a) == [
         [
@@ -40,6 +47,7 @@ def test_the_export_lists_the_deliverables_in_the_return_with_their_updates(plan
             "What was done",
             "What is next",
             "Evidence links",
+            "Published",
         ],
         [
             "R-01",
@@ -49,6 +57,7 @@ def test_the_export_lists_the_deliverables_in_the_return_with_their_updates(plan
             "Ran two open days.",
             "Start mentoring.",
             "https://force-a.example/open-days\nhttps://force-a.example/report;v=2",
+            "Yes, 21 October 2024",
         ],
         [
             str(uncoded.pk),
@@ -58,8 +67,64 @@ def test_the_export_lists_the_deliverables_in_the_return_with_their_updates(plan
             "Reviewed 40 searches.",
             "",
             "",
+            "No (draft)",
         ],
     ]
+
+
+PUBLISHED = 7  # the column of the return's informational "Published"
+
+
+def test_the_export_says_when_a_corrected_update_was_published_and_corrected(plan_a, return_a):
+    QuarterlyUpdate.objects.filter(deliverable__reference="R-01", quarter=return_a).update(
+        published_at=dt.datetime(2024, 10, 21, 9, 0, tzinfo=dt.UTC),
+        corrected_at=dt.datetime(2024, 11, 3, 15, 0, tzinfo=dt.UTC),
+    )
+
+    rows = exported(plan_a, return_a)
+
+    assert rows[1][PUBLISHED] == "Yes, 21 October 2024 (corrected 3 November 2024)"
+
+
+def test_the_export_says_no_for_a_deliverable_without_an_update(plan_a):
+    rows = exported(plan_a, Quarter(2024, 4))
+
+    assert [row[PUBLISHED] for row in rows[1:]] == ["No (no update yet)"] * 2
+
+
+def test_the_workbook_has_the_published_column_too(plan_a, return_a):
+    workbook = openpyxl.load_workbook(io.BytesIO(export_return(plan_a, return_a, "xlsx").data))
+    sheet = workbook["Return"]
+
+    assert sheet.cell(row=1, column=PUBLISHED + 1).value == "Published"
+    note = sheet.cell(row=1, column=PUBLISHED + 1).comment.text
+    assert note == "For information only: the import never reads this column."
+    assert sheet.cell(row=2, column=PUBLISHED + 1).value.startswith("Yes, ")
+    assert sheet.cell(row=3, column=PUBLISHED + 1).value == "No (draft)"
+
+
+@pytest.mark.parametrize("cell", ["No (draft)", "", "yes please", "=1+1"])
+def test_the_import_ignores_the_published_column_whatever_it_says(plan_a, return_a, cell):
+    rows = exported(plan_a, return_a)
+    rows[1][PUBLISHED] = cell
+    rows[2][PUBLISHED] = cell
+
+    preview = return_preview(plan_a, return_a, csv_bytes(rows))
+
+    assert preview.is_valid
+    assert not preview.has_changes
+    assert not [w for row in preview.rows for w in row.warnings]
+    assert not preview.warnings
+
+
+def test_a_return_without_the_published_column_imports_as_before(plan_a, return_a):
+    rows = [row[:PUBLISHED] for row in exported(plan_a, return_a)]
+
+    preview = return_preview(plan_a, return_a, csv_bytes(rows))
+
+    assert preview.is_valid
+    assert not preview.has_changes
+    assert not preview.warnings
 
 
 def test_the_return_leaves_out_withdrawn_unstarted_and_completed_deliverables(plan_a):

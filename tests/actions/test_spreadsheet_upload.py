@@ -166,7 +166,7 @@ def test_publishing_is_refused_with_the_reason_when_an_update_cannot_be_publishe
     text = page_text(refused)
     assert "There is a problem" in text
     assert "Nothing was written: the file has 1 error." in text
-    assert 'Say what was done: an update that is "Off track" needs it' in text
+    assert "Say what was done: an update that is \u201cOff track\u201d needs it" in text
     assert refused.context["form"]["publish"].value() is True
     assert "Untick “Publish these updates now” to save them as drafts" in text
     assert "Confirm and import" in text

@@ -1,13 +1,14 @@
 """One rule for each write: the update page, the return page, the spreadsheet imports and the
 admin save an update, a deliverable or a milestone by the same rules (who and when, evidence
-links, the plan's quarters, the version).
+links, what was done before publishing, the plan's quarters, the version).
 """
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import User
-from actions.models import Deliverable, Milestone, QuarterlyUpdate
+from actions.models import Deliverable, Milestone, QuarterlyUpdate, Status, narrative_problem
 from actions.spreadsheets.exports import export_plan, export_return
 from actions.spreadsheets.preview import ImportRefused, Outcome, apply_import
 from plans.quarters import Quarter
@@ -137,6 +138,115 @@ def test_twenty_evidence_links_are_accepted_by_the_import_as_by_the_form(plan_a,
 
     assert preview.is_valid
     assert [row.outcome for row in preview.rows if row.reference == "R-01"] == [Outcome.CHANGED]
+
+
+# What was done, before publishing ----------------------------------------------------------
+
+SAY_WHAT_WAS_DONE = (
+    "Say what was done: an update that is \u201cComplete\u201d needs it before it is published"
+)
+DONE = 4  # the column of the return's "What was done"
+
+
+@pytest.fixture
+def draft(plan_a, return_a):
+    """The uncoded deliverable's draft update for the return's quarter (At risk)."""
+    return QuarterlyUpdate.objects.get(deliverable__reference="", quarter=return_a)
+
+
+def test_the_rule_is_worded_once_for_every_status_that_needs_it():
+    assert narrative_problem(Status.COMPLETE, " \n ") == SAY_WHAT_WAS_DONE
+    assert narrative_problem(Status.AT_RISK, "").startswith(
+        "Say what was done: an update that is \u201cAt risk\u201d"
+    )
+    assert narrative_problem(Status.OFF_TRACK, "")
+    assert narrative_problem(Status.COMPLETE, "Scheme launched.") == ""
+    assert narrative_problem(Status.ON_TRACK, "") == ""
+    assert narrative_problem(Status.NOT_STARTED, "") == ""
+
+
+def test_the_update_page_refuses_to_publish_complete_without_what_was_done(draft, alice, client):
+    before = database_state()
+    client.force_login(alice)
+
+    response = client.post(
+        f"/staff/updates/{draft.pk}/edit/",
+        {"status": Status.COMPLETE, "done": "", "action": "publish", "version": draft.version},
+    )
+
+    assert response.status_code == 200
+    assert SAY_WHAT_WAS_DONE in response.content.decode()
+    assert database_state() == before
+
+
+def test_the_return_page_refuses_to_publish_complete_without_what_was_done(
+    plan_a, return_a, draft, alice, client
+):
+    before = database_state()
+    client.force_login(alice)
+    prefix = f"d{draft.deliverable_id}"
+
+    response = client.post(
+        f"/staff/forces/{plan_a.force.slug}/return/?quarter={return_a.compact}",
+        {
+            "action": "publish",
+            "return_quarter": return_a.compact,
+            f"{prefix}-version": draft.version,
+            f"{prefix}-status": Status.COMPLETE,
+            f"{prefix}-done": "",
+            f"{prefix}-publish": "on",
+        },
+    )
+
+    assert response.status_code == 200
+    assert SAY_WHAT_WAS_DONE in response.content.decode()
+    assert database_state() == before
+
+
+def test_the_return_import_refuses_to_publish_complete_without_what_was_done(
+    plan_a, return_a, alice
+):
+    rows = return_rows(plan_a, return_a)
+    row = next(row for row in rows if row[2] == return_a.compact and row[3] == "At risk")
+    row[3], row[DONE] = "Complete", ""
+    before = database_state()
+
+    preview = return_preview(plan_a, return_a, csv_bytes(rows), publish=True)
+
+    number = rows.index(row) + 1
+    assert messages(preview) == [
+        f'Return, row {number}, column "What was done" (E): {SAY_WHAT_WAS_DONE}'
+    ]
+    with pytest.raises(ImportRefused):
+        apply_import(preview, user=alice, now=timezone.now())
+    assert database_state() == before
+
+
+def test_the_admin_refuses_a_published_update_without_what_was_done(plan_a, return_a, sam, client):
+    update = QuarterlyUpdate.objects.get(deliverable__reference="R-01", quarter=return_a)
+    before = database_state()
+    client.force_login(sam)
+
+    response = client.post(
+        f"/admin/actions/quarterlyupdate/{update.pk}/change/",
+        update_admin_form(update, status=Status.COMPLETE, done=""),
+    )
+
+    assert response.status_code == 200
+    assert SAY_WHAT_WAS_DONE in response.content.decode()
+    assert database_state() == before
+
+
+def test_recording_a_publication_without_what_was_done_is_refused_and_changes_nothing(draft, alice):
+    draft.status, draft.done = Status.COMPLETE, ""
+    author = draft.author
+
+    with pytest.raises(ValidationError) as refused:
+        draft.record(alice, timezone.now(), publish=True)
+
+    assert refused.value.message_dict == {"done": [SAY_WHAT_WAS_DONE]}
+    assert draft.published_at is None and draft.author == author
+    assert draft.record(alice, timezone.now()) == "draft"  # a draft may be unfinished
 
 
 # The plan's quarters -----------------------------------------------------------------------

@@ -19,12 +19,14 @@ from django.utils import timezone
 
 from actions.models import Deliverable
 from plans.models import Force, ReminderLog
+from prap.mail import send_email
 from tests.browser.conftest import screenshot, settle, sign_in
 from tests.browser.test_staff import staff_pages
 from tests.conftest import PASSWORD
 from tests.factories import MilestoneFactory, PracticeExampleFactory, QuarterlyUpdateFactory
 from tests.mfa import code_from_secret
 from tests.staff_data import RETURN_QUARTER, force_data
+from tests.tasks import use_the_database_queue
 from workstreams.models import Workstream
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -161,7 +163,9 @@ def test_every_staff_page_loads_without_a_csp_violation(
     assert csp_violations == [], "\n".join(csp_violations)
 
 
-def test_every_admin_page_type_loads_without_a_csp_violation(page, csp_violations, reference, sam):
+def test_every_admin_page_type_loads_without_a_csp_violation(
+    page, csp_violations, reference, sam, settings
+):
     update = QuarterlyUpdateFactory(
         deliverable__plan__force=Force.objects.get(slug="dorset"),
         deliverable__workstream=Workstream.objects.first(),
@@ -178,6 +182,8 @@ def test_every_admin_page_type_loads_without_a_csp_violation(page, csp_violation
         missing_count=1,
         draft_count=0,
     )
+    use_the_database_queue(settings)  # a queued e-mail, for the task queue's admin
+    send_email.enqueue(to=[sam.email], subject="Hello", body="Hello.")
     sign_in(page, sam)
     paths = [reverse("admin:index"), reverse("admin:password_change")]
     # The admin's sign-in sends a signed-in administrator on to the admin.

@@ -15,6 +15,13 @@ PAGES = [
     ("/national/trend/", "national-trend"),
     ("/national/trend/?force=dorset", "national-trend-dorset"),
     ("/data/", "data"),
+    ("/national/disparities/", "national-disparities"),
+    ("/national/disparities/?year=2020/21&census=2011", "national-disparities-2011"),
+    ("/national/disparities/?year=2022/23&census=2011", "national-disparities-error"),
+    ("/forces/dorset/disparities/", "force-disparities"),
+    ("/forces/city-of-london/disparities/", "force-disparities-city-of-london"),
+    ("/forces/avon-and-somerset/disparities/", "force-disparities-avon"),
+    ("/forces/btp/disparities/", "force-disparities-btp"),
 ]
 
 
@@ -81,4 +88,22 @@ def test_a_newcomer_sorts_filters_and_downloads_without_javascript(browser, live
     page.get_by_label("Third force (optional)").select_option("kent")
     page.get_by_role("button", name="Compare").click()
     assert page.locator("h1").inner_text() == "Comparing 3 forces"
+    context.close()
+
+
+def test_the_disparity_figures_are_chosen_and_sorted_without_javascript(browser, live_server, demo):
+    context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/national/disparities/")
+    page.get_by_label("Year (April to March)").select_option("2020/21")
+    page.get_by_label("Population from").select_option("2011")
+    page.get_by_role("button", name="Show figures").click()
+    assert "year=2020%2F21" in page.url and "census=2011" in page.url
+    assert "7.02 times" in page.locator(".prap-headline").inner_text()
+    page.locator("thead").get_by_role("link").first.click()
+    assert "sort=force" in page.url and "census=2011" in page.url
+    names = page.locator("tbody th[scope=row]").all_inner_texts()
+    assert names[0] == "Avon and Somerset Constabulary" and len(names) == 42
+    page.locator("tbody").get_by_role("link", name="Dorset Police").click()
+    assert page.locator("h1").inner_text() == "Dorset Police: stop and search by ethnic group"
     context.close()

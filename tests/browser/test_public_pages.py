@@ -50,6 +50,8 @@ def demo_site(reference):
         "practice": "/practice/",
         "practice search": "/practice/?q=community&workstream=involved",
         "accessibility statement": "/accessibility/",
+        "force disparities": "/forces/dorset/disparities/",
+        "national disparities": "/national/disparities/",
         "not found": "/forces/atlantis/",
     }
 

@@ -53,6 +53,8 @@ def test_every_csv_file_is_valid_against_the_package_joins_included(
         "forces": 44,
         "deliverables": 1,
         "updates": 1,
+        # The official figures: 44 areas x (5 years over Census 2021 + 2020/21 over 2011) x 5.
+        "stop-search-rates": 44 * 6 * 5,
     }
 
 
@@ -69,6 +71,20 @@ def test_a_file_that_breaks_the_schema_is_caught(client, published, tmp_path):
     assert not report.valid
     assert "constraint-error" in messages
     assert "foreign-key" in messages
+
+
+def test_a_figures_row_with_an_unknown_census_or_group_is_caught(client, reference, tmp_path):
+    (tmp_path / "datapackage.json").write_bytes(client.get("/data/datapackage.json").content)
+    for slug in DATASETS:
+        (tmp_path / f"{slug}.csv").write_text(body(client.get(f"/data/{slug}.csv")))
+    rates = tmp_path / "stop-search-rates.csv"
+    rates.write_text(rates.read_text() + "kent,2022/23,2015,Purple,1,1,1,1,1,1,,x\n")
+
+    report = validate(str(tmp_path / "datapackage.json"))
+    errors = [error for task in report.tasks for error in task.errors]
+    assert not report.valid
+    assert {error.type for error in errors} == {"constraint-error"}
+    assert len(errors) == 2  # the census and the group
 
 
 def test_the_demo_data_files_are_valid_against_the_package(client, reference, demo_day, tmp_path):

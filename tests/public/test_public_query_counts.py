@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from actions.models import Deliverable, Milestone, QuarterlyUpdate, Status
+from indicators.models import Population, Source, StopSearchCount, UseOfForceCount
 from plans.cache import all_content_changed
 from plans.models import Force, Plan
 from plans.quarters import Quarter
@@ -94,7 +95,30 @@ def build_dataset(size: int) -> Force:
         )
         for i in range(3 * size)
     )
+    build_figures(forces)
     return forces[0]
+
+
+def build_figures(forces) -> None:
+    """Official figures for every force: two years of searches, a census, use of force."""
+    source = Source.objects.create(slug="figures", title="Figures", publisher="Home Office")
+    groups = ["Asian", "Black", "Mixed", "Other", "White"]
+    Population.objects.bulk_create(
+        Population(source=source, census=2021, force=force, ethnicity=group, residents=10_000)
+        for force in forces
+        for group in groups
+    )
+    StopSearchCount.objects.bulk_create(
+        StopSearchCount(source=source, force=force, year=year, ethnicity=group, searches=50 + i)
+        for i, force in enumerate(forces)
+        for year in ("2020/21", "2021/22")
+        for group in groups
+    )
+    UseOfForceCount.objects.bulk_create(
+        UseOfForceCount(source=source, force=force, year="2019/20", ethnicity=group, times=9)
+        for force in forces
+        for group in [*groups, "Not reported"]
+    )
 
 
 # Queries when the page is rendered (the cache empty): the first is always the read of the
@@ -129,13 +153,21 @@ PAGES = {
     "coverage": (lambda force: "/national/coverage/", 5),
     "trend": (lambda force: "/national/trend/", 5),
     "trend of a force": (lambda force: f"/national/trend/?force={force.slug}", 6),
-    "open data": (lambda force: "/data/", 6),
+    "open data": (lambda force: "/data/", 9),
     "forces.csv": (lambda force: "/data/forces.csv", 3),
     "deliverables.csv": (lambda force: "/data/deliverables.csv", 2),
     "updates.csv": (lambda force: "/data/updates.csv", 2),
     "forces.json": (lambda force: "/data/forces.json", 3),
     "deliverables.json": (lambda force: "/data/deliverables.json", 2),
     "updates.json": (lambda force: "/data/updates.json", 2),
+    "force disparities": (lambda force: f"/forces/{force.slug}/disparities/", 13),
+    "national disparities": (lambda force: "/national/disparities/", 6),
+    "national disparities filtered": (
+        lambda force: "/national/disparities/?year=2020/21&group=Asian&sort=-rate",
+        6,
+    ),
+    "stop-search-rates.csv": (lambda force: "/data/stop-search-rates.csv", 4),
+    "stop-search-rates.json": (lambda force: "/data/stop-search-rates.json", 4),
 }
 
 

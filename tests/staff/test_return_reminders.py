@@ -4,11 +4,13 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 
+from actions.reminders import send_return_reminder
 from plans.models import ReminderLog
 from plans.returns import return_deadline
 from tests.factories import UserFactory
 from tests.national_data import latest
 from tests.staff.return_data import build_returns
+from tests.tasks import queued_tasks, run_the_worker, use_the_database_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +38,7 @@ def test_coordinators_of_forces_with_incomplete_returns_are_emailed(incomplete, 
         ("alice@force-a.example",),
         ("bob@force-b.example",),
     ]
-    assert "Sent 2 reminder(s)" in output
+    assert "Queued 2 reminder(s)" in output
 
 
 def test_nobody_is_emailed_about_a_complete_return(incomplete, mailoutbox):
@@ -73,7 +75,7 @@ def test_running_twice_on_the_same_day_sends_nothing_the_second_time(incomplete,
     assert len(mailoutbox) == 2
     output = remind()
     assert len(mailoutbox) == 2
-    assert "Sent 0 reminder(s)" in output
+    assert "Queued 0 reminder(s)" in output
     assert "2 already sent today" in output
     assert ReminderLog.objects.count() == 2
 
@@ -92,7 +94,7 @@ def test_a_dry_run_sends_and_records_nothing(incomplete, mailoutbox):
     assert mailoutbox == []
     assert ReminderLog.objects.count() == 0
     assert "Would send to alice@force-a.example (Force A Police)" in output
-    assert "Nothing was sent or recorded." in output
+    assert "Nothing was queued or recorded." in output
 
 
 def test_the_quarter_can_be_chosen_and_must_be_valid(incomplete, mailoutbox):
@@ -140,3 +142,35 @@ def test_every_link_in_every_reminder_opens_that_forces_return_for_that_quarter(
             page = client.get(link.removeprefix("https://prap.example.org"))
             assert page.status_code == 200, link
             assert f"{incomplete}" in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_queues_the_reminders_and_the_worker_sends_them(
+    incomplete, settings, mailoutbox
+):
+    use_the_database_queue(settings)
+
+    output = remind()
+
+    assert "Queued 2 reminder(s)" in output
+    assert mailoutbox == []
+    assert queued_tasks() == ["actions.reminders.send_return_reminder"] * 2
+    assert [log.sent_by for log in ReminderLog.objects.all()] == [None, None]
+    run_the_worker()
+    assert sorted(message.to[0] for message in mailoutbox) == [
+        "alice@force-a.example",
+        "bob@force-b.example",
+    ]
+    assert not ReminderLog.objects.filter(emailed_at__isnull=True).exists()
+
+
+def test_a_reminder_already_emailed_is_not_sent_again(incomplete, mailoutbox):
+    remind()
+    log = ReminderLog.objects.get(email="alice@force-a.example")
+    emailed_at = log.emailed_at
+
+    assert send_return_reminder.call(log.pk) is False
+
+    assert len(mailoutbox) == 2
+    log.refresh_from_db()
+    assert log.emailed_at == emailed_at

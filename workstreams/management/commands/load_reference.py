@@ -1,4 +1,5 @@
-"""Load the fixed reference data: 44 forces, 4 workstreams, 19 national actions.
+"""Load the fixed reference data: 44 forces, 4 workstreams, 19 national actions, and the
+official disparity figures (``indicators.loading``).
 
 Idempotent: rows are matched on their slug or code, changed rows are updated in place and
 nothing is duplicated. Run it after every deploy; it is safe to run any number of times.
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from indicators.loading import load_indicators
 from plans.cache import all_content_changed
 from plans.models import Force
 from workstreams.models import NationalAction, Workstream
@@ -43,7 +45,10 @@ def sync(model, key: str, rows: list[dict]) -> tuple[int, int]:
 
 
 class Command(BaseCommand):
-    help = "Load or refresh forces, workstreams and national actions (idempotent)."
+    help = (
+        "Load or refresh forces, workstreams, national actions and the official disparity "
+        "figures (idempotent)."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -81,6 +86,10 @@ class Command(BaseCommand):
             for r in read_rows(WORKSTREAMS_REFERENCE / "national-actions.csv")
         ]
         report["national actions"] = sync(NationalAction, "code", actions)
+        for name, (created, updated, deleted) in load_indicators().items():
+            report[name] = (created, updated)
+            if deleted:
+                self.stdout.write(f"{name}: {deleted} removed")
         # Always, not only when a row changed: this runs on every release, and pages cached
         # by the previous release's code must not outlive it.
         all_content_changed()

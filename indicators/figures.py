@@ -1,0 +1,332 @@
+"""The disparity figures every page and download shows, from the loaded counts.
+
+``StopSearchFigures.load()`` reads the counts and populations in three queries and works out,
+for each force (and England and Wales, the sum of the 43 territorial forces: British
+Transport Police has no residents) in each year over each census, every group's searches,
+residents, rate per 1,000 and ratio to the White rate with its 95% interval
+(``indicators.rates``). Census 2021 gives every year; Census 2011 gives 2020/21, the year the
+Police Race Action Plan's "seven times more likely" was measured over it.
+
+A count the source does not give stays unknown: its rate and ratio are unknown, and England
+and Wales adds up only the forces that give it (their residents too), never a zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from indicators.models import Ethnicity, Population, StopSearchCount, UseOfForceCount
+from indicators.rates import SMALL_COUNT, RateRatio, rate_per_1000, rate_ratio
+from plans.models import Force
+
+GROUPS = [group.value for group in Ethnicity]
+COMPARED_GROUPS = [group for group in GROUPS if group != Ethnicity.WHITE]
+DEFAULT_CENSUS = 2021
+BASELINE_YEAR = "2020/21"
+# Each census, and the years worked out over it (None: every year).
+CENSUS_YEARS: dict[int, tuple[str, ...] | None] = {2021: None, 2011: (BASELINE_YEAR,)}
+NATIONAL_SLUG = "england-and-wales"
+NATIONAL_NAME = "England and Wales"
+NOT_MEANINGFUL = {
+    "city-of-london": (
+        "The City of London has fewer than 9,000 residents and hundreds of thousands of "
+        "workers and visitors every day, so searches per resident are not a meaningful rate. "
+        "The counts are shown; the rates and ratios are not compared."
+    ),
+}
+# A use of force share with no group reported at or above this is warned about.
+LARGE_NOT_REPORTED = 0.10
+# Use of force in 2019/20 is put over the census of the time.
+USE_OF_FORCE_CENSUS = 2011
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    """A force, or England and Wales."""
+
+    slug: str
+    name: str
+    region: str = ""
+
+    @property
+    def is_national(self) -> bool:
+        return self.slug == NATIONAL_SLUG
+
+
+NATIONAL = Area(NATIONAL_SLUG, NATIONAL_NAME)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupFigure:
+    """One group's searches, residents, rate and ratio to the White rate."""
+
+    ethnicity: str
+    searches: int | None
+    population: int | None
+    ratio: RateRatio | None = None
+
+    @property
+    def rate(self) -> float | None:
+        return rate_per_1000(self.searches, self.population)
+
+    @property
+    def is_unknown(self) -> bool:
+        return self.searches is None
+
+    @property
+    def is_small(self) -> bool:
+        """Fewer than ``SMALL_COUNT`` searches: the rate and ratio swing with a few searches."""
+        return self.searches is not None and self.searches < SMALL_COUNT
+
+    @property
+    def is_reference(self) -> bool:
+        return self.ethnicity == Ethnicity.WHITE
+
+    @property
+    def needs_caution(self) -> bool:
+        """Small counts, or a ratio whose interval is wide or cannot be worked out."""
+        if self.is_reference or self.is_unknown:
+            return False
+        return self.is_small or self.ratio is None or self.ratio.is_wide
+
+    @property
+    def caution(self) -> str:
+        """Why this figure needs care, in words, or ''."""
+        if self.is_unknown:
+            return "The source gives no count: unknown, not zero."
+        if self.is_small:
+            return f"Fewer than {SMALL_COUNT} searches: treat with caution."
+        if self.needs_caution:
+            return "Wide interval: treat with caution."
+        return ""
+
+
+@dataclass(slots=True)
+class AreaFigures:
+    """Every group's figures for one area in one year, over one census."""
+
+    area: Area
+    year: str
+    census: int
+    groups: dict[str, GroupFigure]
+    # Each group's ratio minus its ratio in BASELINE_YEAR over the same census.
+    changes: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def not_meaningful(self) -> str:
+        """Why per-resident rates mean nothing here, or ''."""
+        return NOT_MEANINGFUL.get(self.area.slug, "")
+
+    @property
+    def black(self) -> GroupFigure:
+        return self.groups[Ethnicity.BLACK]
+
+    @property
+    def white(self) -> GroupFigure:
+        return self.groups[Ethnicity.WHITE]
+
+    @property
+    def change(self) -> float | None:
+        """The Black ratio's change since BASELINE_YEAR."""
+        return self.changes.get(Ethnicity.BLACK)
+
+    def compared_with(self, other: AreaFigures | None, group: str = Ethnicity.BLACK) -> str:
+        """ "higher" or "lower" when this area's whole 95% interval for ``group`` lies above
+        or below ``other``'s ratio (England and Wales), "similar" when it includes it, ""
+        when either is unknown or the interval cannot be worked out."""
+        mine = self.groups[group].ratio
+        theirs = other.groups[group].ratio if other else None
+        if mine is None or theirs is None or mine.lower is None:
+            return ""
+        if mine.lower > theirs.ratio:
+            return "higher"
+        if mine.upper < theirs.ratio:
+            return "lower"
+        return "similar"
+
+    def in_order(self) -> list[GroupFigure]:
+        return [self.groups[group] for group in GROUPS]
+
+
+@dataclass(slots=True)
+class StopSearchFigures:
+    """All the figures, by (area slug, year, census)."""
+
+    areas: list[Area]
+    years: list[str]
+    by_key: dict[tuple[str, str, int], AreaFigures] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> StopSearchFigures:
+        """Three queries: the forces, the counts, the populations."""
+        areas = [
+            Area(slug, name, region)
+            for slug, name, region in Force.objects.order_by("name").values_list(
+                "slug", "name", "region"
+            )
+        ]
+        counts = StopSearchCount.objects.values_list("force__slug", "year", "ethnicity", "searches")
+        populations = Population.objects.values_list(
+            "census", "force__slug", "ethnicity", "residents"
+        )
+        return cls.build(areas, counts, populations)
+
+    @classmethod
+    def build(
+        cls,
+        areas: Iterable[Area],
+        counts: Iterable[tuple[str, str, str, int]],
+        populations: Iterable[tuple[int, str, str, int]],
+    ) -> StopSearchFigures:
+        searches = {(slug, year, group): n for slug, year, group, n in counts}
+        residents = {(census, slug, group): n for census, slug, group, n in populations}
+        # Only forces with residents have figures (not British Transport Police).
+        areas = [a for a in areas if any(key[1] == a.slug for key in residents)]
+        years = sorted({year for _, year, _ in searches})
+        figures = cls(areas=areas, years=years)
+        for census, census_years in CENSUS_YEARS.items():
+            for year in census_years or years:
+                national_parts: dict[str, list[tuple[int, int]]] = {g: [] for g in GROUPS}
+                for area in areas:
+                    cells = {}
+                    for group in GROUPS:
+                        n = searches.get((area.slug, year, group))
+                        pop = residents.get((census, area.slug, group))
+                        cells[group] = (n, pop)
+                        if n is not None and pop is not None:
+                            national_parts[group].append((n, pop))
+                    figures._add(area, year, census, cells)
+                national = {
+                    group: (
+                        (sum(n for n, _ in parts), sum(pop for _, pop in parts))
+                        if parts
+                        else (None, None)
+                    )
+                    for group, parts in national_parts.items()
+                }
+                figures._add(NATIONAL, year, census, national)
+        for key, item in figures.by_key.items():
+            baseline = figures.by_key.get((key[0], BASELINE_YEAR, key[2]))
+            if baseline is None or item.year == BASELINE_YEAR:
+                continue
+            for group in COMPARED_GROUPS:
+                now, then = item.groups[group].ratio, baseline.groups[group].ratio
+                if now is not None and then is not None:
+                    item.changes[group] = now.ratio - then.ratio
+        return figures
+
+    def _add(self, area: Area, year: str, census: int, cells: dict[str, tuple]) -> None:
+        white_n, white_pop = cells[Ethnicity.WHITE]
+        groups = {
+            group: GroupFigure(
+                group,
+                n,
+                pop,
+                None if group == Ethnicity.WHITE else rate_ratio(n, pop, white_n, white_pop),
+            )
+            for group, (n, pop) in cells.items()
+        }
+        self.by_key[(area.slug, year, census)] = AreaFigures(area, year, census, groups)
+
+    def get(self, slug: str, year: str, census: int) -> AreaFigures | None:
+        return self.by_key.get((slug, year, census))
+
+    def years_for(self, census: int) -> list[str]:
+        return list(CENSUS_YEARS.get(census) or self.years)
+
+    def for_area(self, slug: str, census: int = DEFAULT_CENSUS) -> list[AreaFigures]:
+        """The area's figures for every year over ``census``, oldest first."""
+        found = (self.get(slug, year, census) for year in self.years_for(census))
+        return [item for item in found if item is not None]
+
+    def forces(self, year: str, census: int) -> list[AreaFigures]:
+        """Every force's figures for the year, by force name (England and Wales apart)."""
+        found = (self.get(area.slug, year, census) for area in self.areas)
+        return [item for item in found if item is not None]
+
+    def national(self, year: str, census: int) -> AreaFigures | None:
+        return self.get(NATIONAL_SLUG, year, census)
+
+    def every_row(self) -> Iterator[tuple[AreaFigures, GroupFigure]]:
+        """(area figures, group) for every area, year, census and group: England and Wales
+        first, then the forces by slug; newest census first, then years."""
+        for area in [NATIONAL, *sorted(self.areas, key=lambda a: a.slug)]:
+            for census in sorted(CENSUS_YEARS, reverse=True):
+                for item in self.for_area(area.slug, census):
+                    for group in item.in_order():
+                        yield item, group
+
+
+@dataclass(frozen=True, slots=True)
+class UseOfForceGroup:
+    ethnicity: str
+    times: int | None
+    population: int | None
+
+    @property
+    def rate(self) -> float | None:
+        return rate_per_1000(self.times, self.population)
+
+
+@dataclass(slots=True)
+class UseOfForceFigures:
+    """Times force was used, by officer-perceived group, for one area in 2019/20, per 1,000
+    residents of Census 2011 (the census of the time)."""
+
+    area: Area
+    year: str
+    groups: list[UseOfForceGroup]
+    not_reported: int
+    census: int = USE_OF_FORCE_CENSUS
+
+    @property
+    def total(self) -> int:
+        return sum(g.times or 0 for g in self.groups) + self.not_reported
+
+    @property
+    def share_not_reported(self) -> float:
+        return self.not_reported / self.total if self.total else 0.0
+
+    @property
+    def many_not_reported(self) -> bool:
+        return self.share_not_reported >= LARGE_NOT_REPORTED
+
+    @property
+    def black_to_white(self) -> float | None:
+        by_group = {g.ethnicity: g.rate for g in self.groups}
+        black, white = by_group.get(Ethnicity.BLACK), by_group.get(Ethnicity.WHITE)
+        return black / white if black is not None and white else None
+
+    @property
+    def not_meaningful(self) -> str:
+        return NOT_MEANINGFUL.get(self.area.slug, "")
+
+
+def use_of_force(force: Force | None = None) -> UseOfForceFigures | None:
+    """The 2019/20 use of force figures for ``force``, or for England and Wales (the sum of
+    the forces) when ``force`` is None; None if there are none. Two queries."""
+    counts = UseOfForceCount.objects.all()
+    populations = Population.objects.filter(census=USE_OF_FORCE_CENSUS)
+    if force is not None:
+        counts = counts.filter(force=force)
+        populations = populations.filter(force=force)
+        area = Area(force.slug, force.name, force.region)
+    else:
+        area = NATIONAL
+    times: dict[str, int] = {}
+    years = set()
+    for group, n, year in counts.values_list("ethnicity", "times", "year"):
+        times[group] = times.get(group, 0) + n
+        years.add(year)
+    if not times:
+        return None
+    residents: dict[str, int] = {}
+    for group, n in populations.values_list("ethnicity", "residents"):
+        residents[group] = residents.get(group, 0) + n
+    return UseOfForceFigures(
+        area=area,
+        year=", ".join(sorted(years)),
+        groups=[UseOfForceGroup(g, times.get(g), residents.get(g)) for g in GROUPS],
+        not_reported=times.get("Not reported", 0),
+    )

@@ -1,0 +1,156 @@
+"""Official disparity statistics, loaded as reference data (``load_reference``).
+
+Facts as published by the Home Office and the Office for National Statistics, under the Open
+Government Licence v3.0: never edited on the site, never mixed with demonstration data. Each
+row belongs to a ``Source`` that names its publisher, period, licence and (for populations)
+census. A figure the source does not give has no row: missing is unknown, never zero.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from plans.models import Force
+
+
+class Ethnicity(models.TextChoices):
+    """The five groups the Home Office publishes stop and search by (self-defined)."""
+
+    ASIAN = "Asian", "Asian"
+    BLACK = "Black", "Black"
+    MIXED = "Mixed", "Mixed"
+    OTHER = "Other", "Other"
+    WHITE = "White", "White"
+
+
+class PerceivedEthnicity(models.TextChoices):
+    """Officer-perceived groups in the use of force statistics, with "Not reported"."""
+
+    ASIAN = "Asian", "Asian"
+    BLACK = "Black", "Black"
+    MIXED = "Mixed", "Mixed"
+    OTHER = "Other", "Other"
+    WHITE = "White", "White"
+    NOT_REPORTED = "Not reported", "Not reported"
+
+
+class Source(models.Model):
+    """One published dataset: who published it, the period it covers, its licence."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    title = models.CharField(max_length=200)
+    publisher = models.CharField(max_length=120)
+    period = models.CharField(max_length=80, help_text="As people read it: 'April 2020 to …'")
+    licence = models.CharField(max_length=80)
+    census = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The census year, for population figures."
+    )
+    url = models.URLField(max_length=300, blank=True)
+    caveats = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "slug"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.publisher}, {self.period})"
+
+
+class StopSearchCount(models.Model):
+    """Stop and searches of people of one self-defined group, in one force, in one
+    financial year (``2022/23``)."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
+    year = models.CharField(max_length=7)
+    ethnicity = models.CharField(max_length=10, choices=Ethnicity.choices)
+    searches = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["force", "year", "ethnicity"], name="one_stop_search_count_per_cell"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ethnicity__in=Ethnicity.values),
+                name="stop_search_known_ethnicity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.force_id} {self.year} {self.ethnicity}: {self.searches}"
+
+
+class Population(models.Model):
+    """Residents of one group in one police force area at one census."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    census = models.PositiveSmallIntegerField()
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
+    ethnicity = models.CharField(max_length=10, choices=Ethnicity.choices)
+    residents = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["census", "force", "ethnicity"], name="one_population_per_cell"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ethnicity__in=Ethnicity.values),
+                name="population_known_ethnicity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Census {self.census} {self.force_id} {self.ethnicity}: {self.residents}"
+
+
+class UseOfForceCount(models.Model):
+    """Times officers reported using force (all tactics) on people they perceived to be of
+    one group, in one force and year. Counts uses of a tactic, not people."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
+    year = models.CharField(max_length=7)
+    ethnicity = models.CharField(max_length=12, choices=PerceivedEthnicity.choices)
+    times = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["force", "year", "ethnicity"], name="one_use_of_force_count_per_cell"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.force_id} {self.year} {self.ethnicity}: {self.times}"
+
+
+class RecordedSearch(models.Model):
+    """One stop and search as published by data.police.uk in its monthly files (one row per
+    search; blank cells are kept blank)."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(help_text="The first day of the month of the file.")
+    line = models.PositiveIntegerField(help_text="Row number in the month's file.")
+    kind = models.CharField(max_length=40)
+    searched_at = models.DateTimeField()
+    gender = models.CharField(max_length=20, blank=True)
+    age_range = models.CharField(max_length=20, blank=True)
+    self_defined_ethnicity = models.CharField(max_length=120, blank=True)
+    officer_defined_ethnicity = models.CharField(max_length=20, blank=True)
+    legislation = models.CharField(max_length=120, blank=True)
+    object_of_search = models.CharField(max_length=120, blank=True)
+    outcome = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["force", "month", "line"], name="one_recorded_search_per_line"
+            ),
+        ]
+        ordering = ["force", "month", "line"]
+
+    def __str__(self) -> str:
+        return f"{self.force_id} {self.month:%Y-%m} #{self.line}"

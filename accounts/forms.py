@@ -147,11 +147,18 @@ class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
         return cleaned
 
     def save(self, *args, **kwargs):
-        """Send the link unless this address has had ``PASSWORD_RESET_ACCOUNT_LIMIT`` links in
-        the last hour; the page says the same either way."""
+        """Queue the link unless this address has had ``PASSWORD_RESET_ACCOUNT_LIMIT`` links in
+        the last hour; the page says the same either way. The view's e-mail options are not
+        used: the worker's task names its own templates."""
         email = self.cleaned_data["email"]
         if throttle.record_reset_request(email, client_address(self.request), timezone.now()):
-            super().save(*args, **kwargs)
+            # Queued for the worker, whether or not an account has the address: the request
+            # does the same work either way (accounts/tasks.py).
+            from accounts.tasks import send_password_reset
+
+            send_password_reset.enqueue(
+                email=email, domain=self.request.get_host(), use_https=self.request.is_secure()
+            )
         else:
             log_event(
                 "password_reset_limited",

@@ -64,3 +64,26 @@ def test_one_client_address_may_ask_twenty_times_an_hour_then_is_told_to_wait(se
     # Another network is not affected.
     with at(0):
         assert ask("person24@example.org", address="192.0.2.1").status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_request_queues_the_same_work_for_any_address_and_only_the_worker_sends(
+    settings, mailoutbox
+):
+    """Known or unknown, the request only queues a task with the address typed: it answers
+    in the same time either way. The worker finds the account and sends the link."""
+    from tests.tasks import queued_tasks, run_the_worker, use_the_database_queue
+
+    use_the_database_queue(settings)
+    user = UserFactory(email="alice@force-a.example")
+    with at(0):
+        known = ask(user.email)
+        unknown = ask("nobody@example.org")
+    assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])
+    assert mailoutbox == []
+    assert queued_tasks() == ["accounts.tasks.send_password_reset"] * 2
+    run_the_worker()
+    [message] = mailoutbox
+    assert message.to == [user.email]
+    assert "/accounts/password/set/" in message.body
+    assert "http://testserver/accounts/password/set/" in message.body

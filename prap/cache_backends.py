@@ -9,8 +9,9 @@ dropped, instead of an exception that turns every page into a 500:
   second, not the operating system's minutes;
 - after a failure the cache is skipped for ``CACHE_RETRY_SECONDS`` (a circuit breaker): a
   hanging Redis costs one time-out per process per interval, not one per cache call;
-- every failure is logged (``prap.cache``, ``event=cache_error``) and counted
-  (:func:`error_count`, reported by ``/readyz``).
+- every failure is logged (``prap.cache``, ``event=cache_error``) with the operation, the
+  error's type and ``cache_errors_total``, the process's running count (:func:`error_count`),
+  for a log-based metric and alert.
 """
 
 from __future__ import annotations
@@ -68,7 +69,12 @@ class ResilientRedisCache(RedisCache):
         logger.warning(
             "cache unavailable: %s failed, treated as a miss",
             operation,
-            extra={"event": "cache_error", "operation": operation, "error": type(error).__name__},
+            extra={
+                "event": "cache_error",
+                "operation": operation,
+                "error": type(error).__name__,
+                "cache_errors_total": _errors,
+            },
         )
 
     def _call(self, fallback, method, *args):

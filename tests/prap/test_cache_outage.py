@@ -104,7 +104,9 @@ def test_with_redis_down_public_pages_the_404_page_and_sign_in_still_answer(
     assert client.get("/no-such-page/").status_code == 404
     assert client.get("/accounts/sign-in/").status_code == 200
     assert cache_backends.error_count() >= 1
-    assert any(getattr(r, "event", None) == "cache_error" for r in caplog.records)
+    errors = [r for r in caplog.records if getattr(r, "event", None) == "cache_error"]
+    assert errors and errors[0].cache_errors_total == 1
+    assert errors[0].operation and errors[0].error
 
 
 def test_with_redis_down_a_person_can_still_sign_in(client, settings):

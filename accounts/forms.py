@@ -131,6 +131,42 @@ class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
     def get_users(self, email):
         return get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
 
+    def clean(self):
+        """Too many requests from one client address: say so (it reveals nothing about any
+        account). Needs ``self.request`` (the view sets it)."""
+        cleaned = super().clean()
+        wait = throttle.reset_refused_from(client_address(self.request), timezone.now())
+        if wait is not None:
+            log_event("password_reset_throttled", self.request, level=logging.WARNING)
+            minutes = f"{wait} minute{'s' if wait != 1 else ''}"
+            raise ValidationError(
+                f"There have been too many requests for reset links from your network. "
+                f"Wait {minutes}, then try again.",
+                code="throttled",
+            )
+        return cleaned
+
+    def save(self, *args, **kwargs):
+        """Queue the link unless this address has had ``PASSWORD_RESET_ACCOUNT_LIMIT`` links in
+        the last hour; the page says the same either way. The view's e-mail options are not
+        used: the worker's task names its own templates."""
+        email = self.cleaned_data["email"]
+        if throttle.record_reset_request(email, client_address(self.request), timezone.now()):
+            # Queued for the worker, whether or not an account has the address: the request
+            # does the same work either way (accounts/tasks.py).
+            from accounts.tasks import send_password_reset
+
+            send_password_reset.enqueue(
+                email=email, domain=self.request.get_host(), use_https=self.request.is_secure()
+            )
+        else:
+            log_event(
+                "password_reset_limited",
+                self.request,
+                level=logging.WARNING,
+                attempted_username=email[:254],
+            )
+
 
 class ConfirmPasswordForm(GovukFormMixin, forms.Form):
     """The password again, before a change to the second step (re-authentication)."""

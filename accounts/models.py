@@ -141,6 +141,45 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.reads_every_force
 
 
+class Attempt(models.Model):
+    """Attempts counted per minute for the throttles (accounts/throttle.py): wrong passwords
+    and password-reset requests. In the database, so every worker of every instance counts
+    the same attempts, with or without a shared cache. Holds digests, never the address or
+    e-mail typed."""
+
+    scope = models.CharField(max_length=20)
+    digest = models.CharField(max_length=32)
+    minute = models.BigIntegerField(help_text="Minutes since the Unix epoch.")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "digest", "minute"], name="attempt_one_row_per_minute"
+            )
+        ]
+        indexes = [models.Index(fields=["minute"], name="attempt_minute")]
+
+    def __str__(self) -> str:
+        return f"{self.count} attempts ({self.scope}, minute {self.minute})"
+
+
+class SignInPause(models.Model):
+    """A cool-off: sign-in refused for ``scope``/``digest`` until ``until``."""
+
+    scope = models.CharField(max_length=20)
+    digest = models.CharField(max_length=32)
+    until = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "digest"], name="sign_in_pause_one_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"Sign-in paused ({self.scope}) until {self.until:%Y-%m-%d %H:%M}"
+
+
 class KeptForm(models.Model):
     """What a person sent in a staff form after their session had ended, kept for them alone
     for ``KEPT_FORM_SECONDS`` so that, once signed in again, they get the form back filled in

@@ -1,8 +1,9 @@
 """Sign-in throttling: a cool-off after too many wrong passwords, never a permanent lock.
 
-NCSC guidance: allow about 10 attempts. Failures are counted in the cache (local memory for
-one instance, Redis for several: ``CACHE_URL``) over a sliding window as long as the cool-off,
-under two keys:
+NCSC guidance: allow about 10 attempts. Failures are counted in the database
+(``Attempt``, ``SignInPause``), so every worker of every instance sees the same counts
+and losing the cache changes nothing, over a sliding window as long as the cool-off, under
+two keys:
 
 - the account (the e-mail address typed, whether or not an account has it):
   ``SIGN_IN_ACCOUNT_LIMIT`` failures (10) pause sign-in to that account, from anywhere;
@@ -18,8 +19,10 @@ A successful sign-in clears its account's count.
 
 Every function takes ``now`` (an aware datetime): nothing here reads the clock.
 
-Failures are counted in one-minute buckets with atomic cache increments, so concurrent
-attempts on several workers sharing Redis are all counted.
+Failures are counted in one-minute rows with atomic increments (an UPDATE, or an INSERT that
+falls back to the UPDATE if another worker inserted first), so concurrent attempts on several
+workers are all counted. Rows older than the window and ended pauses are deleted as new
+failures arrive.
 """
 
 from __future__ import annotations
@@ -31,7 +34,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Sum
+
+from accounts.models import Attempt, SignInPause
 
 Scope = Literal["account", "address"]
 BUCKET_SECONDS = 60
@@ -77,57 +83,116 @@ def _keys(username: str, address: str) -> dict[Scope, str]:
     return {"account": _digest(username), "address": _digest(address)}
 
 
-def _lock_key(scope: Scope, digest: str) -> str:
-    return f"prap:sign-in:{scope}:{digest}:paused-until"
+def _minute(now: dt.datetime) -> int:
+    return int(now.timestamp()) // BUCKET_SECONDS
 
 
-def _bucket_keys(scope: Scope, digest: str, now: dt.datetime) -> list[str]:
-    """The keys of the buckets in the window that ends at ``now``, newest first."""
-    current = int(now.timestamp()) // BUCKET_SECONDS
-    count = max(1, math.ceil(_cool_off() / BUCKET_SECONDS))
-    return [
-        f"prap:sign-in:{scope}:{digest}:{minute}" for minute in range(current, current - count, -1)
-    ]
-
-
-def _pause(scope: Scope, digest: str, now: dt.datetime) -> Pause | None:
-    until = cache.get(_lock_key(scope, digest))
-    if until is not None and until > now.timestamp():
-        return Pause(scope, dt.datetime.fromtimestamp(until, tz=dt.UTC))
-    return None
+def _first_minute(now: dt.datetime, seconds: int) -> int:
+    """The first minute of the window of ``seconds`` that ends at ``now``."""
+    return _minute(now) - max(1, math.ceil(seconds / BUCKET_SECONDS)) + 1
 
 
 def current_pause(username: str, address: str, now: dt.datetime) -> Pause | None:
     """The pause that refuses a sign-in as ``username`` from ``address`` now, if any (the
     account's first: it is the one a person can do something about)."""
-    for scope, digest in _keys(username, address).items():
-        pause = _pause(scope, digest, now)
-        if pause is not None:
-            return pause
+    keys = _keys(username, address)
+    matches = Q()
+    for scope, digest in keys.items():
+        matches |= Q(scope=scope, digest=digest)
+    pauses = {p.scope: p.until for p in SignInPause.objects.filter(matches, until__gt=now)}
+    for scope in keys:
+        if scope in pauses:
+            return Pause(scope, pauses[scope])
     return None
+
+
+def _count(scope: str, digest: str, now: dt.datetime) -> None:
+    """Add one attempt to the minute's row, atomically: an UPDATE of the row, or an INSERT
+    of it that another worker's INSERT may beat (then the UPDATE again)."""
+    rows = Attempt.objects.filter(scope=scope, digest=digest, minute=_minute(now))
+    if rows.update(count=F("count") + 1):
+        return
+    try:
+        with transaction.atomic():
+            Attempt.objects.create(scope=scope, digest=digest, minute=_minute(now), count=1)
+    except IntegrityError:
+        rows.update(count=F("count") + 1)
+
+
+def _total(scope: str, digest: str, now: dt.datetime, seconds: int) -> int:
+    rows = Attempt.objects.filter(
+        scope=scope, digest=digest, minute__gte=_first_minute(now, seconds)
+    )
+    return rows.aggregate(total=Sum("count"))["total"] or 0
+
+
+def _forget_old(now: dt.datetime) -> None:
+    """Forget what no window can reach any more: old minutes of every key, ended pauses."""
+    longest = max(_cool_off(), settings.PASSWORD_RESET_WINDOW_SECONDS)
+    Attempt.objects.filter(minute__lt=_first_minute(now, longest)).delete()
+    SignInPause.objects.filter(until__lte=now).delete()
 
 
 def record_failure(username: str, address: str, now: dt.datetime) -> Pause | None:
     """Count a wrong password. Returns the pause it started, if it reached a limit."""
     started = None
     for scope, digest in _keys(username, address).items():
-        buckets = _bucket_keys(scope, digest, now)
-        # add() then incr(): atomic on Redis and in local memory alike.
-        cache.add(buckets[0], 0, timeout=_cool_off() + BUCKET_SECONDS)
-        try:
-            cache.incr(buckets[0])
-        except ValueError:  # expired between add() and incr()
-            cache.set(buckets[0], 1, timeout=_cool_off() + BUCKET_SECONDS)
-        failures = sum(value for value in cache.get_many(buckets).values() if value)
-        if failures >= _limit(scope) and _pause(scope, digest, now) is None:
+        _count(scope, digest, now)
+        failures = _total(scope, digest, now, _cool_off())
+        if (
+            failures >= _limit(scope)
+            and not SignInPause.objects.filter(scope=scope, digest=digest, until__gt=now).exists()
+        ):
             until = now + dt.timedelta(seconds=_cool_off())
-            cache.set(_lock_key(scope, digest), until.timestamp(), timeout=_cool_off() + 60)
+            SignInPause.objects.update_or_create(
+                scope=scope, digest=digest, defaults={"until": until}
+            )
             # A fresh count after the cool-off: the failures that caused it are spent.
-            cache.delete_many(buckets)
+            Attempt.objects.filter(scope=scope, digest=digest).delete()
             started = started or Pause(scope, until)
+    _forget_old(now)
     return started
 
 
 def record_success(username: str, now: dt.datetime) -> None:
     """The right password: forget the account's failures (not the address's)."""
-    cache.delete_many(_bucket_keys("account", _digest(username), now))
+    Attempt.objects.filter(scope="account", digest=_digest(username)).delete()
+
+
+# Password-reset requests: counted per address typed and per client address, over
+# PASSWORD_RESET_WINDOW_SECONDS (an hour).
+
+
+def reset_refused_from(address: str, now: dt.datetime) -> int | None:
+    """Minutes to wait when ``address`` (the client's) has asked for too many reset links
+    in the window (``PASSWORD_RESET_ADDRESS_LIMIT``); None when it may ask."""
+    window = settings.PASSWORD_RESET_WINDOW_SECONDS
+    digest = _digest(address)
+    if _total("reset-address", digest, now, window) < settings.PASSWORD_RESET_ADDRESS_LIMIT:
+        return None
+    oldest = (
+        Attempt.objects.filter(
+            scope="reset-address", digest=digest, minute__gte=_first_minute(now, window)
+        )
+        .order_by("minute")
+        .values_list("minute", flat=True)
+        .first()
+    )
+    ends = (oldest + math.ceil(window / BUCKET_SECONDS)) * BUCKET_SECONDS
+    return max(1, math.ceil((ends - now.timestamp()) / 60))
+
+
+def record_reset_request(email: str, address: str, now: dt.datetime) -> bool:
+    """Count a reset request; True when a link may be sent to ``email`` (it has had fewer
+    than ``PASSWORD_RESET_ACCOUNT_LIMIT`` in the window). The answer on the page is the same
+    either way, so nobody learns anything about the address from it."""
+    _count("reset-address", _digest(address), now)
+    digest = _digest(email)
+    allowed = (
+        _total("reset-account", digest, now, settings.PASSWORD_RESET_WINDOW_SECONDS)
+        < settings.PASSWORD_RESET_ACCOUNT_LIMIT
+    )
+    if allowed:
+        _count("reset-account", digest, now)
+    _forget_old(now)
+    return allowed

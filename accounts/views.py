@@ -82,6 +82,15 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return form
 
 
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request; its form is throttled, so it needs the request."""
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.request = self.request
+        return form
+
+
 def _verified_sign_in(request, device, factor: str) -> None:
     otp_login(request, device)
     # A new session id for the new privilege, as at the password step.

@@ -890,3 +890,6 @@ class QuarterlyUpdate(models.Model):
         self.author = by
         self._change_reason = "Unpublished"
         save_versioned(self, seen_version)
+
+
+from actions.upload_models import StoredUpload  # noqa: E402, F401 - a model of this app

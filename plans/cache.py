@@ -29,7 +29,9 @@ response that is streamed, sets a cookie or is not a 200 is never stored.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import logging
 import secrets
 from functools import wraps
 
@@ -38,15 +40,20 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
 from plans.models import ContentVersion, Force
 
+outage_logger = logging.getLogger("prap.outage")
 _VERSIONS = ContentVersion._meta.db_table
 _FORCES = Force._meta.db_table
 PAGE_KEY_PREFIX = "prap:page"
+LATEST_KEY_PREFIX = "prap:latest"
+#: In every page (base.html); replaced by a notice when a copy is served during an outage.
+OUTAGE_PLACEHOLDER = b"<!--prap:outage-notice-->"
 DEMO_FLAG_KEY_PREFIX = "prap:demo-data-loaded"
 
 
@@ -202,7 +209,11 @@ def public_page(view=None, *, force_kwarg: str | None = None):
                 # The view's own headers (type; a feed's Last-Modified): the middleware adds
                 # the security headers to every response, cached or not.
                 page = (response.content, dict(response.headers))
-                cache.set(key, page, settings.PUBLIC_PAGE_CACHE_SECONDS)
+                # Also where the address last stored its page, for a database outage.
+                latest = (key, timezone.now().isoformat(timespec="seconds"))
+                cache.set_many(
+                    {key: page, _latest_key(request): latest}, settings.PUBLIC_PAGE_CACHE_SECONDS
+                )
             return _public(response, etag)
 
         wrapped.public_page_force_kwarg = force_kwarg
@@ -257,7 +268,13 @@ def _look_up(request, force_kwarg: str | None, kwargs: dict):
     """``(answer, key, etag)``: the answer is a 304 or the page from the cache, or None;
     key and etag are None when the page has no content version yet (not cached)."""
     force_slug = kwargs[force_kwarg] if force_kwarg else None
-    national, force = _read_versions(request, force_slug)
+    try:
+        national, force = _read_versions(request, force_slug)
+    except (OperationalError, InterfaceError):
+        copy = _copy_during_outage(request)
+        if copy is None:
+            raise
+        return copy, None, None
     version = force if force_kwarg else national
     if version is None:
         return None, None, None
@@ -271,6 +288,36 @@ def _look_up(request, force_kwarg: str | None, kwargs: dict):
         content, headers = page
         return _public(HttpResponse(content, headers=headers), etag), key, etag
     return None, key, etag
+
+
+def _latest_key(request) -> str:
+    address = request.build_absolute_uri()
+    return f"{LATEST_KEY_PREFIX}:{hashlib.sha256(address.encode()).hexdigest()[:40]}"
+
+
+def _copy_during_outage(request) -> HttpResponse | None:
+    """The last page stored for this address, while the database cannot say whether it is
+    current: said on the page ("may be out of date"), never stored by a shared cache, and
+    logged. None when there is no copy (the request then fails as it would have)."""
+    latest = cache.get(_latest_key(request))
+    page = cache.get(latest[0]) if latest else None
+    if page is None:
+        return None
+    content, headers = page
+    stored_at = dt.datetime.fromisoformat(latest[1])
+    notice = render_to_string("includes/_outage_notice.html", {"stored_at": stored_at})
+    content = content.replace(OUTAGE_PLACEHOLDER, notice.encode(), 1)
+    response = HttpResponse(content, headers=headers)
+    response["Content-Length"] = str(len(content))
+    patch_cache_control(response, no_cache=True, max_age=0)
+    patch_vary_headers(response, ["Cookie"])
+    response["X-PRAP-Copy-From"] = latest[1]
+    outage_logger.warning(
+        "database unavailable: served the copy of a public page stored at %s",
+        latest[1],
+        extra={"event": "stale_page_served", "stored_at": latest[1]},
+    )
+    return response
 
 
 def _page_key(request, version: int) -> str:

@@ -9,7 +9,7 @@ class PrapConfig(AppConfig):
     verbose_name = "PRAP Tracker"
 
     def ready(self) -> None:
-        from prap import security
+        from prap import checks, security  # noqa: F401 - checks register themselves
 
         security.connect()
 

@@ -6,7 +6,7 @@ import time
 import uuid
 
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db import connections
 from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers
@@ -33,9 +33,9 @@ def _text(body: str, status: int = 200) -> HttpResponse:
 
 
 def readiness_problem() -> str | None:
-    """Why this instance cannot serve pages now (``None`` when it can). Short reasons only:
-    the probe is reachable without authentication, so it says nothing about versions or
-    addresses; the cause goes to the log."""
+    """Why this instance cannot serve pages now (``None`` when it can): only the database
+    counts. Short reasons only: the probe is reachable without authentication, so it says
+    nothing about versions or addresses; the cause goes to the log."""
     try:
         with connections["default"].cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -45,6 +45,13 @@ def readiness_problem() -> str | None:
             "readiness check: database unavailable", extra={"error": type(error).__name__}
         )
         return "database unavailable"
+    return None
+
+
+def cache_works() -> bool:
+    """Whether the cache keeps a value now. Without it pages are slower, not missing: every
+    instance shares the one cache, so a failing cache must not take them all out of the
+    load balancer (``/readyz`` stays 200 and says "cache degraded")."""
     key = f"prap:readyz:{uuid.uuid4().hex}"
     try:
         cache.set(key, "ok", timeout=30)
@@ -54,11 +61,11 @@ def readiness_problem() -> str | None:
         health_logger.warning(
             "readiness check: cache unavailable", extra={"error": type(error).__name__}
         )
-        return "cache unavailable"
+        return False
     if answered != "ok":
         health_logger.warning("readiness check: cache did not keep a value")
-        return "cache unavailable"
-    return None
+        return False
+    return True
 
 
 class HealthCheckMiddleware:
@@ -66,8 +73,9 @@ class HealthCheckMiddleware:
     request log: a load balancer or container health check calls them by IP over plain HTTP.
 
     - ``/healthz`` (liveness): the process answers. Never touches the database.
-    - ``/readyz`` (readiness): the database answers ``SELECT 1`` and the cache keeps a value;
-      otherwise 503 with the reason.
+    - ``/readyz`` (readiness): 200 ``ready`` when the database answers ``SELECT 1`` and the
+      cache keeps a value; 200 ``ready, cache degraded`` when only the cache fails (pages are
+      slower, not missing); 503 ``database unavailable`` otherwise.
     """
 
     def __init__(self, get_response):
@@ -78,7 +86,9 @@ class HealthCheckMiddleware:
             return _text("ok")
         if request.path == "/readyz":
             problem = readiness_problem()
-            return _text(problem, status=503) if problem else _text("ready")
+            if problem:
+                return _text(problem, status=503)
+            return _text("ready" if cache_works() else "ready, cache degraded")
         return self.get_response(request)
 
 
@@ -166,3 +176,24 @@ class NoStoreMiddleware:
         if request.path_info.startswith(NO_STORE_PREFIXES):
             add_never_cache_headers(response)
         return response
+
+
+class NullCharacterInQuery(SuspiciousOperation):
+    """A NUL character in the query string: no page takes one, and a database refuses it."""
+
+
+class RefuseNullCharactersMiddleware:
+    """400 Bad Request for a query string with a NUL character (``%00``) in any name or value,
+    before any view reads it. Django's text fields refuse it, but choice and model-choice
+    fields, filters and hand-read parameters do not, and PostgreSQL raises on it (a 500)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in name or any("\x00" in value for value in values)
+            for name, values in request.GET.lists()
+        ):
+            raise NullCharacterInQuery("A NUL character in the address or query string.")
+        return self.get_response(request)

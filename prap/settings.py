@@ -78,8 +78,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "prap.middleware.NoStoreMiddleware",
+    "prap.middleware.RefuseNullCharactersMiddleware",
     # Public pages in the cache are answered here, for visitors without cookies, before the
     # session, CSRF, authentication and messages middleware (plans/cache.py).
     "plans.cache.PublicPageCacheMiddleware",
@@ -140,10 +142,22 @@ elif DATABASES["default"]["NAME"] not in ("", ":memory:"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://prap")}
+# django-environ leaves "?key_prefix=" from the URL under a key Django does not read.
+if "key_prefix" in CACHES["default"]:
+    CACHES["default"]["KEY_PREFIX"] = CACHES["default"].pop("key_prefix")
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # Room for every force's roadmap and the deliverable pages people read (the default
     # of 300 entries would keep evicting them at national size).
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 3000)
+elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Losing Redis costs speed, not pages: failures are misses, with short time-outs and a
+    # pause before trying again (prap/cache_backends.py).
+    CACHES["default"]["BACKEND"] = "prap.cache_backends.ResilientRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        socket_connect_timeout=env.float("CACHE_CONNECT_TIMEOUT", default=0.5),
+        socket_timeout=env.float("CACHE_TIMEOUT", default=0.5),
+        retry_seconds=env.float("CACHE_RETRY_SECONDS", default=5),
+    )
 
 # Public pages (plans/cache.py): kept in the cache above under the version of their content
 # (PUBLIC_PAGE_CACHE), for at most PUBLIC_PAGE_CACHE_SECONDS; sent with an ETag and
@@ -193,6 +207,11 @@ REAUTHENTICATION_SECONDS = env.int("REAUTHENTICATION_SECONDS", default=10 * 60)
 SIGN_IN_ACCOUNT_LIMIT = env.int("SIGN_IN_ACCOUNT_LIMIT", default=10)
 SIGN_IN_ADDRESS_LIMIT = env.int("SIGN_IN_ADDRESS_LIMIT", default=100)
 SIGN_IN_COOL_OFF_SECONDS = env.int("SIGN_IN_COOL_OFF_SECONDS", default=15 * 60)
+# Password-reset requests (accounts/throttle.py): at most this many links to one address, and
+# requests from one client address, in the window.
+PASSWORD_RESET_ACCOUNT_LIMIT = env.int("PASSWORD_RESET_ACCOUNT_LIMIT", default=3)
+PASSWORD_RESET_ADDRESS_LIMIT = env.int("PASSWORD_RESET_ADDRESS_LIMIT", default=20)
+PASSWORD_RESET_WINDOW_SECONDS = env.int("PASSWORD_RESET_WINDOW_SECONDS", default=60 * 60)
 # How many proxies in front of the application append to X-Forwarded-For (0: none, the
 # client's address is REMOTE_ADDR). Behind one TLS proxy, 1.
 PROXY_HOPS = env.int("PROXY_HOPS", default=0)
@@ -258,6 +277,25 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# Browser features no page uses are off for every page and any frame (django-permissions-policy).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "camera",
+        "microphone",
+        "geolocation",
+        "payment",
+        "usb",
+        "serial",
+        "hid",
+        "bluetooth",
+        "display-capture",
+        "midi",
+        "accelerometer",
+        "gyroscope",
+        "magnetometer",
+    )
+}
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 

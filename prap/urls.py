@@ -15,3 +15,5 @@ urlpatterns = [
     path("", include("public.deliverable_urls")),
     path("", include("public.workstream_urls")),
 ]
+
+handler500 = "prap.errors.server_error"

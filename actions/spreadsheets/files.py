@@ -53,6 +53,10 @@ MAX_SCANNED_ROWS = 20_000
 
 MAX_COLUMNS = 100
 
+MAX_CELL_CHARACTERS = 131_072
+"""Longest cell read from a CSV file (Python's csv default; set here, not read from the csv
+module, whose limit is global and other libraries change)."""
+
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXTENSIONS = (".csv", ".xlsx")
@@ -299,6 +303,9 @@ class Sheet:
     headings: list[str]
     rows: list[tuple[int, list[Cell]]] = field(default_factory=list)
     too_long: bool = False
+    #: A workbook whose used range reaches far below its data (a stray value or format):
+    #: the last row Excel says it uses, when that is beyond MAX_SCANNED_ROWS.
+    reaches_row: int | None = None
 
 
 @dataclass
@@ -423,6 +430,7 @@ def _read_csv(data: bytes, title: str) -> Sheet:
         delimiter = ";" if ";" in first_line else "\t" if "\t" in first_line else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     sheet = Sheet(title=title, headings=[])
+    number = 0
     try:
         for number, raw_cells in enumerate(reader, start=1):
             if number == 1:
@@ -430,14 +438,65 @@ def _read_csv(data: bytes, title: str) -> Sheet:
                 while sheet.headings and not sheet.headings[-1]:
                     sheet.headings.pop()
                 continue
+            if any(len(raw) > MAX_CELL_CHARACTERS for raw in raw_cells):
+                raise SpreadsheetError(_csv_problem(number, "field larger than field limit"))
+            _refuse_joined_rows(number, raw_cells, delimiter, len(sheet.headings))
             if not _add_row(sheet, number, [_csv_cell(raw) for raw in raw_cells]):
                 break
     except csv.Error as error:
-        raise SpreadsheetError(
-            f"Row {reader.line_num} cannot be read as CSV ({error}). Check its quotation "
-            "marks, or save the file again from Excel as CSV UTF-8."
-        ) from error
+        raise SpreadsheetError(_csv_problem(number + 1, str(error))) from error
+    if not sheet.too_long:
+        _refuse_unclosed_quote(text, delimiter, number)
     return sheet
+
+
+def _csv_problem(row: int, error: str) -> str:
+    """The csv module's complaint in the product's words."""
+    if "field larger than field limit" in error:
+        return (
+            f"Row {row} has a cell longer than {MAX_CELL_CHARACTERS:,} characters, far more "
+            "than any text here may be. This usually means a quotation mark that is never "
+            f"closed: check the quotation marks in row {row}."
+        )
+    return (
+        f"Row {row} cannot be read as CSV. Check its quotation marks, or save the file again "
+        "from Excel as CSV UTF-8."
+    )
+
+
+def _unclosed_quote(row: int) -> str:
+    return (
+        f'Row {row} has a quotation mark (") that is never closed, so the rows after it were '
+        f"read as part of one cell. Check the quotation marks in row {row}: a quotation mark "
+        'inside a cell is written twice ("").'
+    )
+
+
+def _refuse_unclosed_quote(text: str, delimiter: str, last_row: int) -> None:
+    """A quoted cell still open at the end of the file swallows every row after it, without
+    an error from the lenient reader: the strict reader says "unexpected end of data"."""
+    strict = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        for _ in strict:
+            pass
+    except csv.Error as error:
+        if "unexpected end of data" in str(error):
+            raise SpreadsheetError(_unclosed_quote(last_row)) from error
+
+
+def _refuse_joined_rows(number: int, cells: list[str], delimiter: str, columns: int) -> None:
+    """A cell holding whole rows: a quotation mark opened in this row and closed only by a
+    quotation mark rows further down. A line of text in a cell is not a row; a line with a
+    delimiter for every column is (in a sheet of five columns or more, where prose with that
+    many commas on one line is rare)."""
+    if columns < 5:
+        return
+    for cell in cells:
+        if "\n" not in cell:
+            continue
+        for line in cell.splitlines()[1:]:
+            if line.count(delimiter) >= columns - 1:
+                raise SpreadsheetError(_unclosed_quote(number))
 
 
 def _csv_cell(raw: str) -> Cell:
@@ -520,7 +579,10 @@ def _read_worksheet(worksheet) -> Sheet:
         return sheet
     for number, cells in enumerate(worksheet.iter_rows(min_row=2, max_col=len(headings)), start=2):
         if number > MAX_SCANNED_ROWS:
-            sheet.too_long = True
+            if len(sheet.rows) < MAX_ROWS:
+                sheet.reaches_row = worksheet.max_row or number
+            else:
+                sheet.too_long = True
             break
         if not _add_row(sheet, number, [_xlsx_cell(cell) for cell in cells]):
             break
@@ -609,6 +671,17 @@ def bind(sheet: Sheet, layout: Layout) -> Table:
         table.problems.append(
             Problem(
                 f"{message} Expected the headings: {', '.join(layout.headings)}.",
+                sheet=layout.title,
+            )
+        )
+        return table
+    if sheet.reaches_row is not None:
+        table.problems.append(
+            Problem(
+                f"This sheet reaches down to row {sheet.reaches_row:,}, far below your data: "
+                "something there (a value, a formula or formatting) makes Excel count those "
+                f"rows, and only the first {MAX_SCANNED_ROWS:,} are read. Select the rows below "
+                "your data, delete them (right-click, Delete), save and upload again.",
                 sheet=layout.title,
             )
         )

@@ -5,17 +5,19 @@ views that take uploads are wrapped in :func:`limit_upload_size`, which stops re
 once it passes the limit (the rest of it is discarded, never held in memory or written to
 disk) and notes its name in ``request.oversized_uploads`` for the form to report.
 
-Between the preview and the confirmation the uploaded files wait in the person's own
-session, under a random token that the preview's address carries. Only the session that
-uploaded a file can preview or import it, into the plan it was uploaded for; an upload that
-is not imported or cancelled is forgotten after :data:`UPLOAD_LIFETIME`. Sessions live in the
-database, so every web worker sees the same uploads.
+Between the preview and the confirmation the uploaded files wait in the database
+(:class:`actions.upload_models.StoredUpload`), under a random token that the preview's
+address carries, owned by the session that uploaded them (not in the session, which every
+request loads). Only that session can preview or import them, into the plan they were
+uploaded for; an upload that is not imported or cancelled is forgotten after
+:data:`UPLOAD_LIFETIME`. Every web worker sees the same uploads.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import secrets
 import zlib
 from dataclasses import dataclass, field
@@ -26,6 +28,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from actions.spreadsheets.files import MAX_BYTES, SpreadsheetFile
+from actions.upload_models import StoredUpload
 from plans.models import Plan
 
 UPLOAD_LIFETIME = dt.timedelta(hours=2)
@@ -33,8 +36,6 @@ UPLOAD_LIFETIME = dt.timedelta(hours=2)
 
 MAX_WAITING_UPLOADS = 3
 """Uploads kept per session: uploading another forgets the oldest."""
-
-_SESSION_KEY = "spreadsheet_uploads"
 
 
 # Receiving -----------------------------------------------------------------------------------
@@ -116,83 +117,75 @@ class WaitingUpload:
     def file_names(self) -> str:
         return " and ".join(file.name for file in self.files) or self.result.get("files", "")
 
-    def as_session_data(self) -> dict:
-        return {
-            "kind": self.kind,
-            "plan": self.plan_id,
-            "quarter": self.quarter,
-            "files": [[f.name, _pack(f.data)] for f in self.files],
-            "saved_at": self.saved_at.isoformat(),
-            "result": self.result,
-        }
-
     @classmethod
-    def from_session_data(cls, token: str, data: dict) -> WaitingUpload:
+    def from_stored(cls, stored: StoredUpload) -> WaitingUpload:
         return cls(
-            token=token,
-            kind=data["kind"],
-            plan_id=data["plan"],
-            quarter=data["quarter"],
-            files=[UploadedFile(name, _unpack(packed)) for name, packed in data["files"]],
-            saved_at=dt.datetime.fromisoformat(data["saved_at"]),
-            result=data["result"],
+            token=stored.token,
+            kind=stored.kind,
+            plan_id=stored.plan_id,
+            quarter=stored.quarter,
+            files=[UploadedFile(name, _unpack(packed)) for name, packed in stored.files],
+            saved_at=stored.saved_at,
+            result=stored.result,
         )
+
+
+def _session_hash(request) -> str:
+    if request.session.session_key is None:
+        request.session.save()
+    return hashlib.sha256(request.session.session_key.encode()).hexdigest()
+
+
+def _live(request, now: dt.datetime):
+    """This session's uploads that have not expired."""
+    return StoredUpload.objects.filter(
+        session_hash=_session_hash(request), saved_at__gt=now - UPLOAD_LIFETIME
+    )
 
 
 def keep_upload(
     request, *, kind: str, plan: Plan, files: list[UploadedFile], quarter: str = ""
 ) -> str:
-    """Keep the files in the session until they are imported or cancelled; the token."""
+    """Keep the files until they are imported or cancelled; the token."""
     now = timezone.now()
-    waiting = _live_entries(request, now)
+    # Expired uploads, anyone's, are forgotten here: nothing else needs to clear them.
+    StoredUpload.objects.filter(saved_at__lte=now - UPLOAD_LIFETIME).delete()
     token = secrets.token_urlsafe(18)
-    upload = WaitingUpload(token, kind, plan.pk, quarter, files, now)
-    waiting[token] = upload.as_session_data()
-    oldest_first = sorted(waiting, key=lambda key: waiting[key]["saved_at"])
-    for key in oldest_first[:-MAX_WAITING_UPLOADS]:
-        del waiting[key]
-    request.session[_SESSION_KEY] = waiting
+    StoredUpload.objects.create(
+        token=token,
+        owner=request.user,
+        session_hash=_session_hash(request),
+        kind=kind,
+        plan=plan,
+        quarter=quarter,
+        files=[[f.name, _pack(f.data)] for f in files],
+        saved_at=now,
+    )
+    kept = list(_live(request, now).order_by("-saved_at", "-pk").values_list("pk", flat=True))
+    StoredUpload.objects.filter(pk__in=kept[MAX_WAITING_UPLOADS:]).delete()
     return token
 
 
 def find_upload(request, token: str, *, kind: str, plan: Plan) -> WaitingUpload | None:
     """This session's upload with this token, for this kind of import into this plan."""
-    data = _live_entries(request, timezone.now()).get(token)
-    if data is None or data["kind"] != kind or data["plan"] != plan.pk:
-        return None
-    return WaitingUpload.from_session_data(token, data)
+    stored = _live(request, timezone.now()).filter(token=token, kind=kind, plan=plan).first()
+    return None if stored is None else WaitingUpload.from_stored(stored)
 
 
 def mark_imported(request, upload: WaitingUpload, result: dict) -> None:
     """Forget the files, and remember what their import wrote (for the result page)."""
-    waiting = _live_entries(request, timezone.now())
     upload.result = {**result, "files": upload.file_names}
     upload.files = []
-    waiting[upload.token] = upload.as_session_data()
-    request.session[_SESSION_KEY] = waiting
+    _live(request, timezone.now()).filter(token=upload.token).update(files=[], result=upload.result)
 
 
 def discard_upload(request, token: str, *, plan: Plan) -> WaitingUpload | None:
     """Forget this session's upload for ``plan`` with this token; the upload, if there was one."""
-    waiting = _live_entries(request, timezone.now())
-    data = waiting.get(token)
-    if data is None or data["plan"] != plan.pk:
+    stored = _live(request, timezone.now()).filter(token=token, plan=plan).first()
+    if stored is None:
         return None
-    del waiting[token]
-    request.session[_SESSION_KEY] = waiting
-    return WaitingUpload.from_session_data(token, data)
-
-
-def _live_entries(request, now: dt.datetime) -> dict:
-    entries = request.session.get(_SESSION_KEY, {})
-    live = {
-        token: data
-        for token, data in entries.items()
-        if now - dt.datetime.fromisoformat(data["saved_at"]) < UPLOAD_LIFETIME
-    }
-    if len(live) != len(entries):
-        request.session[_SESSION_KEY] = live
-    return live
+    stored.delete()
+    return WaitingUpload.from_stored(stored)
 
 
 def _pack(data: bytes) -> str:

@@ -9,9 +9,12 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.test import Client, RequestFactory
 
 from accounts import throttle
+from accounts.models import Attempt, SignInPause
+from prap import cache_backends
 from prap.security import client_address
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory
@@ -192,3 +195,53 @@ def test_the_address_is_remote_addr_unless_the_proxy_hops_are_configured(setting
     assert client_address(request) == "203.0.113.7"
     settings.PROXY_HOPS = 2
     assert client_address(request) == "6.6.6.6"
+
+
+def test_every_worker_counts_the_same_failures_whatever_its_cache(alice):
+    """Workers with their own local-memory cache (gunicorn's default here) must not each get
+    ten guesses: the counts are in the database. Emptying the cache between attempts is
+    what a request landing on another worker looks like."""
+    with at(0):
+        for _ in range(9):
+            attempt(alice.email, "not the password")
+            cache.clear()
+        tenth = attempt(alice.email, "not the password")
+        assert "too many attempts to sign in to this account" in errors(tenth)
+        cache.clear()
+        assert not signed_in(attempt(alice.email, PASSWORD))
+
+
+def test_the_throttle_still_counts_while_redis_is_down(alice, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "prap.cache_backends.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        }
+    }
+    cache_backends.reset()
+    try:
+        with at(0):
+            for _ in range(9):
+                attempt(alice.email, "not the password")
+            tenth = attempt(alice.email, "not the password")
+        assert "too many attempts to sign in to this account" in errors(tenth)
+    finally:
+        cache_backends.reset()
+
+
+def test_counts_older_than_the_window_and_ended_pauses_are_deleted(alice):
+    with at(0):
+        for _ in range(10):
+            attempt(alice.email, "not the password", address=OTHER_ADDRESS)
+    assert SignInPause.objects.count() == 1
+    # The longest window is the password-reset one (an hour).
+    with at(80):
+        attempt("someone@example.org", "not the password")
+    # Only the new failure's minute is left (for its account and its address), and the
+    # ended pause is gone.
+    assert sorted(Attempt.objects.values_list("scope", "count")) == [
+        ("account", 1),
+        ("address", 1),
+    ]
+    assert not SignInPause.objects.exists()

@@ -271,14 +271,30 @@ def test_cancel_forgets_the_upload_and_writes_nothing(alice_client, plan_a):
 def test_an_upload_is_forgotten_after_two_hours(alice_client, plan_a):
     import datetime as dt
 
+    from actions.upload_models import StoredUpload
+
     url = preview_url(upload_plan(alice_client, plan_a, edited_plan(plan_a)))
-    session = alice_client.session
-    for entry in session["spreadsheet_uploads"].values():
-        saved = dt.datetime.fromisoformat(entry["saved_at"])
-        entry["saved_at"] = (saved - dt.timedelta(hours=2, seconds=1)).isoformat()
-    session.save()
+    for stored in StoredUpload.objects.all():
+        stored.saved_at -= dt.timedelta(hours=2, seconds=1)
+        stored.save()
 
     response = alice_client.get(url)
 
     assert response.status_code == 302
     assert response["Location"] == f"/staff/plans/{plan_a.pk}/import/plan/"
+
+
+def test_waiting_uploads_are_kept_out_of_the_session(alice_client, plan_a):
+    """The session is loaded and saved by every request: a waiting file must not be in it."""
+    from django.contrib.sessions.models import Session
+
+    from actions.upload_models import StoredUpload
+
+    for _ in range(3):
+        upload_plan(alice_client, plan_a, edited_plan(plan_a))
+    session = Session.objects.get(pk=alice_client.session.session_key)
+    assert len(session.session_data) < 2_000
+    assert StoredUpload.objects.count() == 3
+    # A fourth forgets the oldest.
+    upload_plan(alice_client, plan_a, edited_plan(plan_a))
+    assert StoredUpload.objects.count() == 3

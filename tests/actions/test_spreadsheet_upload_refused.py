@@ -4,6 +4,7 @@ and the field, nothing is written, and nothing waits in the session."""
 import pytest
 
 from actions.spreadsheets.files import MAX_BYTES
+from actions.upload_models import StoredUpload
 from tests.actions.conftest import csv_bytes, csv_rows, database_state
 from tests.actions.spreadsheet_pages import (
     page_text,
@@ -33,7 +34,7 @@ def refused(response) -> str:
     assert response.status_code == 200
     assert response.context["form"].errors
     assert response.content.decode().count("govuk-error-summary__list") == 1
-    assert response.wsgi_request.session.get("spreadsheet_uploads", {}) == {}
+    assert not StoredUpload.objects.exists()
     text = page_text(response)
     assert text.startswith("There is a problem")
     return text

@@ -28,6 +28,13 @@ def assert_security_headers(response):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert_no_powerful_features(response)
+
+
+def assert_no_powerful_features(response):
+    allowed = dict(part.strip().split("=", 1) for part in response["Permissions-Policy"].split(","))
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert allowed[feature] == "()", feature
 
 
 @pytest.fixture
@@ -85,6 +92,7 @@ def test_static_files_carry_security_headers_of_their_own(client, settings):
         assert response["Cross-Origin-Resource-Policy"] == "same-origin"
         assert "default-src 'none'" in response["Content-Security-Policy"]
         assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+        assert_no_powerful_features(response)
 
 
 @pytest.mark.parametrize(
@@ -108,3 +116,21 @@ def test_a_signed_in_admin_page_is_never_stored(client, sam):
 def test_public_pages_may_be_cached(anyone, path):
     response = anyone.get(path)
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize("who", ["nadia", "alice"])
+def test_a_signed_in_person_without_admin_access_is_told_why_not_sent_round_in_circles(
+    who, request
+):
+    from tests.mfa import VerifiedClient
+
+    user = request.getfixturevalue(who)
+    client = VerifiedClient()
+    client.force_login(user)
+    response = client.get("/admin/", follow=True)
+    assert response.status_code == 403
+    assert len(response.redirect_chain) == 1
+    page = response.content.decode()
+    assert "You cannot use the administration pages" in page
+    assert "for administrators only" in page
+    assert_security_headers(response)

@@ -18,6 +18,7 @@ PRODUCTION_ENV = {
     "DEBUG": "false",
     "ALLOWED_HOSTS": "prap.example.org",
     "DATABASE_URL": "sqlite:///:memory:",
+    "EMAIL_URL": "smtp+tls://prap:not-a-secret@smtp.example.org:587",
 }
 # Variables the test run sets (pyproject's pytest env) that a production host would not.
 UNSET = (
@@ -32,9 +33,11 @@ UNSET = (
 )
 
 
-def run_django(args: list[str], **overrides: str) -> subprocess.CompletedProcess:
+def run_django(args: list[str], **overrides: str | None) -> subprocess.CompletedProcess:
+    """Run a command with the production environment; an override of None unsets it."""
     env = {k: v for k, v in os.environ.items() if k not in UNSET}
     env.update(PRODUCTION_ENV, DJANGO_SETTINGS_MODULE="prap.settings", **overrides)
+    env = {k: v for k, v in env.items() if v is not None}
     return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
         [sys.executable, *args],
         cwd=PROJECT,
@@ -87,6 +90,22 @@ def test_check_deploy_is_clean_with_production_environment():
     result = run_django(["manage.py", "check", "--deploy", "--fail-level", "WARNING"])
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize("email_url", ["consolemail://", "memorymail://", "dummymail://"])
+def test_check_deploy_refuses_e_mail_that_is_never_sent(email_url):
+    result = run_django(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], EMAIL_URL=email_url
+    )
+    assert result.returncode != 0
+    assert "prap.E001" in result.stdout + result.stderr
+    assert "Set EMAIL_URL" in result.stdout + result.stderr
+
+
+def test_without_debug_a_missing_email_url_fails_the_deploy_check():
+    result = run_django(["manage.py", "check", "--deploy"], EMAIL_URL=None)
+    assert result.returncode != 0
+    assert "prap.E001" in result.stdout + result.stderr
 
 
 def test_check_deploy_fails_when_https_redirect_and_secure_cookies_are_turned_off():

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "accounts",
     "workstreams",
     "actions",
+    "engagement",
     # The pages above it, by audience, and the demonstration data (README, "Project layout").
     "public",
     "staff",

@@ -196,3 +196,47 @@ class EngagementActionForm(_RuleErrorsMixin, GovukFormMixin, forms.ModelForm):
             *self.fields["due_quarter"].choices,
         ]
         self.fields["theme"].choices = [("", "None in particular"), *Theme.choices]
+
+
+class DashboardFilterForm(GovukFormMixin, forms.Form):
+    """The engagement dashboard's filters (all optional)."""
+
+    first = QuarterChoiceField(label="From", required=False)
+    last = QuarterChoiceField(label="To", required=False)
+    kind = forms.ChoiceField(label="Kind of activity", required=False)
+    theme = forms.ChoiceField(label="Theme raised", required=False)
+    drafts = forms.ChoiceField(
+        label="Activities",
+        required=False,
+        choices=[("", "Published and drafts"), ("no", "Published only")],
+    )
+
+    def __init__(self, *args, quarters: list[Quarter], **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("first", "last"):
+            self.fields[name].quarters = quarters
+            self.fields[name].choices = [("", "Any quarter"), *self.fields[name].choices]
+        self.fields["kind"].choices = [("", "Every kind"), *Kind.choices]
+        self.fields["theme"].choices = [("", "Every theme"), *Theme.choices]
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first"), cleaned.get("last")
+        if first and last and last < first:
+            self.add_error("last", f"The last quarter must be {first} or later")
+        return cleaned
+
+    def filter(self, activities):
+        """``activities`` narrowed by the valid filters."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        activities = activities.held_between(data.get("first"), data.get("last"))
+        if data.get("kind"):
+            activities = activities.filter(kind=data["kind"])
+        if data.get("drafts") == "no":
+            activities = activities.published()
+        if data.get("theme"):
+            # Themes are a JSON list; "contains" differs by database, so match here.
+            theme = data["theme"]
+            ids = [pk for pk, themes in activities.values_list("pk", "themes") if theme in themes]
+            activities = activities.filter(pk__in=ids)
+        return activities

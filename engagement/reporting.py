@@ -23,10 +23,19 @@ class Row:
     done: int = 0
     key: str = ""
 
-    def bar(self, largest: int, value: str = "activities") -> int:
-        """The bar's length, in per cent of the largest value (for the SVG charts)."""
-        amount = getattr(self, value)
-        return round(100 * amount / largest) if largest else 0
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int
+    percent: int  # of the chart's largest value: the bar's length
+
+
+def bars(pairs: list[tuple[str, int]]) -> list[Bar]:
+    largest = max((value for _, value in pairs), default=0)
+    return [
+        Bar(label, value, round(100 * value / largest) if largest else 0) for label, value in pairs
+    ]
 
 
 @dataclass
@@ -48,20 +57,30 @@ class Summary:
         return [row for row in self.by_theme if row.activities and not row.promised]
 
     @property
-    def largest_quarter(self) -> int:
-        return max((row.activities for row in self.by_quarter), default=0)
+    def quarter_bars(self) -> list[Bar]:
+        return bars([(row.label, row.activities) for row in self.by_quarter])
 
     @property
-    def largest_quarter_attendance(self) -> int:
-        return max((row.attendance for row in self.by_quarter), default=0)
+    def attendance_bars(self) -> list[Bar]:
+        return bars([(row.label, row.attendance) for row in self.by_quarter])
 
     @property
-    def largest_kind(self) -> int:
-        return max((row.activities for row in self.by_kind), default=0)
+    def kind_bars(self) -> list[Bar]:
+        return bars([(row.label, row.activities) for row in self.by_kind])
 
     @property
-    def largest_theme(self) -> int:
-        return max((row.activities for row in self.by_theme), default=0)
+    def theme_bars(self) -> list[Bar]:
+        return bars([(row.label, row.activities) for row in self.by_theme if row.activities])
+
+    @property
+    def action_bars(self) -> list[Bar]:
+        return bars(
+            [
+                ("Promised (linked to a deliverable)", self.promised),
+                ("Done", self.done),
+                ("No action, with a reason", self.no_action),
+            ]
+        )
 
 
 def summarise(activities) -> Summary:

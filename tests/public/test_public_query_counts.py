@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from actions.models import Deliverable, Milestone, QuarterlyUpdate, Status
+from engagement.models import Activity, EngagementAction
 from plans.cache import all_content_changed
 from plans.models import Force, Plan
 from plans.quarters import Quarter
@@ -94,6 +95,32 @@ def build_dataset(size: int) -> Force:
         )
         for i in range(3 * size)
     )
+    activities = Activity.objects.bulk_create(
+        Activity(
+            force=force,
+            title=f"Meeting {a}",
+            held_on=dt.date(2024, 4, 1) + dt.timedelta(days=30 * a),
+            kind="community_meeting",
+            themes=["stop_and_search", "trust"],
+            heard="Heard.",
+            attendance=20,
+            published_at=None if a == size else published,
+        )
+        for force in forces
+        for a in range(size + 1)
+    )
+    first_of = {}
+    for d in deliverables:
+        first_of.setdefault(d.plan.force_id, d)
+    EngagementAction.objects.bulk_create(
+        EngagementAction(
+            activity=activity,
+            description="We will.",
+            deliverable=first_of[activity.force_id],
+            due_quarter=Quarter(2024, 3),
+        )
+        for activity in activities
+    )
     return forces[0]
 
 
@@ -107,8 +134,9 @@ PAGES = {
     "roadmap": (lambda force: force.get_absolute_url(), 9),
     "deliverable": (
         lambda force: Deliverable.objects.filter(plan__force=force).first().get_absolute_url(),
-        7,
+        8,
     ),
+    "you said, we did": (lambda force: f"/forces/{force.slug}/engagement/", 5),
     "feed": (lambda force: f"/forces/{force.slug}/feed/", 3),
     "workstreams": (lambda force: "/workstreams/", 4),
     "workstream": (lambda force: "/workstreams/represented/", 9),

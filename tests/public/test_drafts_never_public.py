@@ -11,8 +11,8 @@ import pytest
 from plans.quarters import Quarter
 from tests.factories import (
     ActivityFactory,
-    EngagementActionFactory,
     DeliverableFactory,
+    EngagementActionFactory,
     ForceFactory,
     MilestoneFactory,
     PlanFactory,

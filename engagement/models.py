@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from plans.fields import QuarterField
@@ -369,3 +370,29 @@ class EngagementAction(models.Model):
             save_content(self)
         else:
             save_versioned(self, seen_version)
+
+
+def with_engagement_counts(forces: models.QuerySet) -> models.QuerySet:
+    """``forces`` annotated with ``engagement_count`` (published activities) and
+    ``engagement_actions_count`` (their actions linked to a deliverable): for the national
+    comparison, in the same query as the forces."""
+    activities = (
+        Activity.objects.published()
+        .filter(force=models.OuterRef("pk"))
+        .order_by()
+        .values("force")
+        .annotate(n=models.Count("pk"))
+        .values("n")
+    )
+    actions = (
+        EngagementAction.objects.public()
+        .filter(activity__force=models.OuterRef("pk"), deliverable__isnull=False)
+        .order_by()
+        .values("activity__force")
+        .annotate(n=models.Count("pk"))
+        .values("n")
+    )
+    return forces.annotate(
+        engagement_count=Coalesce(models.Subquery(activities), 0),
+        engagement_actions_count=Coalesce(models.Subquery(actions), 0),
+    )

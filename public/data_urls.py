@@ -12,8 +12,8 @@ urlpatterns = [
         f"{dataset}.{fmt}",
         data_views.download,
         {"dataset": dataset, "fmt": fmt},
-        name=f"{dataset}_{fmt}",
+        name=f"{dataset.replace('-', '_')}_{fmt}",
     )
-    for dataset in ("forces", "deliverables", "updates")
+    for dataset in ("forces", "deliverables", "updates", "engagement", "engagement-actions")
     for fmt in ("csv", "json")
 ]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from actions.models import Deliverable, QuarterlyUpdate
+from engagement.models import Activity, EngagementAction
 from plans.cache import public_page
 from plans.models import Force
 from public.downloads import csv_response, json_response
@@ -28,6 +29,8 @@ def index(request):
         "forces": Force.objects.count(),
         "deliverables": Deliverable.objects.public().count(),
         "updates": QuarterlyUpdate.objects.public().count(),
+        "engagement": Activity.objects.published().count(),
+        "engagement-actions": EngagementAction.objects.public().count(),
     }
     latest = QuarterlyUpdate.objects.public().aggregate(latest=Max("published_at"))["latest"]
     context = {

@@ -137,7 +137,7 @@ PAGES = {
         8,
     ),
     "you said, we did": (lambda force: f"/forces/{force.slug}/engagement/", 5),
-    "feed": (lambda force: f"/forces/{force.slug}/feed/", 3),
+    "feed": (lambda force: f"/forces/{force.slug}/feed/", 4),
     "workstreams": (lambda force: "/workstreams/", 4),
     "workstream": (lambda force: "/workstreams/represented/", 9),
     "workstream filtered": (
@@ -157,7 +157,7 @@ PAGES = {
     "coverage": (lambda force: "/national/coverage/", 5),
     "trend": (lambda force: "/national/trend/", 5),
     "trend of a force": (lambda force: f"/national/trend/?force={force.slug}", 6),
-    "open data": (lambda force: "/data/", 6),
+    "open data": (lambda force: "/data/", 8),
     "forces.csv": (lambda force: "/data/forces.csv", 3),
     "deliverables.csv": (lambda force: "/data/deliverables.csv", 2),
     "updates.csv": (lambda force: "/data/updates.csv", 2),

@@ -151,6 +151,7 @@ class Activity(models.Model):
         help_text="A summary the public will read. " + NO_PERSONAL_DATA,
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    is_demo = models.BooleanField(default=False, editable=False)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

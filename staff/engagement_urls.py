@@ -16,6 +16,11 @@ urlpatterns = [
         engagement_views.activity_create,
         name="activity_create",
     ),
+    path(
+        "forces/<slug:slug>/engagement/engagement-log.xlsx",
+        engagement_views.activity_download,
+        name="activity_download",
+    ),
     path("engagement/<int:activity_id>/", engagement_views.activity_detail, name="activity"),
     path(
         "engagement/<int:activity_id>/edit/",

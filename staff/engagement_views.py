@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Max
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from engagement.forms import ActivityForm, DashboardFilterForm, EngagementActionForm
 from engagement.history import activity_history
 from engagement.models import Activity, EngagementAction
 from engagement.reporting import summarise
+from engagement.spreadsheets import log_workbook
 from plans.quarters import Quarter
 from plans.versioning import EditConflict, conflict_message, with_version
 from prap.forms import VersionOnlyForm
@@ -248,3 +251,17 @@ def engagement_national(request):
     require_national_reader(request.user)
     context = {"force": None, "scope": "Every force"}
     return _dashboard(request, Activity.objects.all(), context, "engagement-every-force.csv")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@require_safe
+def activity_download(request, slug: str):
+    """The force's whole log, drafts included, as an Excel workbook."""
+    force = get_force_for_user(request.user, slug)
+    response = HttpResponse(log_workbook(Activity.objects.for_force(force)), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"engagement-log-{force.slug}.xlsx"
+    )
+    return response

@@ -142,6 +142,7 @@ EXPECTED_KIND = {
     "staff:practice_delete": "national_form",
     "staff:returns": "national_page",
     "staff:activities": "force_page",
+    "staff:activity_download": "force_download",
     "staff:activity_create": "force_form",
     "staff:activity": "force_page",
     "staff:activity_edit": "force_form",

@@ -20,11 +20,11 @@ TODAY = dt.datetime(2025, 11, 20, 12, tzinfo=dt.UTC)
 def log(force_a, force_b):
     """Force A: four activities (one a draft), force B: one.
 
-    | activity | held        | quarter    | kind              | people | Black | themes                  |
-    | meeting  | 10 May 2025 | Q1 2025/26 | community_meeting | 40     | 20    | stop_and_search, trust  |
-    | youth    | 2 Jun 2025  | Q1 2025/26 | youth_session     | 15     | 9     | stop_and_search         |
-    | survey   | 1 Sep 2025  | Q2 2025/26 | survey            | 100 e. | -     | hate_crime, trust       |
-    | draft    | 5 Oct 2025  | Q3 2025/26 | community_meeting | 7      | -     | custody                 |
+    | activity | held        | kind              | people | Black | themes                 |
+    | meeting  | 10 May 2025 | community_meeting | 40     | 20    | stop_and_search, trust |
+    | youth    | 2 Jun 2025  | youth_session     | 15     | 9     | stop_and_search        |
+    | survey   | 1 Sep 2025  | survey            | 100 e. | -     | hate_crime, trust      |
+    | draft    | 5 Oct 2025  | community_meeting | 7      | -     | custody                |
     Actions: meeting: stop and search (done), trust (promised); youth: stop and search
     (promised); survey: hate crime "no action"; draft: custody (promised).
     """

@@ -204,3 +204,33 @@ def test_the_history_shows_who_changed_what(alice_client, force_a, alice):
     assert "Before" in html and "After" in html
     assert alice.get_full_name() in html
     assert "Stop and search, Trust and confidence" in html
+
+
+def test_the_log_downloads_as_a_workbook_with_both_sheets(alice_client, force_a):
+    import io
+
+    import openpyxl
+
+    action = EngagementActionFactory(
+        activity__force=force_a,
+        activity__title="=HYPERLINK(1)",
+        activity__themes=["trust"],
+        activity__partner_contacts="Role mailbox",
+    )
+    ActivityFactory(force=force_a, title="A draft", published_at=None)
+    ActivityFactory(title="Another force's")
+    response = alice_client.get(f"/staff/forces/{force_a.slug}/engagement/engagement-log.xlsx")
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    activities = list(workbook["Activities"].values)
+    actions = list(workbook["Actions"].values)
+    assert activities[0][:2] == ("Activity number", "Activity")
+    titles = [row[1] for row in activities[1:]]
+    assert sorted(titles) == ["=HYPERLINK(1)", "A draft"]
+    assert workbook["Activities"]["B2"].data_type == "s"  # text, never a formula
+    assert "Role mailbox" in [row[6] for row in activities[1:]]
+    assert actions[1][:4] == (
+        str(action.activity_id),
+        "Stop and search",
+        action.description,
+        action.deliverable.title,
+    )

@@ -4,6 +4,7 @@ these forms word them for the page and set nothing that comes from the request."
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 
 from actions.models import Deliverable
 from engagement.models import NO_PERSONAL_DATA, Activity, Attendance, EngagementAction, Kind, Theme
@@ -113,6 +114,10 @@ class ActivityForm(_RuleErrorsMixin, GovukFormMixin, forms.ModelForm):
             ),
         }
         error_messages = {
+            "place": {"max_length": too_long("Place or area")},
+            "partners": {"max_length": too_long("Partner organisations")},
+            "partner_contacts": {"max_length": too_long("How to reach the partners")},
+            "other_themes": {"max_length": too_long("Other themes")},
             "attendance": {
                 "invalid": "Enter the number of people who took part as a whole number, like 25",
                 "min_value": "The number of people who took part cannot be negative",
@@ -174,13 +179,19 @@ class EngagementActionForm(_RuleErrorsMixin, GovukFormMixin, forms.ModelForm):
             "no_action_reason": forms.Textarea(attrs={"rows": 2}),
             "outcome": forms.Textarea(attrs={"rows": 3}),
         }
+        error_messages = {
+            "no_action_reason": {"max_length": too_long("No action, because")},
+            "outcome": {"max_length": too_long("What we did")},
+        }
 
     def __init__(self, *args, force, today, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version if self.instance.pk else 0
+        # Active deliverables, and the one already chosen even if it was withdrawn since.
+        chosen = Q(pk=self.instance.deliverable_id) if self.instance.deliverable_id else Q()
         self.fields["deliverable"].queryset = (
             Deliverable.objects.for_force(force)
-            .active()
+            .filter(Q(withdrawn_at__isnull=True) | chosen)
             .select_related("plan")
             .order_by("plan__first_quarter", "title")
         )

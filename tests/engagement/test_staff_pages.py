@@ -234,3 +234,41 @@ def test_the_log_downloads_as_a_workbook_with_both_sheets(alice_client, force_a)
         action.description,
         action.deliverable.title,
     )
+
+
+def test_returning_a_published_activity_to_draft_takes_it_off_the_public_page(
+    alice_client, force_a
+):
+    activity = ActivityFactory(force=force_a, title="Public meeting")
+    alice_client.post(
+        f"/staff/engagement/{activity.pk}/publish/",
+        {"version": activity.version, "action": "unpublish"},
+    )
+    activity.refresh_from_db()
+    assert activity.published_at is None
+    assert (
+        "Public meeting"
+        not in VerifiedClient().get(f"/forces/{force_a.slug}/engagement/").content.decode()
+    )
+    assert activity.history.first().history_change_reason == "Unpublished"
+
+
+def test_an_action_keeps_its_deliverable_after_the_deliverable_is_withdrawn(alice_client, force_a):
+    action = EngagementActionFactory(activity__force=force_a)
+    deliverable = action.deliverable
+    deliverable.withdrawn_at, deliverable.withdrawn_reason = dt.date(2025, 1, 1), "Merged."
+    deliverable.save()
+    with on(DAY):
+        response = alice_client.post(
+            f"/staff/engagement-actions/{action.pk}/edit/",
+            {
+                "description": "Still doing it",
+                "theme": action.theme,
+                "deliverable": deliverable.pk,
+                "due_quarter": "2025-Q3",
+                "version": action.version,
+            },
+        )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.description, action.deliverable) == ("Still doing it", deliverable)

@@ -148,6 +148,7 @@ class EngagementActionForm(_RuleErrorsMixin, GovukFormMixin, forms.ModelForm):
         label="Deliverable of the plan",
         queryset=Deliverable.objects.none(),
         required=False,
+        empty_label="None: no action",
         help_text="The deliverable this action is part of. Leave empty only for no action.",
         error_messages={
             "invalid_choice": "Choose a deliverable of your force's plan from the list"

@@ -50,6 +50,12 @@ def demo_site(reference):
         "practice": "/practice/",
         "practice search": "/practice/?q=community&workstream=involved",
         "accessibility statement": "/accessibility/",
+        "you said, we did": "/forces/dorset/engagement/",
+        "deliverable with engagement that led to it": Deliverable.objects.filter(
+            plan__force__slug="dorset", engagement_actions__activity__published_at__isnull=False
+        )
+        .first()
+        .get_absolute_url(),
         "not found": "/forces/atlantis/",
     }
 

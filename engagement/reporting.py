@@ -6,7 +6,6 @@ force's or every force's, published only or with drafts too) and of their action
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from engagement.models import THEME_LABELS, EngagementAction, Kind
@@ -130,11 +129,3 @@ def summarise(activities) -> Summary:
     summary.by_kind = [row for row in kinds.values() if row.activities]
     summary.by_theme = sorted(themes.values(), key=lambda r: (-r.activities, r.label))
     return summary
-
-
-def theme_counts(activities) -> Counter:
-    """How many of ``activities`` raised each theme."""
-    counts: Counter = Counter()
-    for themes in activities.values_list("themes", flat=True):
-        counts.update(set(themes or []))
-    return counts

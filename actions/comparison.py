@@ -82,6 +82,9 @@ class ForceComparison:
     replanned: int = 0
     overdue: int = 0
     past_original_due: int = 0
+    #: Published engagement activities, and their actions linked to a deliverable.
+    engagement: int = 0
+    engagement_actions: int = 0
 
     @property
     def percent_complete(self) -> int | None:
@@ -114,7 +117,8 @@ def compare_forces(
     id, the workstream id and a ``counts`` :class:`StatusCounts`. Forces without rows (no
     published plan, or nothing in it) get zero counts. With ``only_workstream`` the totals
     count that workstream only. Forces may carry ``latest_quarter``, ``has_published_plan``,
-    ``replanned_count``, ``overdue_count`` and ``past_original_due_count`` attributes
+    ``replanned_count``, ``overdue_count``, ``past_original_due_count``, ``engagement_count``
+    and ``engagement_actions_count`` attributes
     (database annotations); they are copied when present.
     """
     cells: dict[tuple[Any, Any], StatusCounts] = defaultdict(StatusCounts)
@@ -142,6 +146,8 @@ def compare_forces(
                 replanned=getattr(force, "replanned_count", 0),
                 overdue=getattr(force, "overdue_count", 0),
                 past_original_due=getattr(force, "past_original_due_count", 0),
+                engagement=getattr(force, "engagement_count", 0),
+                engagement_actions=getattr(force, "engagement_actions_count", 0),
             )
         )
     return compared

@@ -23,6 +23,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import User
 from actions.models import CommitmentChange, Deliverable, Milestone, QuarterlyUpdate, Status
 from actions.replanning import Commitment, as_text, changed_fields
+from demo import engagement
 from plans.cache import all_content_changed
 from plans.history import DEMO_CHANGE_REASON
 from plans.models import Force, Plan
@@ -244,6 +245,7 @@ def clear() -> None:
     their change history) and switch the demo staff accounts off, all or nothing.
     """
     with override_settings(SIMPLE_HISTORY_ENABLED=False):
+        engagement.clear()  # its actions point at demo deliverables
         demo_plans = Plan.objects.filter(is_demo=True)
         demo_deliverables = Deliverable.objects.filter(plan__is_demo=True)
         demo_ids = demo_deliverables.values("pk")
@@ -324,6 +326,12 @@ def seed(today: dt.date, scale: int = 1, seed: int = 2022) -> dict[str, int]:
         PracticeExample,
         default_change_reason=DEMO_CHANGE_REASON,
     )
+    engagement_counts = engagement.seed(
+        forces,
+        today,
+        read_csv(DEMO_DIR / "engagement.csv"),
+        read_csv(DEMO_DIR / "engagement-actions.csv"),
+    )
     all_content_changed()
     return {
         "plans": Plan.objects.filter(is_demo=True).count(),
@@ -331,6 +339,8 @@ def seed(today: dt.date, scale: int = 1, seed: int = 2022) -> dict[str, int]:
         "milestones": len(batch.milestones),
         "updates": len(batch.updates),
         "practice examples": PracticeExample.objects.filter(is_demo=True).count(),
+        "engagement activities": engagement_counts[0],
+        "engagement actions": engagement_counts[1],
     }
 
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "indicators",
     "workstreams",
     "actions",
+    "engagement",
     # The pages above it, by audience, and the demonstration data (README, "Project layout").
     "public",
     "staff",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("public.urls")),
     path("", include("public.deliverable_urls")),
     path("", include("public.workstream_urls")),
+    path("", include("public.engagement_urls")),
 ]
 
 handler500 = "prap.errors.server_error"

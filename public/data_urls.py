@@ -12,8 +12,15 @@ urlpatterns = [
         f"{dataset}.{fmt}",
         data_views.download,
         {"dataset": dataset, "fmt": fmt},
-        name=f"{dataset}_{fmt}",
+        name=f"{dataset.replace('-', '_')}_{fmt}",
     )
-    for dataset in ("forces", "deliverables", "updates", "stop-search-rates")
+    for dataset in (
+        "forces",
+        "deliverables",
+        "updates",
+        "stop-search-rates",
+        "engagement",
+        "engagement-actions",
+    )
     for fmt in ("csv", "json")
 ]

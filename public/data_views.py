@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from actions.models import Deliverable, QuarterlyUpdate
+from engagement.models import Activity, EngagementAction
 from indicators.figures import StopSearchFigures
 from plans.cache import public_page
 from plans.models import Force
@@ -30,6 +31,8 @@ def index(request):
         "deliverables": Deliverable.objects.public().count(),
         "updates": QuarterlyUpdate.objects.public().count(),
         "stop-search-rates": sum(1 for _ in StopSearchFigures.load().every_row()),
+        "engagement": Activity.objects.published().count(),
+        "engagement-actions": EngagementAction.objects.public().count(),
     }
     latest = QuarterlyUpdate.objects.public().aggregate(latest=Max("published_at"))["latest"]
     context = {

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from actions.models import Deliverable, QuarterlyUpdate
+from engagement.models import EngagementAction
 from plans.cache import public_page
 from plans.models import Plan
 
@@ -46,5 +47,9 @@ def deliverable_detail(request, slug, pk):
         .filter(deliverable=deliverable)
         .order_by("-quarter"),
         "is_current_plan": current_plan == deliverable.plan,
+        "engagement": EngagementAction.objects.public()
+        .filter(deliverable=deliverable)
+        .select_related("activity")
+        .order_by("-activity__held_on", "pk"),
     }
     return render(request, "actions/deliverable_detail.html", context)

@@ -1,4 +1,5 @@
-"""Atom feed of a force's published quarterly updates (Django's syndication framework)."""
+"""Atom feed of a force's published quarterly updates and engagement activities (Django's
+syndication framework)."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.syndication.views import Feed
@@ -9,6 +10,7 @@ from django.utils.html import escape, format_html, format_html_join
 
 from actions.models import QuarterlyUpdate
 from actions.templatetags.narrative import render_narrative
+from engagement.models import Activity
 from plans.cache import public_page
 from plans.models import Force
 from public.templatetags.prap import web_address
@@ -41,30 +43,57 @@ class ForceUpdatesFeed(Feed):
         return force.name
 
     def items(self, force):
-        """The newest published updates of the force's published plans. Never a draft."""
-        return (
+        """The newest published updates of the force's published plans and its newest
+        published engagement activities, newest first. Never a draft."""
+        updates = (
             QuarterlyUpdate.objects.public()
             .for_force(force)
             .select_related("deliverable__plan__force", "deliverable__workstream")
             .order_by("-published_at", "-pk")[:FEED_LENGTH]
         )
+        activities = (
+            Activity.objects.published()
+            .for_force(force)
+            .select_related("force")
+            .defer("partner_contacts")
+            .order_by("-published_at", "-pk")[:FEED_LENGTH]
+        )
+        items = sorted([*updates, *activities], key=lambda i: i.published_at, reverse=True)
+        return items[:FEED_LENGTH]
 
     def item_title(self, update):
+        if isinstance(update, Activity):
+            return f"You said, we did: {update.title} ({update.held_on:%-d %B %Y})"
         return f"{update.deliverable.title}: {update.get_status_display()} ({update.quarter})"
 
     def item_link(self, update):
+        if isinstance(update, Activity):
+            return reverse("engagement:force", args=[update.force.slug]) + f"#activity-{update.pk}"
         return f"{update.deliverable.get_absolute_url()}#update-{update.quarter.compact}"
 
     def item_pubdate(self, update):
         return update.published_at
 
     def item_updateddate(self, update):
+        if isinstance(update, Activity):
+            return update.published_at
         return update.corrected_at or update.published_at
 
     def item_categories(self, update):
+        if isinstance(update, Activity):
+            return ["Engagement", *update.theme_labels]
         return [update.deliverable.workstream.name]
 
     def item_description(self, update):
+        if isinstance(update, Activity):
+            return str(
+                format_html(
+                    "<p>{} on {}.</p><h3>You said</h3><p>{}</p>",
+                    update.get_kind_display(),
+                    f"{update.held_on:%-d %B %Y}",
+                    update.heard,
+                )
+            )
         parts = [
             format_html(
                 "<p><strong>{}</strong> in {} ({})</p>",

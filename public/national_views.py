@@ -17,6 +17,7 @@ from actions import comparison, trend
 from actions.models import Deliverable, QuarterlyUpdate
 from actions.progress import STATUS_LABELS
 from actions.reporting import with_latest_quarter_reported, with_replanning_counts
+from engagement.models import with_engagement_counts
 from plans.cache import public_page
 from plans.models import Force
 from plans.quarters import quarter_just_ended
@@ -44,8 +45,10 @@ def comparison_table(request):
     today = timezone.localdate()
     latest = quarter_just_ended(today)
     workstreams = list(Workstream.objects.all())
-    forces = with_replanning_counts(
-        with_latest_quarter_reported(Force.objects.with_published_plan()), today
+    forces = with_engagement_counts(
+        with_replanning_counts(
+            with_latest_quarter_reported(Force.objects.with_published_plan()), today
+        )
     ).order_by("name")
     filterset = NationalFilter(request.GET or None, forces, latest_quarter=latest)
     counted = filterset.counted_workstream

@@ -19,9 +19,11 @@ from django.db.models import OuterRef, Subquery
 from actions.models import Deliverable, QuarterlyUpdate, Status
 from actions.progress import DISPLAY_ORDER
 from actions.reporting import with_latest_quarter_reported, with_replanning_counts
+from engagement.models import Activity, EngagementAction, Kind, Theme
 from indicators.figures import StopSearchFigures
 from indicators.models import Ethnicity
 from plans.models import Force, Plan
+from plans.quarters import Quarter
 
 CHUNK_SIZE = 500
 LICENCE = {
@@ -516,7 +518,193 @@ STOP_SEARCH_RATES = Dataset(
     ),
 )
 
-DATASETS = {dataset.slug: dataset for dataset in (FORCES, DELIVERABLES, UPDATES, STOP_SEARCH_RATES)}
+
+def _engagement_rows(site_url: str, today: dt.date) -> Iterator[tuple]:
+    """Published activities only; never the staff-only partner contacts."""
+    activities = (
+        Activity.objects.published()
+        .order_by("force__slug", "held_on", "pk")
+        .values_list(
+            "pk",
+            "force__slug",
+            "held_on",
+            "kind",
+            "title",
+            "place",
+            "partners",
+            "attendance",
+            "attendance_basis",
+            "attendance_black",
+            "themes",
+            "other_themes",
+            "heard",
+            "published_at",
+        )
+    )
+    for row in activities.iterator(chunk_size=CHUNK_SIZE):
+        pk, slug, held_on, *middle, themes, other, heard, published_at = row
+        kind, title, place, partners, attendance, basis, black = middle
+        yield (
+            pk,
+            slug,
+            held_on,
+            Quarter.containing(held_on),
+            kind,
+            title,
+            place,
+            ";".join(line.strip() for line in partners.splitlines() if line.strip()),
+            attendance,
+            basis if attendance is not None else None,
+            black,
+            ";".join(themes or []),
+            other,
+            heard,
+            published_at,
+            f"{site_url}/forces/{slug}/engagement/#activity-{pk}",
+        )
+
+
+def _engagement_action_rows(site_url: str, today: dt.date) -> Iterator[tuple]:
+    """Actions of published activities; a deliverable only when its plan is public."""
+    actions = (
+        EngagementAction.objects.public()
+        .order_by("activity__force__slug", "activity_id", "order", "pk")
+        .values_list(
+            "pk",
+            "activity_id",
+            "activity__force__slug",
+            "theme",
+            "description",
+            "deliverable_id",
+            "deliverable__plan__is_published",
+            "no_action_reason",
+            "due_quarter",
+            "outcome",
+            "done_on",
+        )
+    )
+    for row in actions.iterator(chunk_size=CHUNK_SIZE):
+        pk, activity, slug, theme, description, deliverable, public, *rest = row
+        reason, due, outcome, done_on = rest
+        yield (
+            pk,
+            activity,
+            slug,
+            theme,
+            description,
+            deliverable if public else None,
+            reason,
+            due,
+            outcome,
+            done_on,
+        )
+
+
+ENGAGEMENT = Dataset(
+    slug="engagement",
+    title="Engagement activities (you said, we did)",
+    description=(
+        "Every published engagement activity of a force: when, what kind, who with, how many "
+        "took part, the themes raised and what the force heard. Drafts are never included, "
+        "and nothing identifies a member of the public."
+    ),
+    columns=(
+        Column(
+            "id",
+            "Stable identifier of the activity; 'activity_id' in engagement-actions.",
+            type="integer",
+            constraints={"minimum": 0},
+        ),
+        Column("force", "Slug of the force.", constraints={"required": True, **SLUG}),
+        Column("date", "Date it was held (YYYY-MM-DD).", type="date"),
+        Column("quarter", "Quarter it was held in, e.g. 2025-Q2.", constraints=QUARTER),
+        Column(
+            "kind",
+            "Kind of activity: one of " + ", ".join(Kind.values) + ".",
+            constraints={"enum": list(Kind.values)},
+        ),
+        Column("title", "Name of the activity."),
+        Column("place", "Place or area."),
+        Column("partners", "Partner organisations and community groups, separated by semicolons."),
+        Column(
+            "attendance",
+            "How many people took part (empty if not known).",
+            type="integer",
+            constraints={"minimum": 0},
+        ),
+        Column(
+            "attendance_basis",
+            "count or estimate: how the number was arrived at.",
+            constraints={"enum": ["count", "estimate"]},
+        ),
+        Column(
+            "attendance_black",
+            "Of whom from Black communities (empty if not recorded).",
+            type="integer",
+            constraints={"minimum": 0},
+        ),
+        Column(
+            "themes",
+            "Themes raised, separated by semicolons: " + ", ".join(Theme.values) + ".",
+        ),
+        Column("other_themes", "Other themes raised, in the force's words."),
+        Column("heard", "What the force heard (you said)."),
+        Column("published_at", "When it was published (ISO 8601, UTC).", type="datetime"),
+        Column("url", 'The activity on the force\'s "You said, we did" page.'),
+    ),
+    rows=_engagement_rows,
+    primary_key=("id",),
+    foreign_keys=(("force", "forces", "slug"),),
+)
+
+ENGAGEMENT_ACTIONS = Dataset(
+    slug="engagement-actions",
+    title="Engagement actions (we did)",
+    description=(
+        "What each force will do about what it heard at a published activity: linked to a "
+        "deliverable of its plan, or no action with the reason; when it is due and what was done."
+    ),
+    columns=(
+        Column(
+            "id", "Stable identifier of the action.", type="integer", constraints={"minimum": 0}
+        ),
+        Column(
+            "activity_id",
+            "The activity (joins to 'id' in engagement).",
+            type="integer",
+            constraints={"minimum": 0},
+        ),
+        Column("force", "Slug of the force.", constraints={"required": True, **SLUG}),
+        Column("theme", "The theme it answers, if one: one of the themes in engagement."),
+        Column("description", "What the force will do."),
+        Column(
+            "deliverable_id",
+            "The deliverable it is part of (joins to 'id' in deliverables); empty for no "
+            "action, or while the deliverable's plan is not published.",
+            type="integer",
+            constraints={"minimum": 0},
+        ),
+        Column("no_action_reason", "Why the force will not act on this (empty for an action)."),
+        Column("due_quarter", "Quarter it is due, e.g. 2025-Q3.", constraints=QUARTER),
+        Column("outcome", "What was done."),
+        Column("done_on", "Date it was done (YYYY-MM-DD), empty until then.", type="date"),
+    ),
+    rows=_engagement_action_rows,
+    primary_key=("id",),
+    foreign_keys=(("activity_id", "engagement", "id"), ("force", "forces", "slug")),
+)
+
+DATASETS = {
+    dataset.slug: dataset
+    for dataset in (
+        FORCES,
+        DELIVERABLES,
+        UPDATES,
+        STOP_SEARCH_RATES,
+        ENGAGEMENT,
+        ENGAGEMENT_ACTIONS,
+    )
+}
 
 
 def data_package(site_url: str) -> dict:
@@ -557,11 +745,13 @@ def data_package(site_url: str) -> dict:
     return {
         "profile": "tabular-data-package",
         "name": "prap-tracker",
-        "title": "Police Race Action Plan: force plans, deliverables and quarterly updates",
+        "title": "Police Race Action Plan: force plans, deliverables, quarterly updates and "
+        "engagement",
         "description": (
-            "Published data only: every force, every deliverable of a published plan and every "
-            "published quarterly update. Drafts are never included. With the official stop "
-            "and search rates by ethnic group (Home Office and ONS figures)."
+            "Published data only: every force, every deliverable of a published plan, every "
+            "published quarterly update and every published engagement activity with its "
+            "actions. Drafts are never included. With the official stop and search rates by "
+            "ethnic group (Home Office and ONS figures)."
         ),
         "homepage": f"{site_url}/data/",
         "licenses": [licence],

@@ -131,6 +131,8 @@ class NationalTable(GovukTable):
     replanned = tables.Column(verbose_name="Re-planned", attrs=NUMERIC)
     overdue = tables.Column(verbose_name="Overdue", attrs=NUMERIC)
     past_original_due = tables.Column(verbose_name="Past original due quarter", attrs=NUMERIC)
+    engagement = tables.Column(verbose_name="Engagement activities", attrs=NUMERIC)
+    engagement_actions = tables.Column(verbose_name="Actions from engagement", attrs=NUMERIC)
 
     class Meta(GovukTable.Meta):
         empty_text = "No forces match these filters."
@@ -148,6 +150,8 @@ class NationalTable(GovukTable):
             "replanned",
             "overdue",
             "past_original_due",
+            "engagement",
+            "engagement_actions",
             "latest_quarter",
         )
 

@@ -21,11 +21,14 @@ from accounts.access import (
     require_national_reader,
 )
 from actions.models import Deliverable, Milestone, QuarterlyUpdate
+from engagement.models import Activity, EngagementAction
 from plans.models import Force, Plan
 from workstreams.models import NationalAction, PracticeExample
 
 __all__ = [
+    "get_activity_for_user",
     "get_deliverable_for_user",
+    "get_engagement_action_for_user",
     "get_force_for_user",
     "get_milestone_for_user",
     "get_national_action_for_user",
@@ -40,6 +43,8 @@ __all__ = [
 FORCE_OF_PLAN = "force"
 FORCE_OF_DELIVERABLE = "plan__force"
 FORCE_OF_CHILD = "deliverable__plan__force"
+FORCE_OF_ACTIVITY = "force"
+FORCE_OF_ENGAGEMENT_ACTION = "activity__force"
 
 
 def get_force_for_user(user, slug: str, *, write: bool = False) -> Force:
@@ -95,3 +100,26 @@ def get_practice_example_for_user(user, example_id: int) -> PracticeExample:
     """A practice example to change or remove: the national team and administrators only."""
     require_national_editor(user)
     return get_object_or_404(PracticeExample, pk=example_id)
+
+
+def get_activity_for_user(user, activity_id: int, *, write: bool = False) -> Activity:
+    """An engagement activity: the same rule as a deliverable's (another force's is a 404)."""
+    return force_object_or_404(
+        user,
+        Activity.objects.select_related("force", "updated_by"),
+        FORCE_OF_ACTIVITY,
+        write=write,
+        pk=activity_id,
+    )
+
+
+def get_engagement_action_for_user(
+    user, engagement_action_id: int, *, write: bool = False
+) -> EngagementAction:
+    return force_object_or_404(
+        user,
+        EngagementAction.objects.select_related("activity__force", "deliverable"),
+        FORCE_OF_ENGAGEMENT_ACTION,
+        write=write,
+        pk=engagement_action_id,
+    )

@@ -1,6 +1,6 @@
 """Every page under /staff/, in the one "staff" namespace."""
 
-from staff import deliverable_urls, force_urls, national_data_urls, plan_urls
+from staff import deliverable_urls, engagement_urls, force_urls, national_data_urls, plan_urls
 
 app_name = "staff"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *deliverable_urls.urlpatterns,
     *national_data_urls.urlpatterns,
     *force_urls.urlpatterns,
+    *engagement_urls.urlpatterns,
 ]

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from actions.models import Deliverable, Milestone, QuarterlyUpdate, Status
+from engagement.models import Activity, EngagementAction
 from plans.models import Force, Plan
 from plans.quarters import Quarter
 from workstreams.models import NationalAction, PracticeExample, Workstream
@@ -114,3 +115,32 @@ class UserFactory(factory.django.DjangoModelFactory):
     def saved(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    force = factory.SubFactory(ForceFactory)
+    title = factory.Sequence(lambda n: f"Community meeting {n}")
+    held_on = dt.date(2024, 5, 14)
+    kind = "community_meeting"
+    place = "Town hall"
+    partners = "African Caribbean Community Group"
+    attendance = 30
+    themes = factory.LazyFunction(lambda: ["stop_and_search"])
+    heard = "People asked why stop and search falls on young Black men."
+    published_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+
+
+class EngagementActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EngagementAction
+
+    activity = factory.SubFactory(ActivityFactory)
+    theme = "stop_and_search"
+    description = "Publish stop and search figures every quarter."
+    deliverable = factory.SubFactory(
+        DeliverableFactory, plan__force=factory.SelfAttribute("...activity.force")
+    )
+    due_quarter = Quarter(2024, 3)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from tests.factories import PracticeExampleFactory
+from tests.factories import EngagementActionFactory, PracticeExampleFactory
 from tests.staff_data import force_data
 from tests.urls_walk import site_routes
 
@@ -144,6 +144,17 @@ EXPECTED_KIND = {
     "staff:returns": "national_page",
     "staff:reminders": "national_page",
     "staff:reminders_send": "national_form",
+    "staff:activities": "force_page",
+    "staff:activity_download": "force_download",
+    "staff:activity_create": "force_form",
+    "staff:activity": "force_page",
+    "staff:activity_edit": "force_form",
+    "staff:activity_publish": "force_action",
+    "staff:activity_history": "force_page",
+    "staff:engagement_action_create": "force_form",
+    "staff:engagement_action_edit": "force_form",
+    "staff:engagement_dashboard": "force_page",
+    "staff:engagement_national": "national_page",
 }
 
 
@@ -168,6 +179,9 @@ def test_every_staff_and_accounts_page_has_an_expected_outcome():
 def url_arguments(reference, force_a, alice):
     data = force_data(force_a)
     example = PracticeExampleFactory(force=force_a, workstream=data.reported.workstream)
+    engagement_action = EngagementActionFactory(
+        activity__force=force_a, deliverable=data.reported, due_quarter=data.reported.due_quarter
+    )
     return {
         "slug": force_a.slug,
         "plan_id": data.plan.pk,
@@ -176,6 +190,8 @@ def url_arguments(reference, force_a, alice):
         "update_id": data.previous_update.pk,
         "action_id": data.reported.national_actions.get().pk,
         "example_id": example.pk,
+        "activity_id": engagement_action.activity_id,
+        "engagement_action_id": engagement_action.pk,
         "uidb64": urlsafe_base64_encode(force_bytes(alice.pk)),
         "token": default_token_generator.make_token(alice),
         # An upload waiting in nobody's session: its pages send Alice back to upload again.

@@ -23,7 +23,12 @@ from prap.mail import send_email
 from tests.browser.conftest import screenshot, settle, sign_in
 from tests.browser.test_staff import staff_pages
 from tests.conftest import PASSWORD
-from tests.factories import MilestoneFactory, PracticeExampleFactory, QuarterlyUpdateFactory
+from tests.factories import (
+    EngagementActionFactory,
+    MilestoneFactory,
+    PracticeExampleFactory,
+    QuarterlyUpdateFactory,
+)
 from tests.mfa import code_from_secret
 from tests.staff_data import RETURN_QUARTER, force_data
 from tests.tasks import use_the_database_queue
@@ -172,6 +177,9 @@ def test_every_admin_page_type_loads_without_a_csp_violation(
     )
     MilestoneFactory(deliverable=update.deliverable)
     PracticeExampleFactory(force=update.deliverable.plan.force)
+    EngagementActionFactory(
+        activity__force=update.deliverable.plan.force, deliverable=update.deliverable
+    )
     Group.objects.create(name="Editors")
     ReminderLog.objects.create(
         force=update.deliverable.plan.force,

@@ -52,6 +52,12 @@ def demo_site(reference):
         "accessibility statement": "/accessibility/",
         "force disparities": "/forces/dorset/disparities/",
         "national disparities": "/national/disparities/",
+        "you said, we did": "/forces/dorset/engagement/",
+        "deliverable with engagement that led to it": Deliverable.objects.filter(
+            plan__force__slug="dorset", engagement_actions__activity__published_at__isnull=False
+        )
+        .first()
+        .get_absolute_url(),
         "not found": "/forces/atlantis/",
     }
 

@@ -7,7 +7,7 @@ from django.utils.http import urlsafe_base64_encode
 from actions.models import QuarterlyUpdate, Status
 from tests.accounts.test_access_matrix import EXPECTED_KIND, KINDS, OK, staff_url_names
 from tests.browser.conftest import axe_violations, screenshot, sign_in
-from tests.factories import PracticeExampleFactory
+from tests.factories import EngagementActionFactory, PracticeExampleFactory
 from tests.staff_data import RETURN_QUARTER, force_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -73,6 +73,9 @@ def test_a_coordinator_signs_in_and_publishes_a_quarterly_return(page, reference
 def staff_pages(force_a, alice, data) -> dict[str, list[str]]:
     """Every page under /staff/ and /accounts/ that a persona may open, by persona."""
     example = PracticeExampleFactory(force=force_a, workstream=data.reported.workstream)
+    engagement_action = EngagementActionFactory(
+        activity__force=force_a, deliverable=data.reported, due_quarter=data.reported.due_quarter
+    )
     arguments = {
         "slug": force_a.slug,
         "plan_id": data.plan.pk,
@@ -84,6 +87,8 @@ def staff_pages(force_a, alice, data) -> dict[str, list[str]]:
         "uidb64": urlsafe_base64_encode(force_bytes(alice.pk)),
         "token": default_token_generator.make_token(alice),
         "upload": "no-such-upload-0123456789",
+        "activity_id": engagement_action.activity_id,
+        "engagement_action_id": engagement_action.pk,
     }
     pages: dict[str, list[str]] = {"anonymous": [], "alice": [], "nadia": []}
     for name, names in staff_url_names():

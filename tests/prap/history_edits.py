@@ -15,6 +15,7 @@ def make_small_dataset() -> None:
     one (so each has its "created" history row). Needs the reference data."""
     from plans.models import Force
     from tests.factories import (
+        EngagementActionFactory,
         MilestoneFactory,
         PracticeExampleFactory,
         QuarterlyUpdateFactory,
@@ -28,6 +29,7 @@ def make_small_dataset() -> None:
             )
             MilestoneFactory(deliverable=update.deliverable)
         PracticeExampleFactory(force=force, workstream=workstream)
+        EngagementActionFactory(activity__force=force, deliverable=update.deliverable)
 
 
 def make_history() -> dict[str, int]:

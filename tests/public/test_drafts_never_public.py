@@ -10,7 +10,9 @@ import pytest
 
 from plans.quarters import Quarter
 from tests.factories import (
+    ActivityFactory,
     DeliverableFactory,
+    EngagementActionFactory,
     ForceFactory,
     MilestoneFactory,
     PlanFactory,
@@ -53,6 +55,24 @@ def force_with_a_draft(db):
     )
     QuarterlyUpdateFactory(deliverable=secret, status="complete", done=UNPUBLISHED_MARKER)
     MilestoneFactory(deliverable=secret, title=f"Milestone {UNPUBLISHED_MARKER}")
+    # Engagement: a draft activity, an action of a published one linked to the unpublished
+    # plan's deliverable, and the staff-only partner contacts of a published one.
+    draft_activity = ActivityFactory(
+        force=force,
+        title=f"Meeting {MARKER}",
+        heard=f"Heard {MARKER}",
+        partners=f"Group {MARKER}",
+        published_at=None,
+    )
+    EngagementActionFactory(activity=draft_activity, deliverable=deliverable, description=MARKER)
+    published = ActivityFactory(
+        force=force, title="Open engagement meeting", partner_contacts=f"Contact {MARKER}"
+    )
+    EngagementActionFactory(activity=published, deliverable=deliverable, description="We will.")
+    hidden_activity = ActivityFactory(force=hidden.force, title="Hiddenshire meeting")
+    EngagementActionFactory(
+        activity=hidden_activity, deliverable=secret, description="Part of the hidden plan."
+    )
     return deliverable
 
 
@@ -119,6 +139,9 @@ def test_no_draft_is_on_any_public_page_download_or_feed(
     assert "Published." in texts[force_with_a_draft.get_absolute_url()]
     assert "Published." in texts["/data/updates.csv"]
     assert "Published." in texts["/forces/draftshire/feed/"]
+    assert "Open engagement meeting" in texts["/forces/draftshire/engagement/"]
+    assert "We will." in texts[force_with_a_draft.get_absolute_url()]
+    assert "Part of a plan not yet published" in texts["/forces/hiddenshire/engagement/"]
     assert (
         "/national/?format=csv" in texts
         and "/national/compare/?forces=draftshire,hiddenshire" in texts

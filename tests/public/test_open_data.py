@@ -1,4 +1,5 @@
 import csv
+import datetime as dt
 import io
 import json
 
@@ -7,7 +8,13 @@ import pytest
 from actions.models import Deliverable, Status
 from plans.models import Force
 from public.downloads import csv_cell
-from tests.factories import DeliverableFactory, PlanFactory, QuarterlyUpdateFactory
+from tests.factories import (
+    ActivityFactory,
+    DeliverableFactory,
+    EngagementActionFactory,
+    PlanFactory,
+    QuarterlyUpdateFactory,
+)
 from tests.national_data import build_plans, forces
 from workstreams.models import NationalAction, Workstream
 
@@ -51,6 +58,21 @@ def published(reference):
     welsh.name = WELSH_NAME
     welsh.save()
     PlanFactory(force=welsh, title=WELSH_TITLE)
+    # Engagement: a published activity with an action, a draft, and staff-only contacts.
+    meeting = ActivityFactory(
+        force=dorset,
+        title="Poole community meeting",
+        held_on=dt.date(2024, 7, 9),
+        partners="Poole Faith Forum\nYouth Voice",
+        partner_contacts=MARKER,
+        themes=["stop_and_search", "trust"],
+        attendance=40,
+        attendance_basis="estimate",
+        attendance_black=12,
+    )
+    EngagementActionFactory(activity=meeting, deliverable=deliverable, due_quarter="2024-Q3")
+    draft = ActivityFactory(force=dorset, title=MARKER, heard=MARKER, published_at=None)
+    EngagementActionFactory(activity=draft, deliverable=deliverable, description=MARKER)
     return deliverable
 
 
@@ -215,3 +237,30 @@ def test_the_data_page_runs_a_fixed_number_of_queries(
     build_plans(forces(30)[3:], 40, seed=6)
     with django_assert_max_num_queries(4):
         client.get("/data/")
+
+
+def test_the_engagement_files_hold_published_activities_and_actions_only(client, published):
+    activities = read_csv(client, "engagement")
+    actions = read_csv(client, "engagement-actions")
+    assert [row["title"] for row in activities] == ["Poole community meeting"]
+    row = activities[0]
+    assert (row["force"], row["date"], row["quarter"], row["kind"]) == (
+        "dorset",
+        "2024-07-09",
+        "2024-Q2",
+        "community_meeting",
+    )
+    assert row["partners"] == "Poole Faith Forum;Youth Voice"
+    assert (row["attendance"], row["attendance_basis"], row["attendance_black"]) == (
+        "40",
+        "estimate",
+        "12",
+    )
+    assert row["themes"] == "stop_and_search;trust"
+    assert "partner_contacts" not in row
+    assert [(a["activity_id"], a["deliverable_id"]) for a in actions] == [
+        (row["id"], str(published.pk))
+    ]
+    for name in ("engagement", "engagement-actions"):
+        assert MARKER not in body(client.get(f"/data/{name}.csv"))
+        assert MARKER not in body(client.get(f"/data/{name}.json"))

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from actions.models import Deliverable, Milestone, QuarterlyUpdate, Status
+from engagement.models import Activity, EngagementAction
 from indicators.models import Population, Source, StopSearchCount, UseOfForceCount
 from plans.cache import all_content_changed
 from plans.models import Force, Plan
@@ -96,6 +97,32 @@ def build_dataset(size: int) -> Force:
         for i in range(3 * size)
     )
     build_figures(forces)
+    activities = Activity.objects.bulk_create(
+        Activity(
+            force=force,
+            title=f"Meeting {a}",
+            held_on=dt.date(2024, 4, 1) + dt.timedelta(days=30 * a),
+            kind="community_meeting",
+            themes=["stop_and_search", "trust"],
+            heard="Heard.",
+            attendance=20,
+            published_at=None if a == size else published,
+        )
+        for force in forces
+        for a in range(size + 1)
+    )
+    first_of = {}
+    for d in deliverables:
+        first_of.setdefault(d.plan.force_id, d)
+    EngagementAction.objects.bulk_create(
+        EngagementAction(
+            activity=activity,
+            description="We will.",
+            deliverable=first_of[activity.force_id],
+            due_quarter=Quarter(2024, 3),
+        )
+        for activity in activities
+    )
     return forces[0]
 
 
@@ -131,9 +158,10 @@ PAGES = {
     "roadmap": (lambda force: force.get_absolute_url(), 9),
     "deliverable": (
         lambda force: Deliverable.objects.filter(plan__force=force).first().get_absolute_url(),
-        7,
+        8,
     ),
-    "feed": (lambda force: f"/forces/{force.slug}/feed/", 3),
+    "you said, we did": (lambda force: f"/forces/{force.slug}/engagement/", 5),
+    "feed": (lambda force: f"/forces/{force.slug}/feed/", 4),
     "workstreams": (lambda force: "/workstreams/", 4),
     "workstream": (lambda force: "/workstreams/represented/", 9),
     "workstream filtered": (
@@ -153,7 +181,7 @@ PAGES = {
     "coverage": (lambda force: "/national/coverage/", 5),
     "trend": (lambda force: "/national/trend/", 5),
     "trend of a force": (lambda force: f"/national/trend/?force={force.slug}", 6),
-    "open data": (lambda force: "/data/", 9),
+    "open data": (lambda force: "/data/", 10),
     "forces.csv": (lambda force: "/data/forces.csv", 3),
     "deliverables.csv": (lambda force: "/data/deliverables.csv", 2),
     "updates.csv": (lambda force: "/data/updates.csv", 2),

@@ -181,7 +181,7 @@ PAGES = {
     "coverage": (lambda force: "/national/coverage/", 5),
     "trend": (lambda force: "/national/trend/", 5),
     "trend of a force": (lambda force: f"/national/trend/?force={force.slug}", 6),
-    "open data": (lambda force: "/data/", 10),
+    "open data": (lambda force: "/data/", 11),
     "forces.csv": (lambda force: "/data/forces.csv", 3),
     "deliverables.csv": (lambda force: "/data/deliverables.csv", 2),
     "updates.csv": (lambda force: "/data/updates.csv", 2),

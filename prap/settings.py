@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Search lookups (trigram similarity) for PostgreSQL; nothing of it runs on SQLite.
+    "django.contrib.postgres",
     "django_filters",
     "django_tables2",
     "simple_history",
@@ -59,6 +61,7 @@ INSTALLED_APPS = [
     "accounts",
     "workstreams",
     "actions",
+    "search",
     # The pages above it, by audience, and the demonstration data (README, "Project layout").
     "public",
     "staff",

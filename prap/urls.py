@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("public.urls")),
     path("", include("public.deliverable_urls")),
     path("", include("public.workstream_urls")),
+    path("", include("public.search_urls")),
 ]

@@ -40,6 +40,17 @@ PUBLIC_QUERIES: dict[str, list[str]] = {
     ],
     "national:compare": ["forces={compared}"],
     "national:trend": ["force={forces}"],
+    "search:page": [
+        "q=plan",
+        "q=open+meetings",
+        "q=%22open+meetings%22+-minutes",
+        "q=done&kind=update",
+        "q=meetings&force={forces}",
+        "q=meetings&workstream={workstreams}",
+        "q=meetings&region={region}",
+        "q=meetings&status=on_track",
+    ],
+    "search:json": ["q=plan", "q=open+meetings&force={forces}"],
 }
 
 

@@ -32,7 +32,7 @@ class Search:
     terms: Terms
     page: Page | None = None
     kinds: list[tuple[str, str, int]] = field(default_factory=list)
-    close_matches: bool = False  # nothing matched exactly: these are like the words
+    close_matches: bool = False  # nothing matched the words exactly: these are like them
 
     @property
     def status(self) -> int:
@@ -46,15 +46,15 @@ def _search(request) -> Search:
     if terms.is_empty or not filterset.is_valid():
         return search
     documents = SearchDocument.objects.select_related("force", "workstream")
-    found = filterset.filter_queryset(documents.matching(terms))
-    if not found.exists():
-        similar = filterset.filter_queryset(documents.similar_to(terms))
-        found, search.close_matches = similar, similar.exists()
-        documents_for_kinds = documents.similar_to(terms)
-    else:
-        documents_for_kinds = documents.matching(terms)
+    matched = documents.matching(terms)
+    close = not matched.exists()
+    if close:
+        # Nothing anywhere has these words: offer texts with words like them (typing
+        # mistakes), under the same filters.
+        matched = documents.similar_to(terms)
+    found = filterset.filter_queryset(matched)
     counts = dict(
-        filterset.filter_all_but(documents_for_kinds, "kind")
+        filterset.filter_all_but(matched, "kind")
         .order_by()
         .values_list("kind")
         .annotate(n=Count("pk"))
@@ -62,6 +62,7 @@ def _search(request) -> Search:
     search.kinds = [(kind.value, kind.label, counts.get(kind.value, 0)) for kind in Kind]
     paginator = Paginator(found.with_headlines(terms), RESULTS_PER_PAGE)
     search.page = paginator.get_page(request.GET.get("page"))
+    search.close_matches = close and paginator.count > 0
     for document in search.page:
         _describe(document, terms)
     return search

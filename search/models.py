@@ -47,9 +47,9 @@ FIELD_LABELS = {
 }
 
 
-#: How alike (0 to 1, trigram word similarity) a text must be to the words searched for to
-#: be offered when nothing matches exactly: "stopp serch" finds "stop and search".
-SIMILARITY = 0.5
+#: How alike (0 to 1, pg_trgm word similarity) each word searched for must be to a word of
+#: a text for the text to be offered when nothing matches exactly.
+SIMILARITY = 0.4
 _BETWEEN_PHRASE_WORDS = r"\w*\W+(?:(?:" + "|".join(sorted(STOP_WORDS)) + r")\W+)*"
 
 
@@ -96,16 +96,19 @@ class SearchDocumentQuerySet(models.QuerySet["SearchDocument"]):
         return found.annotate(rank=in_title).order_by("-rank", "heading", "pk")
 
     def similar_to(self, terms: Terms) -> SearchDocumentQuerySet:
-        """When nothing matches exactly, on PostgreSQL: documents whose text holds words
-        like the ones searched for (pg_trgm word similarity at least :data:`SIMILARITY`),
-        most alike first. Tolerates typing mistakes. Nothing on SQLite."""
+        """When nothing matches exactly, on PostgreSQL: documents holding, for each word
+        searched for, a word like it (pg_trgm word similarity of at least
+        :data:`SIMILARITY`): "stopp serch" finds "stop and search". Most alike first
+        (annotated ``rank``). Nothing on SQLite."""
         if terms.is_empty or terms.problem or not _is_postgresql():
             return self.none()
-        return (
-            self.annotate(rank=TrigramWordSimilarity(Value(terms.words), "plain"))
-            .filter(rank__gte=SIMILARITY)
-            .order_by("-rank", "heading", "pk")
-        )
+        words = list(dict.fromkeys(terms.stems))
+        alike = {
+            f"alike_{n}": TrigramWordSimilarity(Value(w), "plain") for n, w in enumerate(words)
+        }
+        found = self.annotate(**alike).filter(**{f"{name}__gte": SIMILARITY for name in alike})
+        rank = sum((F(name) for name in alike), Value(0.0))
+        return found.annotate(rank=rank).order_by("-rank", "heading", "pk")
 
     def with_headlines(self, terms: Terms) -> SearchDocumentQuerySet:
         """On PostgreSQL, annotate ``headline_heading``, ``headline_text`` and

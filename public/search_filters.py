@@ -40,12 +40,12 @@ class SearchFilter(django_filters.FilterSet):
         label="Search", method="keep", max_length=MAX_LENGTH * 5, strip=True
     )
     kind = django_filters.ChoiceFilter(choices=Kind.choices, empty_label="Everything")
-    force = django_filters.ModelChoiceFilter(
-        queryset=Force.objects.all(), to_field_name="slug", empty_label="All forces"
+    force = django_filters.ChoiceFilter(
+        field_name="force__slug", empty_label="All forces", label="Force"
     )
     region = django_filters.ChoiceFilter(field_name="force__region", empty_label="All regions")
-    workstream = django_filters.ModelChoiceFilter(
-        queryset=Workstream.objects.all(), to_field_name="slug", empty_label="All workstreams"
+    workstream = django_filters.ChoiceFilter(
+        field_name="workstream__slug", empty_label="All workstreams", label="Workstream"
     )
     status = django_filters.ChoiceFilter(
         choices=[*Status.choices, (WITHDRAWN, "Withdrawn")], empty_label="Any status"
@@ -61,6 +61,11 @@ class SearchFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Plain choices, one query each: a model choice field would count and then read.
+        self.filters["force"].extra["choices"] = list(Force.objects.values_list("slug", "name"))
+        self.filters["workstream"].extra["choices"] = list(
+            Workstream.objects.values_list("slug", "name")
+        )
         self.filters["region"].extra["choices"] = region_choices()
         self.filters["quarter"].extra["choices"] = quarter_choices()
 

@@ -28,6 +28,7 @@ STOP_WORDS = frozenset(
         "their", "them", "they", "this", "to", "was", "we", "were", "will", "with",
     }
 )  # fmt: skip
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _WORD = re.compile("\\w+(?:['\u2019]\\w+)*")
 
@@ -71,7 +72,8 @@ def _stems(text: str) -> tuple[str, ...]:
 
 def parse(raw: str | None) -> Terms:
     """Read the search box. ``Terms.problem`` says what is wrong, in words for the page."""
-    text = " ".join((raw or "").split())
+    # Control characters (a NUL byte, the excerpt markers) are never meant: spaces.
+    text = " ".join(_CONTROL.sub(" ", raw or "").split())
     if not text:
         return Terms()
     if len(text) > MAX_LENGTH:

@@ -199,6 +199,15 @@ def test_a_query_that_cannot_be_run_gets_a_message_not_an_error(client, forces, 
     assert client.get("/search.json", {"q": q}).json() == {"errors": {"q": [message]}}
 
 
+def test_a_nul_byte_or_stray_syntax_is_no_error(client, forces):
+    for q in ("strip\x00search", '"', "-", "or", "( ) & | ! <->", "'", "about"):
+        response = client.get("/search/", {"q": q})
+        assert response.status_code in (200, 400), q
+    assert client.get("/search.json", {"q": "strip\x00search"}).json() == {
+        "errors": {"q": ["Null characters are not allowed."]}
+    }
+
+
 def test_an_unknown_filter_value_gets_a_message(client, forces):
     response = client.get("/search/", {"q": "panel", "kind": "secret", "quarter": "1999-Q1"})
 

@@ -58,6 +58,10 @@ def test_what_cannot_be_searched_says_why(typed, problem):
     assert parse(typed).problem == problem
 
 
+def test_control_characters_are_read_as_spaces():
+    assert parse("strip\x00search\x02").text == "strip search"
+
+
 def test_nothing_typed_is_empty_not_a_problem():
     assert parse("   ").is_empty
     assert parse(None).problem == ""

@@ -13,8 +13,9 @@ withdrawn, as its page stays public with the reason.
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import urlencode
 
 from django.contrib.postgres.search import SearchVector
@@ -51,7 +52,7 @@ def vector():
 
 
 def reindex_forces(force_ids: Iterable[int]) -> None:
-    """Rewrite the documents of ``force_ids`` and every practice example."""
+    """Bring the documents of ``force_ids``, and every practice example, up to date."""
     force_ids = sorted(set(force_ids))
     _replace(
         Q(kind__in=FORCE_KINDS, force_id__in=force_ids) | Q(kind__in=NATIONAL_KINDS),
@@ -68,11 +69,30 @@ def rebuild() -> int:
         return SearchDocument.objects.count()
 
 
-def _replace(old: Q, documents: list[SearchDocument]) -> None:
+def _replace(scope: Q, documents: list[SearchDocument]) -> None:
+    """Make the documents in ``scope`` be ``documents``, writing only the ones that changed
+    (by their digest): a save rewrites the one or two documents it changed, not its force's."""
+    existing = {
+        (kind, object_id): (pk, digest)
+        for pk, kind, object_id, digest in SearchDocument.objects.filter(scope).values_list(
+            "pk", "kind", "object_id", "digest"
+        )
+    }
+    wanted = {(document.kind, document.object_id): document for document in documents}
+    stale = [pk for key, (pk, digest) in existing.items() if key not in wanted]
+    added = []
+    for key, document in wanted.items():
+        pk, digest = existing.get(key, (None, None))
+        if digest == document.digest:
+            continue
+        if pk is not None:
+            stale.append(pk)
+        added.append(document)
     with transaction.atomic():
-        SearchDocument.objects.filter(old).delete()
-        SearchDocument.objects.bulk_create(documents, batch_size=500)
-        if connection.vendor == "postgresql" and documents:
+        if stale:
+            SearchDocument.objects.filter(pk__in=stale).delete()
+        SearchDocument.objects.bulk_create(added, batch_size=500)
+        if connection.vendor == "postgresql" and added:
             SearchDocument.objects.filter(search_vector__isnull=True).update(search_vector=vector())
 
 
@@ -80,6 +100,8 @@ def _document(**fields) -> SearchDocument:
     for name in ("heading", "title", "text", "extra"):
         fields[name] = _clean(fields.get(name, ""))
     fields["plain"] = " ".join(fields[name] for name in ("title", "text", "extra")).lower()
+    signed = "\x1f".join(f"{name}={fields[name]}" for name in sorted(fields))
+    fields["digest"] = hashlib.blake2b(signed.encode(), digest_size=16).hexdigest()
     return SearchDocument(**fields)
 
 
@@ -87,33 +109,55 @@ def _current_plans() -> set[int]:
     return set(Plan.objects.published().newest_per_force().values_list("pk", flat=True))
 
 
+def _deliverable_address() -> Callable[[str, int], str]:
+    """A deliverable page's address from its force's slug and id, reversing once (not once
+    for each of thousands of rows)."""
+    template = reverse("actions:deliverable", args=["force-slug", 123456789])
+    before, after = template.split("force-slug", 1)
+    middle, end = after.split("123456789", 1)
+    return lambda slug, pk: f"{before}{slug}{middle}{pk}{end}"
+
+
 def _deliverables(force_ids: list[int]) -> Iterator[SearchDocument]:
     if not force_ids:
         return
     current = _current_plans()
-    deliverables = (
+    address = _deliverable_address()
+    rows = (
         Deliverable.objects.public()
         .filter(plan__force_id__in=force_ids)
         .with_current_status()
-        .select_related("plan__force")
         .order_by("pk")
+        .values_list(
+            "pk",
+            "plan_id",
+            "plan__force_id",
+            "plan__force__slug",
+            "workstream_id",
+            "title",
+            "description",
+            "lead",
+            "start_quarter",
+            "due_quarter",
+            "withdrawn_at",
+            "current_status",
+        )
     )
-    for deliverable in deliverables:
-        force = deliverable.plan.force
+    for pk, plan, force, slug, workstream, title, text, lead, start, due, withdrawn, status in rows:
         yield _document(
             kind=Kind.DELIVERABLE,
-            object_id=deliverable.pk,
-            force=force,
-            workstream_id=deliverable.workstream_id,
-            status=WITHDRAWN if deliverable.is_withdrawn else deliverable.current_status,
-            first_quarter=deliverable.start_quarter,
-            last_quarter=deliverable.due_quarter,
-            heading=deliverable.title,
-            title=deliverable.title,
-            text=deliverable.description,
-            extra=deliverable.lead,
-            url=reverse("actions:deliverable", args=[force.slug, deliverable.pk]),
-            earlier_plan=deliverable.plan_id not in current,
+            object_id=pk,
+            force_id=force,
+            workstream_id=workstream,
+            status=WITHDRAWN if withdrawn else status,
+            first_quarter=start,
+            last_quarter=due,
+            heading=title,
+            title=title,
+            text=text,
+            extra=lead,
+            url=address(slug, pk),
+            earlier_plan=plan not in current,
         )
 
 
@@ -121,45 +165,57 @@ def _updates(force_ids: list[int]) -> Iterator[SearchDocument]:
     if not force_ids:
         return
     current = _current_plans()
-    updates = (
+    address = _deliverable_address()
+    rows = (
         QuarterlyUpdate.objects.public()
         .filter(deliverable__plan__force_id__in=force_ids)
-        .select_related("deliverable__plan__force")
         .order_by("pk")
+        .values_list(
+            "pk",
+            "deliverable_id",
+            "deliverable__plan_id",
+            "deliverable__plan__force_id",
+            "deliverable__plan__force__slug",
+            "deliverable__workstream_id",
+            "deliverable__title",
+            "quarter",
+            "status",
+            "done",
+            "next",
+        )
     )
-    for update in updates:
-        deliverable = update.deliverable
-        force = deliverable.plan.force
-        page = reverse("actions:deliverable", args=[force.slug, deliverable.pk])
+    for pk, deliverable, plan, force, slug, workstream, title, quarter, status, done, next_ in rows:
         yield _document(
             kind=Kind.UPDATE,
-            object_id=update.pk,
-            force=force,
-            workstream_id=deliverable.workstream_id,
-            status=update.status,
-            first_quarter=update.quarter,
-            last_quarter=update.quarter,
+            object_id=pk,
+            force_id=force,
+            workstream_id=workstream,
+            status=status,
+            first_quarter=quarter,
+            last_quarter=quarter,
             # The deliverable's title names the result but is not searched here: it is
             # its own result, and every update would match it too.
-            heading=f"{deliverable.title}: {update.quarter} update",
-            text=update.done,
-            extra=update.next,
-            url=f"{page}#update-{update.quarter.compact}",
-            earlier_plan=deliverable.plan_id not in current,
+            heading=f"{title}: {quarter} update",
+            text=done,
+            extra=next_,
+            url=f"{address(slug, deliverable)}#update-{quarter.compact}",
+            earlier_plan=plan not in current,
         )
 
 
 def _practice() -> Iterator[SearchDocument]:
-    examples = PracticeExample.objects.select_related("force").order_by("pk")
-    for example in examples:
-        query = urlencode({"q": example.title, "force": example.force.slug})
+    rows = PracticeExample.objects.order_by("pk").values_list(
+        "pk", "force_id", "force__slug", "workstream_id", "title", "summary"
+    )
+    bank = reverse("workstreams:practice")
+    for pk, force, slug, workstream, title, summary in rows:
         yield _document(
             kind=Kind.PRACTICE,
-            object_id=example.pk,
-            force=example.force,
-            workstream_id=example.workstream_id,
-            heading=example.title,
-            title=example.title,
-            text=example.summary,
-            url=f"{reverse('workstreams:practice')}?{query}",
+            object_id=pk,
+            force_id=force,
+            workstream_id=workstream,
+            heading=title,
+            title=title,
+            text=summary,
+            url=f"{bank}?{urlencode({'q': title, 'force': slug})}",
         )

@@ -160,6 +160,8 @@ class SearchDocument(models.Model):
     # Everything searched, lower case: SQLite's matching and PostgreSQL's trigram similarity.
     plain = models.TextField(blank=True)
     url = models.CharField(max_length=300)
+    # Of every value above: a write rewrites only the documents whose digest changed.
+    digest = models.CharField(max_length=32)
     earlier_plan = models.BooleanField(
         default=False, help_text="A deliverable or update of a force's earlier plan."
     )

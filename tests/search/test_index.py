@@ -197,3 +197,17 @@ def test_a_change_to_every_page_rewrites_every_forces_documents(plan):
     deliverable = DeliverableFactory(plan=plan, workstream=plan.workstream)
     all_content_changed()
     assert indexed() == {(Kind.DELIVERABLE, deliverable.pk): deliverable.title}
+
+
+def test_a_save_rewrites_only_the_documents_it_changed(plan):
+    first = new_deliverable(plan, title="First")
+    second = new_deliverable(plan, title="Second")
+    rows = dict(SearchDocument.objects.values_list("object_id", "pk"))
+
+    first.title = "First, renamed"
+    save_versioned(first, first.version)
+
+    after = dict(SearchDocument.objects.values_list("object_id", "pk"))
+    assert after[second.pk] == rows[second.pk]  # untouched
+    assert after[first.pk] != rows[first.pk]  # rewritten
+    assert indexed()[(Kind.DELIVERABLE, first.pk)] == "First, renamed"

@@ -103,11 +103,20 @@ class SearchDocumentQuerySet(models.QuerySet["SearchDocument"]):
         if terms.is_empty or terms.problem or not _is_postgresql():
             return self.none()
         words = list(dict.fromkeys(terms.stems))
-        alike = {
-            f"alike_{n}": TrigramWordSimilarity(Value(w), "plain") for n, w in enumerate(words)
-        }
-        found = self.annotate(**alike).filter(**{f"{name}__gte": SIMILARITY for name in alike})
-        rank = sum((F(name) for name in alike), Value(0.0))
+        # The threshold of pg_trgm's word-similarity operator, which the trigram index
+        # answers, for this connection (pg_trgm's default is 0.6).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
+                [str(SIMILARITY)],
+            )
+        found = self
+        for word in words:
+            found = found.filter(plain__trigram_word_similar=word)
+        rank = sum(
+            (TrigramWordSimilarity(Value(word), "plain") for word in words[1:]),
+            TrigramWordSimilarity(Value(words[0]), "plain"),
+        )
         return found.annotate(rank=rank).order_by("-rank", "heading", "pk")
 
     def with_headlines(self, terms: Terms) -> SearchDocumentQuerySet:

@@ -138,7 +138,7 @@ PAGES = {
         10,
     ),
     "search with nothing typed": (lambda force: "/search/", 6),
-    "search close matches": (lambda force: "/search/?q=delivrable", 10),
+    "search close matches": (lambda force: "/search/?q=delivrable", 11),
     "search.json": (lambda force: "/search.json?q=community+panel&force=force-1", 9),
     "open data": (lambda force: "/data/", 6),
     "forces.csv": (lambda force: "/data/forces.csv", 3),

@@ -43,6 +43,10 @@ def test_the_search_pages_have_no_accessibility_violations(page, narrow_page, de
     screenshot(page, "search-desktop")
     narrow_page.goto(PAGES["search"])
     screenshot(narrow_page, "search-mobile")
+    # On a phone the filters come first, with a link past them to the results.
+    narrow_page.get_by_role("link", name="Go to the").first.click()
+    assert narrow_page.url.endswith("#results-heading")
+    assert not page.get_by_role("link", name="Go to the").first.is_visible()
 
 
 def test_the_header_search_box_works_without_javascript(browser, live_server, demo_site):

@@ -250,6 +250,7 @@ def test_results_are_paginated_keeping_the_query(client, forces):
     assert len(second["results"]) == 5
     assert not {r["title"] for r in first["results"]} & {r["title"] for r in second["results"]}
     assert 'href="?q=mentoring&amp;page=2"' in html
+    assert '<a class="govuk-link" href="#results-heading">Go to the 25 results</a>' in html
     assert found(client, q="mentoring", page="99")["page"] == 2  # the last page
 
 

@@ -29,6 +29,7 @@ from django.test.utils import CaptureQueriesContext
 
 from actions.models import Deliverable, Milestone, QuarterlyUpdate
 from plans.models import Plan
+from search.models import SearchDocument
 
 
 def pages() -> list[tuple[str, str]]:
@@ -42,6 +43,11 @@ def pages() -> list[tuple[str, str]]:
         ("national", "/national/"),
         ("coverage", "/national/coverage/"),
         ("deliverables.csv", "/data/deliverables.csv"),
+        ("search", "/search/?q=stop+and+search"),
+        ("search filtered", "/search/?q=strip+search&kind=update&region=South+West"),
+        ("search phrase", '/search/?q="scrutiny+panel"+-custody'),
+        ("search typo", "/search/?q=stopp+serch"),
+        ("search.json", "/search.json?q=custody"),
     ]
 
 
@@ -113,12 +119,56 @@ def measure(requests: int) -> list[dict]:
     return rows
 
 
+def reindex(requests: int) -> list[dict]:
+    """What keeping the search index current adds to a write: rewriting one force's
+    documents (every save of Dorset's content does it, in its transaction), and rebuilding
+    the whole index (demo data, reference data, a restore). Rolled back: nothing changes."""
+    from django.db import transaction
+
+    from plans.models import Force
+    from search.index import rebuild, reindex_forces
+
+    dorset = Force.objects.get(slug="dorset").pk
+    rows = []
+    for name, job, times in (
+        ("reindex one force", lambda: reindex_forces([dorset]), requests),
+        ("rebuild the index", rebuild, 3),
+    ):
+        spent, query_count = [], 0
+        for _ in range(times):
+            with transaction.atomic():
+                connection.queries_log.clear()
+                with CaptureQueriesContext(connection) as queries:
+                    started = time.perf_counter()
+                    job()
+                    spent.append((time.perf_counter() - started) * 1000)
+                query_count = len(queries.captured_queries)
+                transaction.set_rollback(True)
+        rows.append(
+            {
+                "page": name,
+                "path": "(write)",
+                "status": "",
+                "bytes": "",
+                "queries": query_count,
+                "cached_queries": "",
+                "median_ms": round(statistics.median(spent), 2),
+                "p95_ms": round(p95(spent), 2),
+                "cached_median_ms": "",
+                "cached_p95_ms": "",
+                "peak_kib": "",
+            }
+        )
+    return rows
+
+
 def counts() -> dict[str, int]:
     return {
         "plans": Plan.objects.count(),
         "deliverables": Deliverable.objects.count(),
         "milestones": Milestone.objects.count(),
         "updates": QuarterlyUpdate.objects.count(),
+        "search documents": SearchDocument.objects.count(),
     }
 
 
@@ -127,4 +177,7 @@ if __name__ == "__main__":
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--counts", action="store_true")
     options = parser.parse_args()
-    print(json.dumps(counts() if options.counts else measure(options.requests)))
+    if options.counts:
+        print(json.dumps(counts()))
+    else:
+        print(json.dumps(measure(options.requests) + reindex(options.requests)))

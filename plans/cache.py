@@ -95,6 +95,21 @@ def all_content_changed() -> None:
     _give_new_versions(list(Force.objects.order_by("pk").values_list("pk", flat=True)))
 
 
+#: Called as ``hook(force_ids)`` inside the transaction of every content change, after the
+#: new versions: derived data that must change with the public pages (the search index)
+#: registers here, from its app's ``ready()``, since this lowest layer imports nothing above it.
+_content_hooks: list = []
+
+
+def on_content_change(hook) -> None:
+    """Run ``hook(force_ids)`` in every write that changes public pages, with the ids of the
+    forces whose pages changed (every force for :func:`all_content_changed`; none when only
+    the national pages did). It runs in the write's transaction: a rolled-back write leaves
+    what the hook wrote unwritten too."""
+    if hook not in _content_hooks:
+        _content_hooks.append(hook)
+
+
 def _give_new_versions(force_ids: list[int]) -> None:
     rows = [ContentVersion(force_id=None), *(ContentVersion(force_id=pk) for pk in force_ids)]
     ContentVersion.objects.bulk_create(rows, ignore_conflicts=True)
@@ -105,6 +120,8 @@ def _give_new_versions(force_ids: list[int]) -> None:
     ContentVersion.objects.filter(force__isnull=True).update(version=version)
     if force_ids:
         ContentVersion.objects.filter(force_id__in=force_ids).update(version=version)
+    for hook in _content_hooks:
+        hook(force_ids)
 
 
 def _read_versions(request, force_slug: str | None) -> tuple[int | None, int | None]:

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Search lookups (trigram similarity) for PostgreSQL; nothing of it runs on SQLite.
+    "django.contrib.postgres",
     "django_filters",
     "django_tables2",
     "simple_history",
@@ -63,6 +65,7 @@ INSTALLED_APPS = [
     "workstreams",
     "actions",
     "engagement",
+    "search",
     # The pages above it, by audience, and the demonstration data (README, "Project layout").
     "public",
     "staff",

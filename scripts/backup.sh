@@ -34,9 +34,10 @@ else
   output="${output:-backups/prap-$stamp.xml.gz}"
   mkdir -p "$(dirname "$output")"
   # Content types and permissions are rebuilt by migrate and referred to by natural key;
-  # sessions are not worth keeping. History tables (Historical*) are included.
+  # sessions are not worth keeping; the search index is rebuilt from the content by
+  # restore_data. History tables (Historical*) are included.
   "$PYTHON" manage.py dumpdata --format xml --natural-foreign \
-    --exclude contenttypes --exclude auth.permission --exclude sessions \
+    --exclude contenttypes --exclude auth.permission --exclude sessions --exclude search \
     --output "$output" --verbosity 0
 fi
 echo "Backed up $DB_LABEL to $output ($(du -h "$output" | cut -f1))"

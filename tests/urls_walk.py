@@ -46,6 +46,17 @@ PUBLIC_QUERIES: dict[str, list[str]] = {
         "year=2022/23&census=2011",
         "sort=-rate",
     ],
+    "search:page": [
+        "q=plan",
+        "q=open+meetings",
+        "q=%22open+meetings%22+-minutes",
+        "q=done&kind=update",
+        "q=meetings&force={forces}",
+        "q=meetings&workstream={workstreams}",
+        "q=meetings&region={region}",
+        "q=meetings&status=on_track",
+    ],
+    "search:json": ["q=plan", "q=open+meetings&force={forces}"],
 }
 
 

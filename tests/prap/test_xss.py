@@ -21,6 +21,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from search.index import rebuild
 from tests.factories import PracticeExampleFactory
 from tests.mfa import VerifiedClient
 from tests.staff_data import RETURN_QUARTER, force_data
@@ -167,6 +168,7 @@ def write(objects, texts: dict[str, str]) -> None:
         setattr(objects[name], attribute, text)
     for obj in objects.values():
         obj.save()
+    rebuild()  # the saves above bypass the site's writes, which keep the index current
     cache.clear()
 
 
@@ -208,6 +210,14 @@ def pages(data, objects) -> dict[str, tuple[str, set[str]]]:
             },
         ),
         "practice": ("/practice/", {"practice.title", "practice.summary"}),
+        "search": (
+            f"/search/?q={marker('deliverable.title')}",
+            {"deliverable.title", "deliverable.description"},
+        ),
+        "search for an update": (
+            f"/search/?q={marker('update.done')}",
+            {"deliverable.title", "update.done"},
+        ),
         "compare": (f"/national/compare/?forces={force.slug},dorset", {"action.title"}),
         "coverage": ("/national/coverage/", {"action.title"}),
         "staff dashboard": (

@@ -6,9 +6,14 @@ workstream, with their query-string variants and the same-page links they show: 
 page is walked the day it is added, or the walk fails saying which argument it cannot fill.
 """
 
+import html
+import json
+from urllib.parse import quote_plus
+
 import pytest
 
 from plans.quarters import Quarter
+from search.index import rebuild
 from tests.factories import (
     ActivityFactory,
     DeliverableFactory,
@@ -120,6 +125,7 @@ def test_no_draft_is_on_any_public_page_download_or_feed(
         {"forces": "hiddenshire", "deliverables": secret.pk, "compared": "hiddenshire,draftshire"},
     ]
 
+    rebuild()  # the search index as the site's writes keep it (the factories bypass them)
     pages = read_public_pages(client, samples)
 
     assert {page.name for page in pages} == {route.name for route in public_routes()}
@@ -146,6 +152,7 @@ def test_no_draft_is_on_any_public_page_download_or_feed(
         "/national/?format=csv" in texts
         and "/national/compare/?forces=draftshire,hiddenshire" in texts
     )
+    assert f'href="{force_with_a_draft.get_absolute_url()}"' in texts["/search/?q=open+meetings"]
 
 
 def test_a_draft_update_is_not_on_its_deliverables_page(client, force_with_a_draft):
@@ -180,3 +187,43 @@ def test_a_draft_status_counts_nowhere(client, force_with_a_draft):
     assert "Nothing under this workstream has been reported complete yet." in roadmap
     assert "No deliverables matching the filters" in workstream
     assert "<strong>0%</strong> complete" in workstreams
+
+
+def test_no_search_finds_a_drafts_words(client, force_with_a_draft, next_plan_in_draft):
+    from plans.cache import all_content_changed
+
+    all_content_changed()  # as after any write: the search index is written with it
+    queries = [
+        *MARKERS,
+        *(f'"{marker}"' for marker in MARKERS),
+        "zq",
+        "7f3c",
+        "91ab",
+        "c40e",
+        "Done",
+        "Next",
+        "Plan",
+        "Summary",
+        "Milestone",
+        "Deliverable",
+        "complete",
+    ]
+    for query in queries:
+        for path in ("/search/", "/search.json"):
+            for kind in ("", "update", "deliverable"):
+                response = client.get(path, {"q": query, "kind": kind})
+                assert response.status_code == 200, (path, query)
+                # The page says what was searched for: look at everything but that.
+                text = response.content.decode()
+                echoes = (query, html.escape(query), json.dumps(query)[1:-1], quote_plus(query))
+                for echo in echoes:
+                    text = text.replace(echo, "")
+                assert not [marker for marker in MARKERS if marker in text], (path, query)
+                assert "91ab" not in text and "c40e" not in text and "7f3c" not in text
+    # A draft's status counts nowhere: the only update found is the published one.
+    found = client.get("/search.json", {"q": "published"}).json()
+    assert found["kinds"] == {"deliverable": 0, "update": 1, "practice": 0}
+    assert [result["status"] for result in found["results"]] == ["on_track"]
+    assert client.get("/search.json", {"q": "zq draft marker"}).json()["count"] == 0
+    assert client.get("/search.json", {"q": "open", "status": "complete"}).json()["count"] == 0
+    assert client.get("/search.json", {"q": "open", "status": "on_track"}).json()["count"] == 1

@@ -1,0 +1,143 @@
+"""``/search/`` and ``/search.json``: one search across every force's published deliverables,
+quarterly updates and practice examples (``search.SearchDocument``), narrowed by kind, force,
+region, workstream, status and quarter.
+
+Both are cached as public pages under the national content version, which every write that
+changes the index also changes (README, "Caching"). A query the page cannot run (too long,
+symbols only) gets the form's message with status 400, which is never cached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Page, Paginator
+from django.db.models import Count
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from plans.cache import public_page
+from public.search_filters import SearchFilter
+from search.models import Kind, SearchDocument
+from search.terms import START, STOP, Terms, excerpt, mark, parse
+
+RESULTS_PER_PAGE = 20
+
+
+@dataclass
+class Search:
+    filter: SearchFilter
+    terms: Terms
+    page: Page | None = None
+    kinds: list[tuple[str, str, int]] = field(default_factory=list)
+    close_matches: bool = False  # nothing matched the words exactly: these are like them
+
+    @property
+    def status(self) -> int:
+        return 400 if self.filter.is_bound and self.filter.errors else 200
+
+
+def _search(request) -> Search:
+    filterset = SearchFilter(request.GET or None, queryset=SearchDocument.objects.none())
+    terms = parse(request.GET.get("q"))
+    search = Search(filterset, terms)
+    if terms.is_empty or not filterset.is_valid():
+        return search
+    documents = SearchDocument.objects.select_related("force", "workstream")
+    matched = documents.matching(terms)
+    close = not matched.exists()
+    if close:
+        # Nothing anywhere has these words: offer texts with words like them (typing
+        # mistakes), under the same filters.
+        matched = documents.similar_to(terms)
+    found = filterset.filter_queryset(matched)
+    counts = dict(
+        filterset.filter_all_but(matched, "kind")
+        .order_by()
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+    )
+    search.kinds = [(kind.value, kind.label, counts.get(kind.value, 0)) for kind in Kind]
+    paginator = Paginator(found.with_headlines(terms), RESULTS_PER_PAGE)
+    search.page = paginator.get_page(request.GET.get("page"))
+    search.close_matches = close and paginator.count > 0
+    for document in search.page:
+        _describe(document, terms)
+    return search
+
+
+def _describe(document: SearchDocument, terms: Terms) -> None:
+    """Set ``marked_heading``, ``excerpt`` (matches between START and STOP) and
+    ``excerpt_label`` (the field the excerpt comes from) on a result."""
+    searched_heading = document.kind != Kind.UPDATE  # an update's heading is its deliverable's
+    fields = [(document.text_label, document.text), (document.extra_label, document.extra)]
+    if hasattr(document, "headline_text"):  # PostgreSQL's ts_headline
+        heading = document.headline_heading if searched_heading else document.heading
+        excerpts = [document.headline_text, document.headline_extra]
+    else:
+        heading = mark(document.heading, terms.stems) if searched_heading else document.heading
+        excerpts = [excerpt(text, terms.stems) for _, text in fields]
+    document.marked_heading = heading or document.heading
+    candidates = [
+        (label, cut) for (label, text), cut in zip(fields, excerpts, strict=True) if text.strip()
+    ]
+    matched = [candidate for candidate in candidates if START in (candidate[1] or "")]
+    document.excerpt_label, document.excerpt = (matched or candidates or [("", "")])[0]
+
+
+@login_not_required
+@require_safe
+@public_page
+def search_page(request):
+    search = _search(request)
+    context = {
+        "search": search,
+        "filter": search.filter,
+        "terms": search.terms,
+        "page": search.page,
+    }
+    return render(request, "search/search.html", context, status=search.status)
+
+
+def _plain(text: str) -> str:
+    return (text or "").replace(START, "").replace(STOP, "")
+
+
+@login_not_required
+@require_safe
+@public_page
+def search_json(request):
+    search = _search(request)
+    if search.status != 200:
+        errors = {name: list(messages) for name, messages in search.filter.errors.items()}
+        return JsonResponse({"errors": errors}, status=400)
+    page = search.page
+    body = {
+        "query": search.terms.text,
+        "close_matches": search.close_matches,
+        "count": page.paginator.count if page else 0,
+        "page": page.number if page else 1,
+        "pages": page.paginator.num_pages if page else 0,
+        "kinds": {kind: count for kind, _, count in search.kinds},
+        "results": [_result(request, document) for document in (page or [])],
+    }
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+
+
+def _result(request, document: SearchDocument) -> dict:
+    return {
+        "kind": document.kind,
+        "title": document.heading,
+        "url": request.build_absolute_uri(document.url),
+        "force": {"slug": document.force.slug, "name": document.force.name},
+        "region": document.force.region,
+        "workstream": document.workstream.slug,
+        "status": document.status,
+        "first_quarter": document.first_quarter.compact if document.first_quarter else None,
+        "last_quarter": document.last_quarter.compact if document.last_quarter else None,
+        "earlier_plan": document.earlier_plan,
+        "matched_in": document.excerpt_label,
+        "excerpt": _plain(document.excerpt),
+    }

@@ -1,0 +1,221 @@
+"""Keep the search index (``SearchDocument``) the same as what the public can read.
+
+:func:`reindex_forces` runs inside the transaction of every write that changes public pages
+(registered with ``plans.cache.on_content_change``): it rewrites the documents of the forces
+whose pages changed, and the practice examples (shown on the national pages, so any change
+may concern them; there are few). :func:`rebuild` rewrites everything
+(``manage.py rebuild_search_index``).
+
+Only published content is copied: deliverables of published plans, published updates of
+those deliverables, and the practice examples. A withdrawn deliverable stays findable, marked
+withdrawn, as its page stays public with the reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Iterator
+from urllib.parse import urlencode
+
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, transaction
+from django.db.models import Q
+from django.urls import reverse
+
+from actions.models import Deliverable, QuarterlyUpdate
+from plans.models import Force, Plan
+from search.models import Kind, SearchDocument
+from workstreams.models import PracticeExample
+
+WITHDRAWN = "withdrawn"
+#: Kinds whose documents belong to one force's pages, rewritten when that force's pages change.
+FORCE_KINDS = (Kind.DELIVERABLE, Kind.UPDATE)
+#: Kinds shown on the national pages only, rewritten with every change.
+NATIONAL_KINDS = (Kind.PRACTICE,)
+
+# Control characters never belong in text, and the excerpts use two of them as markers.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean(text: str) -> str:
+    return _CONTROL.sub(" ", text or "")
+
+
+def vector():
+    """The stored PostgreSQL search vector: English stemming, the title weighted most."""
+    return (
+        SearchVector("title", weight="A", config="english")
+        + SearchVector("text", weight="B", config="english")
+        + SearchVector("extra", weight="C", config="english")
+    )
+
+
+def reindex_forces(force_ids: Iterable[int]) -> None:
+    """Bring the documents of ``force_ids``, and every practice example, up to date."""
+    force_ids = sorted(set(force_ids))
+    _replace(
+        Q(kind__in=FORCE_KINDS, force_id__in=force_ids) | Q(kind__in=NATIONAL_KINDS),
+        [*_deliverables(force_ids), *_updates(force_ids), *_practice()],
+    )
+
+
+def rebuild() -> int:
+    """Rewrite the whole index; returns the number of documents."""
+    force_ids = list(Force.objects.values_list("pk", flat=True))
+    with transaction.atomic():
+        SearchDocument.objects.all().delete()
+        reindex_forces(force_ids)
+        return SearchDocument.objects.count()
+
+
+def _replace(scope: Q, documents: list[SearchDocument]) -> None:
+    """Make the documents in ``scope`` be ``documents``, writing only the ones that changed
+    (by their digest): a save rewrites the one or two documents it changed, not its force's."""
+    existing = {
+        (kind, object_id): (pk, digest)
+        for pk, kind, object_id, digest in SearchDocument.objects.filter(scope).values_list(
+            "pk", "kind", "object_id", "digest"
+        )
+    }
+    wanted = {(document.kind, document.object_id): document for document in documents}
+    stale = [pk for key, (pk, digest) in existing.items() if key not in wanted]
+    added = []
+    for key, document in wanted.items():
+        pk, digest = existing.get(key, (None, None))
+        if digest == document.digest:
+            continue
+        if pk is not None:
+            stale.append(pk)
+        added.append(document)
+    with transaction.atomic():
+        if stale:
+            SearchDocument.objects.filter(pk__in=stale).delete()
+        SearchDocument.objects.bulk_create(added, batch_size=500)
+        if connection.vendor == "postgresql" and added:
+            SearchDocument.objects.filter(search_vector__isnull=True).update(search_vector=vector())
+
+
+def _document(**fields) -> SearchDocument:
+    for name in ("heading", "title", "text", "extra"):
+        fields[name] = _clean(fields.get(name, ""))
+    fields["plain"] = " ".join(fields[name] for name in ("title", "text", "extra")).lower()
+    signed = "\x1f".join(f"{name}={fields[name]}" for name in sorted(fields))
+    fields["digest"] = hashlib.blake2b(signed.encode(), digest_size=16).hexdigest()
+    return SearchDocument(**fields)
+
+
+def _current_plans() -> set[int]:
+    return set(Plan.objects.published().newest_per_force().values_list("pk", flat=True))
+
+
+def _deliverable_address() -> Callable[[str, int], str]:
+    """A deliverable page's address from its force's slug and id, reversing once (not once
+    for each of thousands of rows)."""
+    template = reverse("actions:deliverable", args=["force-slug", 123456789])
+    before, after = template.split("force-slug", 1)
+    middle, end = after.split("123456789", 1)
+    return lambda slug, pk: f"{before}{slug}{middle}{pk}{end}"
+
+
+def _deliverables(force_ids: list[int]) -> Iterator[SearchDocument]:
+    if not force_ids:
+        return
+    current = _current_plans()
+    address = _deliverable_address()
+    rows = (
+        Deliverable.objects.public()
+        .filter(plan__force_id__in=force_ids)
+        .with_current_status()
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "plan_id",
+            "plan__force_id",
+            "plan__force__slug",
+            "workstream_id",
+            "title",
+            "description",
+            "lead",
+            "start_quarter",
+            "due_quarter",
+            "withdrawn_at",
+            "current_status",
+        )
+    )
+    for pk, plan, force, slug, workstream, title, text, lead, start, due, withdrawn, status in rows:
+        yield _document(
+            kind=Kind.DELIVERABLE,
+            object_id=pk,
+            force_id=force,
+            workstream_id=workstream,
+            status=WITHDRAWN if withdrawn else status,
+            first_quarter=start,
+            last_quarter=due,
+            heading=title,
+            title=title,
+            text=text,
+            extra=lead,
+            url=address(slug, pk),
+            earlier_plan=plan not in current,
+        )
+
+
+def _updates(force_ids: list[int]) -> Iterator[SearchDocument]:
+    if not force_ids:
+        return
+    current = _current_plans()
+    address = _deliverable_address()
+    rows = (
+        QuarterlyUpdate.objects.public()
+        .filter(deliverable__plan__force_id__in=force_ids)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "deliverable_id",
+            "deliverable__plan_id",
+            "deliverable__plan__force_id",
+            "deliverable__plan__force__slug",
+            "deliverable__workstream_id",
+            "deliverable__title",
+            "quarter",
+            "status",
+            "done",
+            "next",
+        )
+    )
+    for pk, deliverable, plan, force, slug, workstream, title, quarter, status, done, next_ in rows:
+        yield _document(
+            kind=Kind.UPDATE,
+            object_id=pk,
+            force_id=force,
+            workstream_id=workstream,
+            status=status,
+            first_quarter=quarter,
+            last_quarter=quarter,
+            # The deliverable's title names the result but is not searched here: it is
+            # its own result, and every update would match it too.
+            heading=f"{title}: {quarter} update",
+            text=done,
+            extra=next_,
+            url=f"{address(slug, deliverable)}#update-{quarter.compact}",
+            earlier_plan=plan not in current,
+        )
+
+
+def _practice() -> Iterator[SearchDocument]:
+    rows = PracticeExample.objects.order_by("pk").values_list(
+        "pk", "force_id", "force__slug", "workstream_id", "title", "summary"
+    )
+    bank = reverse("workstreams:practice")
+    for pk, force, slug, workstream, title, summary in rows:
+        yield _document(
+            kind=Kind.PRACTICE,
+            object_id=pk,
+            force_id=force,
+            workstream_id=workstream,
+            heading=title,
+            title=title,
+            text=summary,
+            url=f"{bank}?{urlencode({'q': title, 'force': slug})}",
+        )

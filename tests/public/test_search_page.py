@@ -203,9 +203,8 @@ def test_a_nul_byte_or_stray_syntax_is_no_error(client, forces):
     for q in ("strip\x00search", '"', "-", "or", "( ) & | ! <->", "'", "about"):
         response = client.get("/search/", {"q": q})
         assert response.status_code in (200, 400), q
-    assert client.get("/search.json", {"q": "strip\x00search"}).json() == {
-        "errors": {"q": ["Null characters are not allowed."]}
-    }
+    # A NUL anywhere in a query string is refused before any view (prap.middleware).
+    assert client.get("/search.json", {"q": "strip\x00search"}).status_code == 400
 
 
 def test_an_unknown_filter_value_gets_a_message(client, forces):

@@ -152,7 +152,9 @@ if "key_prefix" in CACHES["default"]:
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # Room for every force's roadmap and the deliverable pages people read (the default
     # of 300 entries would keep evicting them at national size).
-    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 3000)
+    # Each stored page also has a small entry saying where it is, for a database outage
+    # (plans/cache.py), hence twice the pages' room.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 6000)
 elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # Losing Redis costs speed, not pages: failures are misses, with short time-outs and a
     # pause before trying again (prap/cache_backends.py).

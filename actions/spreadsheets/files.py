@@ -475,6 +475,8 @@ def _unclosed_quote(row: int) -> str:
 def _refuse_unclosed_quote(text: str, delimiter: str, last_row: int) -> None:
     """A quoted cell still open at the end of the file swallows every row after it, without
     an error from the lenient reader: the strict reader says "unexpected end of data"."""
+    if '"' not in text:
+        return
     strict = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         for _ in strict:

@@ -133,7 +133,7 @@ def _result(request, document: SearchDocument) -> dict:
         "url": request.build_absolute_uri(document.url),
         "force": {"slug": document.force.slug, "name": document.force.name},
         "region": document.force.region,
-        "workstream": document.workstream.slug,
+        "workstream": document.workstream.slug if document.workstream else None,
         "status": document.status,
         "first_quarter": document.first_quarter.compact if document.first_quarter else None,
         "last_quarter": document.last_quarter.compact if document.last_quarter else None,

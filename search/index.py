@@ -7,7 +7,8 @@ may concern them; there are few). :func:`rebuild` rewrites everything
 (``manage.py rebuild_search_index``).
 
 Only published content is copied: deliverables of published plans, published updates of
-those deliverables, and the practice examples. A withdrawn deliverable stays findable, marked
+those deliverables, published engagement activities (never the partners' contact points) and
+the practice examples. A withdrawn deliverable stays findable, marked
 withdrawn, as its page stays public with the reason.
 """
 
@@ -24,13 +25,14 @@ from django.db.models import Q
 from django.urls import reverse
 
 from actions.models import Deliverable, QuarterlyUpdate
+from engagement.models import Activity, EngagementAction
 from plans.models import Force, Plan
 from search.models import Kind, SearchDocument
-from workstreams.models import PracticeExample
+from workstreams.models import PracticeExample, Workstream
 
 WITHDRAWN = "withdrawn"
 #: Kinds whose documents belong to one force's pages, rewritten when that force's pages change.
-FORCE_KINDS = (Kind.DELIVERABLE, Kind.UPDATE)
+FORCE_KINDS = (Kind.DELIVERABLE, Kind.UPDATE, Kind.ENGAGEMENT)
 #: Kinds shown on the national pages only, rewritten with every change.
 NATIONAL_KINDS = (Kind.PRACTICE,)
 
@@ -56,7 +58,12 @@ def reindex_forces(force_ids: Iterable[int]) -> None:
     force_ids = sorted(set(force_ids))
     _replace(
         Q(kind__in=FORCE_KINDS, force_id__in=force_ids) | Q(kind__in=NATIONAL_KINDS),
-        [*_deliverables(force_ids), *_updates(force_ids), *_practice()],
+        [
+            *_deliverables(force_ids),
+            *_updates(force_ids),
+            *_engagement(force_ids),
+            *_practice(),
+        ],
     )
 
 
@@ -218,4 +225,68 @@ def _practice() -> Iterator[SearchDocument]:
             title=title,
             text=summary,
             url=f"{bank}?{urlencode({'q': title, 'force': slug})}",
+        )
+
+
+#: The workstream engagement activities are filed under when searching by workstream.
+ENGAGEMENT_WORKSTREAM = "involved"
+
+
+def _engagement(force_ids: list[int]) -> Iterator[SearchDocument]:
+    """Published engagement activities, as the force's "You said, we did" page shows them:
+    what was heard, the themes, the partner organisations and what the force will do and did
+    (never the partners' contact points, which only staff see)."""
+    if not force_ids:
+        return
+    activities = list(
+        Activity.objects.published()
+        .filter(force_id__in=force_ids)
+        .order_by("pk")
+        .select_related("force")
+        .only(
+            "pk",
+            "force__slug",
+            "title",
+            "held_on",
+            "place",
+            "partners",
+            "themes",
+            "other_themes",
+            "heard",
+        )
+    )
+    if not activities:
+        return
+    actions: dict[int, list[str]] = {}
+    rows = EngagementAction.objects.filter(activity__in=activities).order_by("order", "pk")
+    for activity, description, reason, outcome in rows.values_list(
+        "activity_id", "description", "no_action_reason", "outcome"
+    ):
+        actions.setdefault(activity, []).extend(filter(None, (description, reason, outcome)))
+    workstream = (
+        Workstream.objects.filter(slug=ENGAGEMENT_WORKSTREAM).values_list("pk", flat=True).first()
+    )
+    page = reverse("engagement:force", args=["force-slug"])
+    for activity in activities:
+        quarter = activity.quarter
+        yield _document(
+            kind=Kind.ENGAGEMENT,
+            object_id=activity.pk,
+            force_id=activity.force_id,
+            workstream_id=workstream,
+            first_quarter=quarter,
+            last_quarter=quarter,
+            heading=activity.title,
+            title=activity.title,
+            text=activity.heard,
+            extra="\n".join(
+                [
+                    ", ".join(activity.theme_labels),
+                    activity.other_themes,
+                    activity.place,
+                    *activity.partner_list,
+                    *actions.get(activity.pk, []),
+                ]
+            ),
+            url=page.replace("force-slug", activity.force.slug) + f"#activity-{activity.pk}",
         )

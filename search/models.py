@@ -30,6 +30,7 @@ class Kind(models.TextChoices):
     DELIVERABLE = "deliverable", "Deliverables"
     UPDATE = "update", "Quarterly updates"
     PRACTICE = "practice", "Practice examples"
+    ENGAGEMENT = "engagement", "Engagement activities"
 
 
 #: What one result of each kind is called.
@@ -37,6 +38,7 @@ SINGULAR = {
     Kind.DELIVERABLE: "Deliverable",
     Kind.UPDATE: "Quarterly update",
     Kind.PRACTICE: "Practice example",
+    Kind.ENGAGEMENT: "Engagement activity",
 }
 
 #: For each kind, what its ``text`` and ``extra`` hold, as a result names where words matched.
@@ -44,6 +46,7 @@ FIELD_LABELS = {
     Kind.DELIVERABLE: ("What we will do", "Accountable lead"),
     Kind.UPDATE: ("What was done", "What is next"),
     Kind.PRACTICE: ("Summary", ""),
+    Kind.ENGAGEMENT: ("What we heard", "Themes, partners and what we will do"),
 }
 
 
@@ -154,8 +157,9 @@ class SearchDocument(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     object_id = models.PositiveIntegerField()
     force = models.ForeignKey("plans.Force", on_delete=models.CASCADE, related_name="+")
+    # An engagement activity belongs to the Involved workstream, or to none if there is none.
     workstream = models.ForeignKey(
-        "workstreams.Workstream", on_delete=models.CASCADE, related_name="+"
+        "workstreams.Workstream", on_delete=models.CASCADE, related_name="+", null=True, blank=True
     )
     # A deliverable's current status ("withdrawn" when withdrawn), an update's status.
     status = models.CharField(max_length=20, blank=True)

@@ -78,11 +78,7 @@ def test_the_comparison_covers_every_territorial_force_and_group(figures):
     # all but the revised forces' agree. A comparison that silently skipped forces would pass
     # the test above, so count what it compared.
     published = published_rates()
-    compared = [
-        name
-        for slug, name in home_office_names().items()
-        if slug not in NOT_RATED
-    ]
+    compared = [name for slug, name in home_office_names().items() if slug not in NOT_RATED]
     assert len(compared) == 42
     assert all(name in published for name in compared)
     agreeing = 42 * len(GROUPS) - len(disagreements(figures, published))

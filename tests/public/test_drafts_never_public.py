@@ -210,7 +210,7 @@ def test_no_search_finds_a_drafts_words(client, force_with_a_draft, next_plan_in
     ]
     for query in queries:
         for path in ("/search/", "/search.json"):
-            for kind in ("", "update", "deliverable"):
+            for kind in ("", "update", "deliverable", "engagement"):
                 response = client.get(path, {"q": query, "kind": kind})
                 assert response.status_code == 200, (path, query)
                 # The page says what was searched for: look at everything but that.
@@ -222,7 +222,13 @@ def test_no_search_finds_a_drafts_words(client, force_with_a_draft, next_plan_in
                 assert "91ab" not in text and "c40e" not in text and "7f3c" not in text
     # A draft's status counts nowhere: the only update found is the published one.
     found = client.get("/search.json", {"q": "published"}).json()
-    assert found["kinds"] == {"deliverable": 0, "update": 1, "practice": 0}
+    assert found["kinds"] == {"deliverable": 0, "update": 1, "practice": 0, "engagement": 0}
+    # The published activity is found; the draft one and the private contacts are not.
+    meetings = client.get("/search.json", {"q": "meeting", "kind": "engagement"}).json()
+    assert sorted(r["title"] for r in meetings["results"]) == [
+        "Hiddenshire meeting",
+        "Open engagement meeting",
+    ]
     assert [result["status"] for result in found["results"]] == ["on_track"]
     assert client.get("/search.json", {"q": "zq draft marker"}).json()["count"] == 0
     assert client.get("/search.json", {"q": "open", "status": "complete"}).json()["count"] == 0

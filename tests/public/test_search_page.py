@@ -3,6 +3,7 @@ quarterly updates and practice examples. Passes on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -11,6 +12,7 @@ from django.db import connection
 from plans.cache import all_content_changed
 from plans.quarters import Quarter
 from tests.factories import (
+    ActivityFactory,
     DeliverableFactory,
     ForceFactory,
     PlanFactory,
@@ -76,8 +78,19 @@ def forces():
         title="Youth panel on stop and search",
         summary="Young people review stop and search footage with officers.",
     )
+    listening = ActivityFactory(
+        force=kent,
+        title="Listening evening in Maidstone",
+        held_on=dt.date(2024, 5, 14),
+        place="Maidstone",
+        partners="Maidstone Mosque",
+        partner_contacts="secretary-mailbox@example.org",
+        themes=["hate_crime"],
+        heard="Parents asked how school exclusions are shared with officers.",
+    )
+    ActivityFactory(force=kent, title="Draft evening", heard="Exclusions again.", published_at=None)
     all_content_changed()  # as after any write: the index is written with it
-    return {"strip": strip, "stop": stop}
+    return {"strip": strip, "stop": stop, "listening": listening}
 
 
 def found(client, **query) -> dict:
@@ -131,7 +144,7 @@ def test_a_match_only_in_what_is_next_is_shown_from_there(client, forces):
 
 def test_results_are_counted_by_kind_and_filtered_by_kind(client, forces):
     everything = found(client, q="panel")
-    assert everything["kinds"] == {"deliverable": 1, "update": 1, "practice": 1}
+    assert everything["kinds"] == {"deliverable": 1, "update": 1, "practice": 1, "engagement": 0}
     assert titles(client, q="panel", kind="practice") == ["Youth panel on stop and search"]
     html = main(client.get("/search/", {"q": "panel"}))
     assert (
@@ -296,3 +309,24 @@ def test_a_misspelt_search_offers_close_matches(client, forces):
 def test_results_are_ranked_by_relevance_title_first(client, forces):
     # "panel" is in the practice example's title, and in the text of the others.
     assert titles(client, q="panel")[0] == "Youth panel on stop and search"
+
+
+def test_published_engagement_activities_are_found_and_link_to_the_activity(client, forces):
+    listening = forces["listening"]
+    [result] = found(client, q="school exclusions")["results"]
+    assert result["kind"] == "engagement"
+    assert result["title"] == "Listening evening in Maidstone"
+    assert result["url"] == f"http://testserver/forces/kent/engagement/#activity-{listening.pk}"
+    assert result["force"]["slug"] == "kent"
+    assert result["workstream"] == "involved"
+    assert result["matched_in"] == "What we heard"
+    assert (result["first_quarter"], result["last_quarter"]) == ("2024-Q1", "2024-Q1")
+    # The themes, place and partners are searched too; the partners' contact points are not.
+    assert titles(client, q="hate crime", kind="engagement") == ["Listening evening in Maidstone"]
+    assert titles(client, q="mosque") == ["Listening evening in Maidstone"]
+    assert found(client, q="secretary mailbox")["count"] == 0
+    assert titles(client, q="panel", kind="engagement") == []
+    html = main(client.get("/search/", {"q": "exclusions"}))
+    assert "Engagement activity" in html
+    assert f'href="/forces/kent/engagement/#activity-{listening.pk}"' in html
+    assert "Draft evening" not in html

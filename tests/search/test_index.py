@@ -4,6 +4,7 @@ rewrites the index in the same transaction, without remembering to."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -11,6 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from actions.models import Deliverable, QuarterlyUpdate
+from engagement.models import Activity, EngagementAction
 from plans.cache import all_content_changed
 from plans.quarters import Quarter
 from plans.versioning import delete_content, save_content, save_versioned, writing_content
@@ -18,6 +20,7 @@ from search.index import rebuild
 from search.models import Kind, SearchDocument
 from tests.clock import DEMO_TODAY
 from tests.factories import (
+    ActivityFactory,
     DeliverableFactory,
     ForceFactory,
     PlanFactory,
@@ -187,6 +190,10 @@ def test_demo_data_leaves_the_index_complete(reference):
     assert SearchDocument.objects.filter(kind=Kind.PRACTICE).count() == (
         PracticeExample.objects.count()
     )
+    assert SearchDocument.objects.filter(kind=Kind.ENGAGEMENT).count() == (
+        Activity.objects.published().count()
+    )
+    assert Activity.objects.published().exists()
     assert QuarterlyUpdate.objects.drafts().exists()  # and they were left out
 
     call_command("seed_demo", "--clear", stdout=io.StringIO())
@@ -211,3 +218,55 @@ def test_a_save_rewrites_only_the_documents_it_changed(plan):
     assert after[second.pk] == rows[second.pk]  # untouched
     assert after[first.pk] != rows[first.pk]  # rewritten
     assert indexed()[(Kind.DELIVERABLE, first.pk)] == "First, renamed"
+
+
+def test_an_engagement_activity_is_indexed_once_published_without_its_private_contacts(plan, nadia):
+    WorkstreamFactory(slug="involved-elsewhere", order=9)  # not the one it is filed under
+    activity = Activity(
+        force=plan.force,
+        title="Youth panel on custody",
+        held_on=dt.date(2024, 8, 14),
+        kind="youth_session",
+        place="Bournemouth",
+        partners="Dorset Youth Forum\nBlack Parents Network",
+        partner_contacts="youthforum-mailbox@example.org",
+        themes=["custody"],
+        other_themes="school exclusions",
+        heard="Young people described waiting hours in custody without an appropriate adult.",
+    )
+    activity.save_by(nadia, timezone.now(), 0)
+    assert indexed(Kind.ENGAGEMENT) == {}  # a draft
+
+    activity.save_by(nadia, timezone.now(), activity.version, publish=True)
+    document = SearchDocument.objects.get(kind=Kind.ENGAGEMENT)
+    assert document.object_id == activity.pk
+    assert document.heading == document.title == "Youth panel on custody"
+    assert document.text.startswith("Young people described waiting hours in custody")
+    for words in ("Custody", "school exclusions", "Bournemouth", "Black Parents Network"):
+        assert words in document.extra
+    assert "youthforum-mailbox" not in document.plain
+    assert document.url == f"/forces/dorset/engagement/#activity-{activity.pk}"
+    assert document.first_quarter == document.last_quarter == Quarter(2024, 2)
+    assert document.workstream == plan.workstream  # the Involved workstream
+    assert document.status == ""
+
+    deliverable = new_deliverable(plan)
+    action = EngagementAction(
+        activity=activity,
+        deliverable=deliverable,
+        description="Appropriate adults on call for every custody suite.",
+    )
+    save_content(action)
+    assert "Appropriate adults on call" in SearchDocument.objects.get(kind=Kind.ENGAGEMENT).extra
+
+    activity.unpublish(nadia, activity.version)
+    assert indexed(Kind.ENGAGEMENT) == {}
+
+
+def test_rebuild_indexes_published_engagement_only(plan):
+    published = ActivityFactory(force=plan.force, title="Open meeting in Poole")
+    ActivityFactory(force=plan.force, title="Draft meeting", published_at=None)
+
+    rebuild()
+
+    assert indexed(Kind.ENGAGEMENT) == {(Kind.ENGAGEMENT, published.pk): "Open meeting in Poole"}

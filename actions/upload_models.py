@@ -17,7 +17,13 @@ class StoredUpload(models.Model):
     #: SHA-256 of the uploading session's key: only that session may preview or import it.
     session_hash = models.CharField(max_length=64, db_index=True)
     kind = models.CharField(max_length=10)
-    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="+")
+    #: The plan a plan or return upload is for; an engagement log upload has its force instead.
+    plan = models.ForeignKey(
+        "plans.Plan", on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    force = models.ForeignKey(
+        "plans.Force", on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
     quarter = models.CharField(max_length=10, blank=True)
     #: ``[[file name, zlib-compressed base64 content], ...]``; empty once imported.
     files = models.JSONField(default=list)
@@ -29,4 +35,5 @@ class StoredUpload(models.Model):
         app_label = "actions"
 
     def __str__(self) -> str:
-        return f"{self.kind} upload for plan {self.plan_id} at {self.saved_at:%Y-%m-%d %H:%M}"
+        target = f"plan {self.plan_id}" if self.plan_id else f"force {self.force_id}"
+        return f"{self.kind} upload for {target} at {self.saved_at:%Y-%m-%d %H:%M}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q
 
+from actions.forms import SpreadsheetField, SpreadsheetUploadForm
 from actions.models import Deliverable
 from engagement.models import NO_PERSONAL_DATA, Activity, Attendance, EngagementAction, Kind, Theme
 from plans.fields import QuarterChoiceField
@@ -252,3 +253,15 @@ class DashboardFilterForm(GovukFormMixin, forms.Form):
             ids = [pk for pk, themes in activities.values_list("pk", "themes") if theme in themes]
             activities = activities.filter(pk__in=ids)
         return activities
+
+
+class EngagementUploadForm(SpreadsheetUploadForm):
+    log_file = SpreadsheetField(
+        label="Engagement log file",
+        help_text="The engagement log as an Excel workbook (.xlsx) with its Activities and "
+        "Actions sheets, at most 5 MB.",
+        missing="Select the engagement log file to upload",
+    )
+
+    def clean_log_file(self):
+        return self._read("log_file")

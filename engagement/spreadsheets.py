@@ -1,6 +1,7 @@
 """The engagement log as a workbook: an "Activities" sheet and an "Actions" sheet, written
 with the plan spreadsheets' machinery (``actions.spreadsheets.files``: text cells never
-formulas, headings frozen, drop-down lists for the fixed choices)."""
+formulas, headings frozen, drop-down lists for the fixed choices). The same workbook, changed,
+is uploaded back (``engagement.spreadsheet_import``)."""
 
 from __future__ import annotations
 
@@ -23,13 +24,14 @@ ACTIVITIES = Layout(
         Column("themes", "Themes", width=36, wrap=True),
         Column("other_themes", "Other themes", width=24, wrap=True),
         Column("heard", "What we heard", width=60, wrap=True),
-        Column("published", "Published", width=10),
+        Column("published", "Published", width=10, required=False, informational=True),
     ),
 )
 
 ACTIONS = Layout(
     "Actions",
     (
+        Column("id", "Action number", width=10, required=False),
         Column("activity", "Activity number", width=10),
         Column("theme", "Theme", width=24),
         Column("description", "What we will do", width=50, wrap=True),
@@ -68,6 +70,7 @@ def log_workbook(activities) -> bytes:
     actions = EngagementAction.objects.filter(activity__in=activities).select_related("deliverable")
     action_rows = [
         [
+            str(x.pk),
             str(x.activity_id),
             THEME_LABELS.get(x.theme, ""),
             multi_line(x.description),

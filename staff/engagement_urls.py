@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staff import engagement_views
+from staff import engagement_upload_views, engagement_views
 
 # Included under /staff/ in the "staff" namespace (see staff/urls.py).
 urlpatterns = [
@@ -20,6 +20,21 @@ urlpatterns = [
         "forces/<slug:slug>/engagement/engagement-log.xlsx",
         engagement_views.activity_download,
         name="activity_download",
+    ),
+    path(
+        "forces/<slug:slug>/engagement/upload/",
+        engagement_upload_views.engagement_upload,
+        name="engagement_upload",
+    ),
+    path(
+        "forces/<slug:slug>/engagement/upload/<slug:upload>/",
+        engagement_upload_views.engagement_upload_preview,
+        name="engagement_upload_preview",
+    ),
+    path(
+        "forces/<slug:slug>/engagement/upload/<slug:upload>/cancel/",
+        engagement_upload_views.engagement_upload_cancel,
+        name="engagement_upload_cancel",
     ),
     path("engagement/<int:activity_id>/", engagement_views.activity_detail, name="activity"),
     path(

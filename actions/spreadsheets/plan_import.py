@@ -103,6 +103,10 @@ class PlanImport:
         self.milestones_file = milestones_file
 
     @property
+    def force_id(self) -> int:
+        return self.plan.force_id
+
+    @property
     def description(self) -> str:
         return f"Plan of {self.plan.force}: {self.plan.title} ({self.plan.period_label})"
 

@@ -138,7 +138,8 @@ class RowPreview:
         """
         if self.outcome != Outcome.CREATED or self.values is None:
             return []
-        return _CONTENT[self.sheet](self.values)
+        describe = _CONTENT.get(self.sheet)
+        return describe(self.values) if describe else list(getattr(self.values, "shown", []))
 
 
 def _quarter_shown(quarter: Quarter) -> str:
@@ -322,7 +323,7 @@ def apply_import(
     expected = expected_fingerprint or preview.fingerprint
     source = preview.source
     try:
-        with writing_content(source.plan.force_id):
+        with writing_content(source.force_id):
             source._lock()
             current = source.preview()
             if not current.is_valid:

@@ -76,6 +76,10 @@ class ReturnImport:
         self.publish = publish
 
     @property
+    def force_id(self) -> int:
+        return self.plan.force_id
+
+    @property
     def description(self) -> str:
         mode = "published" if self.publish else "saved as drafts"
         return (

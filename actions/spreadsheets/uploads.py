@@ -29,7 +29,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from actions.spreadsheets.files import MAX_BYTES, SpreadsheetFile
 from actions.upload_models import StoredUpload
-from plans.models import Plan
+from plans.models import Force, Plan
 
 UPLOAD_LIFETIME = dt.timedelta(hours=2)
 """How long an uploaded file waits for its confirmation."""
@@ -107,7 +107,7 @@ class WaitingUpload:
 
     token: str
     kind: str
-    plan_id: int
+    plan_id: int | None
     quarter: str
     files: list[UploadedFile]
     saved_at: dt.datetime
@@ -144,9 +144,16 @@ def _live(request, now: dt.datetime):
 
 
 def keep_upload(
-    request, *, kind: str, plan: Plan, files: list[UploadedFile], quarter: str = ""
+    request,
+    *,
+    kind: str,
+    files: list[UploadedFile],
+    plan: Plan | None = None,
+    force: Force | None = None,
+    quarter: str = "",
 ) -> str:
-    """Keep the files until they are imported or cancelled; the token."""
+    """Keep the files, uploaded for ``plan`` (a plan or return) or ``force`` (its engagement
+    log), until they are imported or cancelled; the token."""
     now = timezone.now()
     # Expired uploads, anyone's, are forgotten here: nothing else needs to clear them.
     StoredUpload.objects.filter(saved_at__lte=now - UPLOAD_LIFETIME).delete()
@@ -157,6 +164,7 @@ def keep_upload(
         session_hash=_session_hash(request),
         kind=kind,
         plan=plan,
+        force=force,
         quarter=quarter,
         files=[[f.name, _pack(f.data)] for f in files],
         saved_at=now,
@@ -166,9 +174,16 @@ def keep_upload(
     return token
 
 
-def find_upload(request, token: str, *, kind: str, plan: Plan) -> WaitingUpload | None:
-    """This session's upload with this token, for this kind of import into this plan."""
-    stored = _live(request, timezone.now()).filter(token=token, kind=kind, plan=plan).first()
+def find_upload(
+    request, token: str, *, kind: str, plan: Plan | None = None, force: Force | None = None
+) -> WaitingUpload | None:
+    """This session's upload with this token, for this kind of import into this plan (or
+    this force's engagement log)."""
+    stored = (
+        _live(request, timezone.now())
+        .filter(token=token, kind=kind, plan=plan, force=force)
+        .first()
+    )
     return None if stored is None else WaitingUpload.from_stored(stored)
 
 
@@ -179,9 +194,12 @@ def mark_imported(request, upload: WaitingUpload, result: dict) -> None:
     _live(request, timezone.now()).filter(token=upload.token).update(files=[], result=upload.result)
 
 
-def discard_upload(request, token: str, *, plan: Plan) -> WaitingUpload | None:
-    """Forget this session's upload for ``plan`` with this token; the upload, if there was one."""
-    stored = _live(request, timezone.now()).filter(token=token, plan=plan).first()
+def discard_upload(
+    request, token: str, *, plan: Plan | None = None, force: Force | None = None
+) -> WaitingUpload | None:
+    """Forget this session's upload for ``plan`` (or ``force``'s engagement log) with this
+    token; the upload, if there was one."""
+    stored = _live(request, timezone.now()).filter(token=token, plan=plan, force=force).first()
     if stored is None:
         return None
     stored.delete()

@@ -155,6 +155,9 @@ EXPECTED_KIND = {
     "staff:engagement_action_edit": "force_form",
     "staff:engagement_dashboard": "force_page",
     "staff:engagement_national": "national_page",
+    "staff:engagement_upload": "force_form",
+    "staff:engagement_upload_preview": "force_form",
+    "staff:engagement_upload_cancel": "force_action",
 }
 
 

@@ -228,7 +228,9 @@ def test_the_log_downloads_as_a_workbook_with_both_sheets(alice_client, force_a)
     assert sorted(titles) == ["=HYPERLINK(1)", "A draft"]
     assert workbook["Activities"]["B2"].data_type == "s"  # text, never a formula
     assert "Role mailbox" in [row[6] for row in activities[1:]]
-    assert actions[1][:4] == (
+    assert actions[0][:2] == ("Action number", "Activity number")
+    assert actions[1][:5] == (
+        str(action.pk),
         str(action.activity_id),
         "Stop and search",
         action.description,

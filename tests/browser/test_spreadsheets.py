@@ -158,3 +158,43 @@ def test_the_upload_and_preview_pages_fit_a_320_pixel_screen(
     page.get_by_role("button", name="Upload and check").click()
     assert "return upload will change" in page.locator("h1").inner_text()
     assert_accessible_and_fits(page, "spreadsheet-return-preview-320", width=320)
+
+
+def test_a_coordinator_uploads_the_engagement_log_and_confirms_it(
+    page, reference, force_a, alice, tmp_path
+):
+    from engagement.models import Activity
+    from tests.factories import ActivityFactory
+
+    activity = ActivityFactory(force=force_a, title="Community meeting in Hanley")
+    sign_in(page, alice)
+    page.goto(f"/staff/forces/{force_a.slug}/engagement/")
+
+    name, content = downloaded(page, "Download the log (Excel workbook, .xlsx)")
+    assert name == f"engagement-log-{force_a.slug}.xlsx"
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    sheet = workbook["Activities"]
+    headings = [cell.value for cell in sheet[1]]
+    sheet.cell(row=2, column=headings.index("Place or area") + 1, value="Hanley town hall")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    page.get_by_role("link", name="Upload the log from a spreadsheet").click()
+    assert page.locator("h1").inner_text() == "Upload the engagement log from a spreadsheet"
+    assert_accessible_and_fits(page, "engagement-upload")
+    page.locator("input[type=file][name=log_file]").set_input_files(
+        saved(tmp_path, name, buffer.getvalue())
+    )
+    page.get_by_role("button", name="Upload and check").click()
+    assert page.locator("h1").inner_text() == "Check what the engagement log upload will change"
+    assert_accessible_and_fits(page, "engagement-upload-preview")
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert_accessible_and_fits(page, "engagement-upload-preview-320", width=320)
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    page.get_by_role("button", name="Confirm and import").click()
+    assert (
+        "0 created, 1 changed, 0 unchanged"
+        in page.locator(".govuk-notification-banner").inner_text()
+    )
+    assert Activity.objects.get(pk=activity.pk).place == "Hanley town hall"

@@ -510,7 +510,7 @@ def main() -> int:
     parser.add_argument("--pg-port", type=int, default=5438)
     parser.add_argument("--ports", default="8781,8782,8780", help="instance A, B and nginx")
     parser.add_argument("--smtp-port", type=int, default=8825)
-    parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/13", help="Redis")
+    parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/14", help="Redis")
     parser.add_argument("--clients", type=int, default=4, help="parallel clients (1-16)")
     options = parser.parse_args()
 

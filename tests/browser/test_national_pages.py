@@ -70,12 +70,16 @@ def test_a_newcomer_sorts_filters_and_downloads_without_javascript(browser, live
     context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
     page = context.new_page()
     page.goto("/national/")
+    # Each click loads a new page: wait for it before the next (a click on the page being
+    # left would be lost).
     page.get_by_role("link", name="Share complete").click()
+    page.wait_for_url("**sort=percent_complete**")
     page.get_by_role("link", name="Share complete").click()
-    assert "sort=-percent_complete" in page.url
+    page.wait_for_url("**sort=-percent_complete**")
     page.get_by_label("Region").select_option("Wales")
     page.get_by_role("button", name="Apply filters").click()
-    assert "region=Wales" in page.url and "sort=-percent_complete" in page.url
+    page.wait_for_url("**region=Wales**")
+    assert "sort=-percent_complete" in page.url
     names = page.locator("tbody th[scope=row]").all_inner_texts()
     assert len(names) == 4
     with page.expect_download() as download:
@@ -87,6 +91,7 @@ def test_a_newcomer_sorts_filters_and_downloads_without_javascript(browser, live
     page.get_by_label("Second force").select_option("cheshire")
     page.get_by_label("Third force (optional)").select_option("kent")
     page.get_by_role("button", name="Compare").click()
+    page.wait_for_url("**forces=**")
     assert page.locator("h1").inner_text() == "Comparing 3 forces"
     context.close()
 
@@ -98,12 +103,15 @@ def test_the_disparity_figures_are_chosen_and_sorted_without_javascript(browser,
     page.get_by_label("Year (April to March)").select_option("2020/21")
     page.get_by_label("Population from").select_option("2011")
     page.get_by_role("button", name="Show figures").click()
-    assert "year=2020%2F21" in page.url and "census=2011" in page.url
+    page.wait_for_url("**census=2011**")
+    assert "year=2020%2F21" in page.url
     assert "7.02 times" in page.locator(".prap-headline").inner_text()
     page.locator("thead").get_by_role("link").first.click()
-    assert "sort=force" in page.url and "census=2011" in page.url
+    page.wait_for_url("**sort=force**")
+    assert "census=2011" in page.url
     names = page.locator("tbody th[scope=row]").all_inner_texts()
     assert names[0] == "Avon and Somerset Constabulary" and len(names) == 42
     page.locator("tbody").get_by_role("link", name="Dorset Police").click()
+    page.wait_for_url("**/forces/dorset/disparities/**")
     assert page.locator("h1").inner_text() == "Dorset Police: stop and search by ethnic group"
     context.close()

@@ -8,6 +8,7 @@ census. A figure the source does not give has no row: missing is unknown, never 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from plans.models import Force
@@ -154,3 +155,95 @@ class RecordedSearch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.force_id} {self.month:%Y-%m} #{self.line}"
+
+
+class Measure(models.TextChoices):
+    """Whose view of a person's ethnicity a monthly count is by."""
+
+    SELF_DEFINED = "self-defined", "Self-defined"
+    OFFICER_DEFINED = "officer-defined", "Officer-defined"
+
+
+class MonthlyGroup(models.TextChoices):
+    """The five groups, and searches where no group was given or the person did not say."""
+
+    ASIAN = "Asian", "Asian"
+    BLACK = "Black", "Black"
+    MIXED = "Mixed", "Mixed"
+    OTHER = "Other", "Other"
+    WHITE = "White", "White"
+    NOT_STATED = "Not stated", "Not stated"
+
+
+class StopSearchImport(models.Model):
+    """One confirmed load of data.police.uk monthly stop and search files for a force: who,
+    when, which files, how many rows were read. Kept when a later load replaces its months."""
+
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when loaded with the import_stop_searches command.",
+    )
+    imported_at = models.DateTimeField()
+    file_names = models.TextField(help_text="One file name a line.")
+    rows_read = models.PositiveIntegerField()
+    months = models.CharField(max_length=200, help_text="The months loaded, e.g. 2019-01.")
+    replaced = models.TextField(
+        blank=True, help_text="The months this load replaced, with the counts before and after."
+    )
+
+    class Meta:
+        ordering = ["-imported_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.force_id} {self.months} at {self.imported_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def by(self) -> str:
+        if self.imported_by is None:
+            return "the import_stop_searches command"
+        return self.imported_by.get_full_name() or self.imported_by.email
+
+
+class MonthlyStopSearchCount(models.Model):
+    """Stop and searches in one force, in one month, of people of one group by one measure,
+    counted from data.police.uk's monthly file. A loaded month has all twelve cells (two
+    measures x six groups), zeros included: the file lists every search of the month."""
+
+    stop_search_import = models.ForeignKey(
+        StopSearchImport, on_delete=models.PROTECT, related_name="counts"
+    )
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(help_text="The first day of the month.")
+    measure = models.CharField(max_length=16, choices=Measure.choices)
+    ethnicity = models.CharField(max_length=10, choices=MonthlyGroup.choices)
+    searches = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["force", "month", "measure", "ethnicity"],
+                name="one_monthly_stop_search_count_per_cell",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ethnicity__in=MonthlyGroup.values),
+                name="monthly_stop_search_known_ethnicity",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(measure__in=Measure.values),
+                name="monthly_stop_search_known_measure",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(month__day=1), name="monthly_stop_search_first_of_month"
+            ),
+        ]
+        ordering = ["force", "month", "measure", "ethnicity"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.force_id} {self.month:%Y-%m} {self.measure} {self.ethnicity}: {self.searches}"
+        )

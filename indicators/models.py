@@ -8,10 +8,16 @@ census. A figure the source does not give has no row: missing is unknown, never 
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import groupby
+
 from django.conf import settings
 from django.db import models
 
 from plans.models import Force
+from plans.quarters import Quarter
 
 
 class Ethnicity(models.TextChoices):
@@ -209,6 +215,44 @@ class StopSearchImport(models.Model):
         return self.imported_by.get_full_name() or self.imported_by.email
 
 
+@dataclass(frozen=True, slots=True)
+class QuarterCount:
+    """Searches in one force and quarter of people of one group by one measure, from the
+    ``months`` (1 to 3) of the quarter that are loaded."""
+
+    force_slug: str
+    quarter: Quarter
+    measure: str
+    ethnicity: str
+    searches: int
+    months: int
+
+
+class MonthlyStopSearchCountQuerySet(models.QuerySet):
+    def by_quarter(self) -> Iterator[QuarterCount]:
+        """The counts summed by force and police financial-year quarter: every measure and
+        group of each quarter with a month loaded (zeros included), forces by slug, quarters
+        oldest first, measures and groups in their choices' order. Streams: one quarter of
+        one force is held at a time."""
+        rows = self.order_by("force__slug", "month").values_list(
+            "force__slug", "month", "measure", "ethnicity", "searches"
+        )
+        quarters = groupby(
+            rows.iterator(chunk_size=2000), key=lambda row: (row[0], Quarter.containing(row[1]))
+        )
+        for (slug, quarter), cells in quarters:
+            sums: Counter = Counter()
+            months = set()
+            for _, month, measure, ethnicity, searches in cells:
+                sums[(measure, ethnicity)] += searches
+                months.add(month)
+            for measure in Measure.values:
+                for group in MonthlyGroup.values:
+                    yield QuarterCount(
+                        slug, quarter, measure, group, sums[(measure, group)], len(months)
+                    )
+
+
 class MonthlyStopSearchCount(models.Model):
     """Stop and searches in one force, in one month, of people of one group by one measure,
     counted from data.police.uk's monthly file. A loaded month has all twelve cells (two
@@ -222,6 +266,8 @@ class MonthlyStopSearchCount(models.Model):
     measure = models.CharField(max_length=16, choices=Measure.choices)
     ethnicity = models.CharField(max_length=10, choices=MonthlyGroup.choices)
     searches = models.PositiveIntegerField()
+
+    objects = MonthlyStopSearchCountQuerySet.as_manager()
 
     class Meta:
         constraints = [

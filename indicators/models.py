@@ -293,3 +293,24 @@ class MonthlyStopSearchCount(models.Model):
         return (
             f"{self.force_id} {self.month:%Y-%m} {self.measure} {self.ethnicity}: {self.searches}"
         )
+
+
+class StopSearchUpload(models.Model):
+    """Files uploaded on the staff pages, checked and counted, waiting for the person who
+    uploaded them to confirm the load. Holds what the files counted (``reading``, see
+    ``indicators.police_uk.Reading.to_json``), never the files; owned by the uploading
+    session; forgotten after ``indicators.police_uk.UPLOAD_LIFETIME``."""
+
+    token = models.CharField(max_length=32, unique=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    #: SHA-256 of the uploading session's key: only that session may confirm it.
+    session_hash = models.CharField(max_length=64, db_index=True)
+    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="+")
+    reading = models.JSONField(default=dict)
+    saved_at = models.DateTimeField(db_index=True)
+    stop_search_import = models.ForeignKey(
+        StopSearchImport, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Stop and search upload for {self.force_id} at {self.saved_at:%Y-%m-%d %H:%M}"

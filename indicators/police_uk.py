@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import re
 import zipfile
@@ -93,6 +94,8 @@ FILE_NAME = re.compile(
     r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<force>[a-z0-9-]+?)-stop-and-search\.csv$"
 )
 ZIP_MAGIC = b"PK\x03\x04"
+# How long files checked on the staff pages wait for their confirmation.
+UPLOAD_LIFETIME = dt.timedelta(hours=2)
 # Problems listed in full; beyond this many the rest are counted, so a wrong file cannot fill
 # the memory (or the page) with messages.
 MAX_PROBLEMS = 30
@@ -150,6 +153,40 @@ class Reading:
             for measure in Measure.values
             for group in MonthlyGroup.values
         }
+
+    def to_json(self) -> dict:
+        """What a valid reading counted, to keep between the preview and the confirmation."""
+        return {
+            "files": self.files,
+            "rows_read": self.rows_read,
+            "months": [month.isoformat() for month in sorted(self.months)],
+            "counts": [
+                [month.isoformat(), measure, group, searches]
+                for (month, measure, group), searches in sorted(self.counts.items())
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, force: Force, data: dict) -> Reading:
+        return cls(
+            force=force,
+            files=list(data["files"]),
+            rows_read=data["rows_read"],
+            months=[dt.date.fromisoformat(month) for month in data["months"]],
+            counts=Counter(
+                {
+                    (dt.date.fromisoformat(month), measure, group): searches
+                    for month, measure, group, searches in data["counts"]
+                }
+            ),
+        )
+
+    def fingerprint(self) -> str:
+        """Changes when what a load would replace changes (someone loaded one of the months
+        meanwhile): the confirmation carries the fingerprint of the preview it confirms."""
+        replaced = [(str(c.month), c.measure, c.ethnicity, c.old, c.new) for c in self.changes()]
+        text = repr((sorted(map(str, self.already_loaded())), replaced))
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
 
     def table(self) -> list[tuple[dt.date, str, list[int], int]]:
         """(month, measure, searches of each group in MonthlyGroup order, total), for the

@@ -68,6 +68,22 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "nadia": ("405", "403"),
         "sam": ("405", "403"),
     },
+    # A force's official figures: its coordinators and the national team load them (for any
+    # force); for Bob force A does not exist.
+    "figures_form": {
+        "anonymous": (LOGIN, LOGIN),
+        "alice": (OK, OK),
+        "bob": ("404", "404"),
+        "nadia": (OK, OK),
+        "sam": (OK, OK),
+    },
+    "figures_action": {
+        "anonymous": (LOGIN, LOGIN),
+        "alice": ("405", OK),
+        "bob": ("405", "404"),
+        "nadia": ("405", OK),
+        "sam": ("405", OK),
+    },
     # National data: the national team and administrators only.
     "national_page": {
         "anonymous": (LOGIN, LOGIN),
@@ -155,6 +171,9 @@ EXPECTED_KIND = {
     "staff:engagement_action_edit": "force_form",
     "staff:engagement_dashboard": "force_page",
     "staff:engagement_national": "national_page",
+    "staff:stop_search_upload": "figures_form",
+    "staff:stop_search_preview": "figures_form",
+    "staff:stop_search_cancel": "figures_action",
 }
 
 

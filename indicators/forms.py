@@ -1,0 +1,66 @@
+"""Forms for loading official figures on the staff pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from indicators.police_uk import Reading, read_files
+from plans.models import Force
+from prap.forms import GovukFormMixin
+
+ACCEPT = ".csv,.zip,text/csv,application/zip"
+
+
+class FileInput(forms.FileInput):
+    """A file input that takes several files (named so templates see a "file" widget)."""
+
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """One or more uploaded files: cleans to a list."""
+
+    widget = FileInput(attrs={"accept": ACCEPT})
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else single(data, initial)
+
+
+class StopSearchUploadForm(GovukFormMixin, forms.Form):
+    """data.police.uk monthly stop and search files for ``force``, read and checked as they
+    are cleaned: ``reading`` holds what they counted."""
+
+    files = MultipleFileField(
+        label="Stop and search files",
+        help_text=(
+            "One or more data.police.uk files as downloaded, named like "
+            "2024-05-dorset-stop-and-search.csv, or the .zip of a month's download. Choose "
+            "several files at once to load several months."
+        ),
+        error_messages={
+            "required": "Select the stop and search files to upload",
+            "empty": "The selected file is empty",
+        },
+    )
+
+    def __init__(self, *args, force: Force, oversized: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.force = force
+        self.oversized = oversized
+        self.reading: Reading | None = None
+        if oversized:
+            self.fields["files"].required = False
+
+    def clean_files(self):
+        if self.oversized:
+            raise ValidationError(self.oversized)
+        files = self.cleaned_data["files"]
+        reading = read_files(self.force, [(file.name, file) for file in files])
+        if not reading.is_valid:
+            raise ValidationError(reading.messages())
+        self.reading = reading
+        return files

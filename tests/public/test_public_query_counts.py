@@ -199,7 +199,7 @@ PAGES = {
     "forces.json": (lambda force: "/data/forces.json", 3),
     "deliverables.json": (lambda force: "/data/deliverables.json", 2),
     "updates.json": (lambda force: "/data/updates.json", 2),
-    "force disparities": (lambda force: f"/forces/{force.slug}/disparities/", 13),
+    "force disparities": (lambda force: f"/forces/{force.slug}/disparities/", 14),
     "national disparities": (lambda force: "/national/disparities/", 6),
     "national disparities filtered": (
         lambda force: "/national/disparities/?year=2020/21&group=Asian&sort=-rate",

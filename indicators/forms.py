@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.core.exceptions import ValidationError
 
+from indicators.home_office import TableReading, read_table
 from indicators.police_uk import Reading, read_files
 from plans.models import Force
 from prap.forms import GovukFormMixin
@@ -64,3 +67,40 @@ class StopSearchUploadForm(GovukFormMixin, forms.Form):
             raise ValidationError(reading.messages())
         self.reading = reading
         return files
+
+
+class HomeOfficeTableForm(GovukFormMixin, forms.Form):
+    """The Home Office's yearly stop and search table, read and checked as it is cleaned:
+    ``reading`` holds what it holds."""
+
+    file = forms.FileField(
+        label="Home Office table",
+        help_text=(
+            "A CSV file with the columns financial_year, police_force, ethnicity and "
+            "total_searches, one row per year, force and group (Asian, Black, Mixed, Other, "
+            "White)."
+        ),
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+        error_messages={
+            "required": "Select the table to upload",
+            "empty": "The selected file is empty",
+        },
+    )
+
+    def __init__(self, *args, today: dt.date, oversized: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.oversized = oversized
+        self.reading: TableReading | None = None
+        if oversized:
+            self.fields["file"].required = False
+
+    def clean_file(self):
+        if self.oversized:
+            raise ValidationError(self.oversized)
+        file = self.cleaned_data["file"]
+        reading = read_table(file.name, file, today=self.today)
+        if not reading.is_valid:
+            raise ValidationError(reading.messages())
+        self.reading = reading
+        return file

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from indicators.models import (
     Ethnicity,
+    OfficialTableImport,
     Population,
     RecordedSearch,
     Source,
@@ -117,11 +118,14 @@ def read_rows(path: Path) -> list[dict[str, str]]:
 
 
 def sync_rows(
-    model: type[models.Model], key: tuple[str, ...], rows: Iterable[dict]
+    model: type[models.Model],
+    key: tuple[str, ...],
+    rows: Iterable[dict],
+    scope: models.QuerySet | None = None,
 ) -> tuple[int, int, int]:
-    """Make ``model``'s table hold exactly ``rows``, matched on the ``key`` fields: create
-    what is missing, update what changed, delete what is no longer there. Returns
-    (created, updated, deleted)."""
+    """Make ``model``'s table (or the ``scope`` of it) hold exactly ``rows``, matched on the
+    ``key`` fields: create what is missing, update what changed, delete what is no longer
+    there. Returns (created, updated, deleted)."""
     attnames = {f.name: f.attname for f in model._meta.concrete_fields}
 
     def plain(value):
@@ -130,7 +134,8 @@ def sync_rows(
 
     wanted = {tuple(plain(row[field]) for field in key): row for row in rows}
     existing = {
-        tuple(getattr(obj, attnames[field]) for field in key): obj for obj in model.objects.all()
+        tuple(getattr(obj, attnames[field]) for field in key): obj
+        for obj in (model.objects.all() if scope is None else scope)
     }
     to_create, to_update, changed_fields = [], [], set()
     for identity, values in wanted.items():
@@ -298,6 +303,15 @@ def recorded_search_rows(directory: Path, source: Source) -> list[dict]:
     ]
 
 
+def uploaded_stop_search_years() -> set[str]:
+    """The financial years loaded from the Home Office's table on the staff pages or by
+    command: ``load_reference`` leaves them as they were loaded."""
+    years = OfficialTableImport.objects.filter(
+        kind=OfficialTableImport.Kind.STOP_SEARCH
+    ).values_list("years", flat=True)
+    return {year.strip() for text in years for year in text.split(",") if year.strip()}
+
+
 def load_police_uk_months(directory: Path, now: dt.datetime) -> tuple[int, int, int]:
     """The shipped month, counted by group into ``MonthlyStopSearchCount`` as an import of
     the file would, unless that month is loaded already (a later load of it is kept)."""
@@ -319,10 +333,17 @@ def load_indicators(directory: Path = REFERENCE) -> dict[str, tuple[int, int, in
     report = {"indicator sources": sync_rows(Source, ("slug",), SOURCES)}
     sources = {source.slug: source for source in Source.objects.all()}
     crosswalk = Crosswalk(directory)
+    # A year loaded from a newer Home Office table (indicators.home_office) is kept as loaded.
+    uploaded = uploaded_stop_search_years()
     report["stop and search counts"] = sync_rows(
         StopSearchCount,
         ("force", "year", "ethnicity"),
-        stop_search_rows(directory, crosswalk, sources["stop-search"]),
+        [
+            row
+            for row in stop_search_rows(directory, crosswalk, sources["stop-search"])
+            if row["year"] not in uploaded
+        ],
+        scope=StopSearchCount.objects.exclude(year__in=uploaded),
     )
     report["census populations"] = sync_rows(
         Population,

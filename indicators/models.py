@@ -15,6 +15,7 @@ from itertools import groupby
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from plans.models import Force
 from plans.quarters import Quarter
@@ -72,6 +73,9 @@ class StopSearchCount(models.Model):
     year = models.CharField(max_length=7)
     ethnicity = models.CharField(max_length=10, choices=Ethnicity.choices)
     searches = models.PositiveIntegerField()
+    # Who changed each figure and when, for loads of the Home Office's table on the staff
+    # pages or with import_home_office_stop_searches (load_reference's bulk sync records none).
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -297,15 +301,20 @@ class MonthlyStopSearchCount(models.Model):
 
 class StopSearchUpload(models.Model):
     """Files uploaded on the staff pages, checked and counted, waiting for the person who
-    uploaded them to confirm the load. Holds what the files counted (``reading``, see
-    ``indicators.police_uk.Reading.to_json``), never the files; owned by the uploading
-    session; forgotten after ``indicators.police_uk.UPLOAD_LIFETIME``."""
+    uploaded them to confirm the load. Holds what the files hold (``reading``: see
+    ``to_json`` in ``indicators.police_uk`` and ``indicators.home_office``), never the files;
+    owned by the uploading session; forgotten after ``indicators.police_uk.UPLOAD_LIFETIME``.
+    ``kind`` is ``police-uk`` (a force's monthly files) or ``home-office`` (the yearly table,
+    no force)."""
 
     token = models.CharField(max_length=32, unique=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     #: SHA-256 of the uploading session's key: only that session may confirm it.
     session_hash = models.CharField(max_length=64, db_index=True)
-    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, default="police-uk")
+    force = models.ForeignKey(
+        Force, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
     reading = models.JSONField(default=dict)
     saved_at = models.DateTimeField(db_index=True)
     stop_search_import = models.ForeignKey(
@@ -314,3 +323,34 @@ class StopSearchUpload(models.Model):
 
     def __str__(self) -> str:
         return f"Stop and search upload for {self.force_id} at {self.saved_at:%Y-%m-%d %H:%M}"
+
+
+class OfficialTableImport(models.Model):
+    """One confirmed load of an official table on the staff pages or by command: which
+    table, which years, the file, the rows read, who (None: a command) and when, and every
+    figure it changed, old -> new."""
+
+    class Kind(models.TextChoices):
+        STOP_SEARCH = "stop-search", "Home Office stop and search by force and ethnicity"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    years = models.CharField(max_length=200)
+    file_name = models.CharField(max_length=255)
+    rows_read = models.PositiveIntegerField()
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    imported_at = models.DateTimeField()
+    changes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-imported_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.years} at {self.imported_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def by(self) -> str:
+        if self.imported_by is None:
+            return "a management command"
+        return self.imported_by.get_full_name() or self.imported_by.email

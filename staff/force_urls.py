@@ -20,6 +20,17 @@ urlpatterns = [
         figures_views.stop_search_cancel,
         name="stop_search_cancel",
     ),
+    path("figures/home-office/", figures_views.home_office_upload, name="home_office_upload"),
+    path(
+        "figures/home-office/<slug:upload>/",
+        figures_views.home_office_preview,
+        name="home_office_preview",
+    ),
+    path(
+        "figures/home-office/<slug:upload>/cancel/",
+        figures_views.home_office_cancel,
+        name="home_office_cancel",
+    ),
     path(
         "evidence/",
         evidence_views.complete_without_evidence_list,

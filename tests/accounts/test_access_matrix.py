@@ -99,6 +99,13 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "nadia": (OK, OK),
         "sam": (OK, OK),
     },
+    "national_action": {
+        "anonymous": (LOGIN, LOGIN),
+        "alice": ("405", "403"),
+        "bob": ("405", "403"),
+        "nadia": ("405", OK),
+        "sam": ("405", OK),
+    },
 }
 
 EXPECTED_KIND = {
@@ -174,6 +181,9 @@ EXPECTED_KIND = {
     "staff:stop_search_upload": "figures_form",
     "staff:stop_search_preview": "figures_form",
     "staff:stop_search_cancel": "figures_action",
+    "staff:home_office_upload": "national_form",
+    "staff:home_office_preview": "national_form",
+    "staff:home_office_cancel": "national_action",
 }
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 
-from indicators.home_office import TableReading, read_table
+from indicators.home_office import TABLES, TableReading, read_table
 from indicators.police_uk import Reading, read_files
 from plans.models import Force
 from prap.forms import GovukFormMixin
@@ -73,12 +73,23 @@ class HomeOfficeTableForm(GovukFormMixin, forms.Form):
     """The Home Office's yearly stop and search table, read and checked as it is cleaned:
     ``reading`` holds what it holds."""
 
+    table = forms.ChoiceField(
+        label="Which table",
+        choices=[
+            ("stop-search", "Stop and searches by year (Home Office)"),
+            ("population", "Residents by census (Office for National Statistics)"),
+        ],
+        initial="stop-search",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose which table it is"},
+    )
     file = forms.FileField(
-        label="Home Office table",
+        label="Table",
         help_text=(
             "A CSV file with the columns financial_year, police_force, ethnicity and "
-            "total_searches, one row per year, force and group (Asian, Black, Mixed, Other, "
-            "White)."
+            "total_searches (stop and searches), or census, force_area, ethnicity and "
+            "population (residents); one row per year or census, force and group (Asian, "
+            "Black, Mixed, Other, White)."
         ),
         widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
         error_messages={
@@ -99,7 +110,10 @@ class HomeOfficeTableForm(GovukFormMixin, forms.Form):
         if self.oversized:
             raise ValidationError(self.oversized)
         file = self.cleaned_data["file"]
-        reading = read_table(file.name, file, today=self.today)
+        table = TABLES.get(self.cleaned_data.get("table"))
+        if table is None:
+            return file  # the table's own error says to choose one
+        reading = read_table(file.name, file, today=self.today, table=table)
         if not reading.is_valid:
             raise ValidationError(reading.messages())
         self.reading = reading

@@ -1,4 +1,9 @@
-"""The Home Office's yearly stop and search table: read, check and load it.
+"""The official tables loaded by the national team: read, check and load them.
+
+Two tables (:data:`STOP_SEARCH_TABLE`, :data:`POPULATION_TABLE`), read the same way. The
+population table has one row per census, police force area and group:
+``census,force_area,ethnicity,population`` (``2021,E23000039,Black,5315``; the area by its
+ONS code or its name), and each census it holds replaces that census's residents.
 
 The table has one row per financial year, force and self-defined group:
 ``financial_year,police_force,ethnicity,total_searches`` (``2024/25,Avon & Somerset,Black,1234``),
@@ -24,6 +29,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -31,13 +37,18 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from indicators.loading import REFERENCE, read_rows
-from indicators.models import Ethnicity, OfficialTableImport, Source, StopSearchCount
+from indicators.models import (
+    Ethnicity,
+    OfficialTableImport,
+    Population,
+    Source,
+    StopSearchCount,
+)
 from indicators.police_uk import MAX_PROBLEMS, max_bytes
 from plans.cache import all_content_changed
 from plans.models import Force
 from plans.quarters import Quarter
 
-COLUMNS = ("financial_year", "police_force", "ethnicity", "total_searches")
 YEAR = re.compile(r"^(?P<start>\d{4})/(?P<end>\d{2})$")
 COUNT = re.compile(r"^(\d+|\d{1,3}(,\d{3})+)$")
 FIRST_YEAR = 2000
@@ -89,6 +100,7 @@ class TableReading:
     """What the table holds: searches by (force slug, year, group), the rows read, and every
     problem (empty: it can be loaded)."""
 
+    table: Table = None  # type: ignore[assignment]
     file_name: str = ""
     rows_read: int = 0
     counts: dict[tuple[str, str, str], int] = field(default_factory=dict)
@@ -101,7 +113,14 @@ class TableReading:
 
     @property
     def years(self) -> list[str]:
+        """The periods the table holds: financial years, or census years."""
         return sorted({year for _, year, _ in self.counts})
+
+    def _loaded(self):
+        """The figures already loaded for the table's periods."""
+        table = self.table
+        values = [table.period_value(period) for period in self.years]
+        return table.model.objects.filter(**{f"{table.period_field}__in": values})
 
     def problem(self, message: str) -> None:
         if len(self.problems) < MAX_PROBLEMS:
@@ -126,17 +145,17 @@ class TableReading:
         ]
 
     def already_loaded(self) -> list[str]:
-        return sorted(
-            set(StopSearchCount.objects.filter(year__in=self.years).values_list("year", flat=True))
-        )
+        field_name = self.table.period_field
+        return sorted({str(p) for p in self._loaded().values_list(field_name, flat=True)})
 
     def changes(self) -> list[Change]:
         """Every figure of a year already loaded that the table changes, adds or removes."""
+        table = self.table
         old = {
-            (slug, year, group): searches
-            for slug, year, group, searches in StopSearchCount.objects.filter(
-                year__in=self.years
-            ).values_list("force__slug", "year", "ethnicity", "searches")
+            (slug, str(period), group): n
+            for slug, period, group, n in self._loaded().values_list(
+                "force__slug", table.period_field, "ethnicity", table.count_field
+            )
         }
         loaded = {year for _, year, _ in old}
         keys = set(old) | {key for key in self.counts if key[1] in loaded}
@@ -152,6 +171,7 @@ class TableReading:
 
     def to_json(self) -> dict:
         return {
+            "table": self.table.kind,
             "file_name": self.file_name,
             "rows_read": self.rows_read,
             "counts": [[*key, n] for key, n in sorted(self.counts.items())],
@@ -160,6 +180,7 @@ class TableReading:
     @classmethod
     def from_json(cls, data: dict) -> TableReading:
         return cls(
+            table=TABLES[data.get("table", STOP_SEARCH_TABLE.kind)],
             file_name=data["file_name"],
             rows_read=data["rows_read"],
             counts={(slug, year, group): n for slug, year, group, n in data["counts"]},
@@ -178,10 +199,68 @@ def _year_problem(text: str, today: dt.date) -> str:
     return ""
 
 
-def read_table(name: str, file: BinaryIO, *, today: dt.date) -> TableReading:
+def _census_problem(text: str, today: dt.date) -> str:
+    known = sorted(
+        Source.objects.filter(census__isnull=False).values_list("census", flat=True).distinct()
+    )
+    if not re.fullmatch(r"\d{4}", text):
+        return f"“{text}” is not a census year like 2021"
+    if int(text) not in known:
+        return f"Census {text} is not one this site knows ({', '.join(map(str, known))})"
+    return ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """One kind of official table: its columns (period, force, group, count, in that order)
+    and where its figures go."""
+
+    kind: str
+    title: str
+    columns: tuple[str, str, str, str]
+    model: type
+    period_field: str
+    count_field: str
+    period_problem: Callable[[str, dt.date], str]
+    period_value: Callable[[str], object]
+    source_slug: Callable[[str], str]
+    period_name: str
+
+
+STOP_SEARCH_TABLE = Table(
+    kind=OfficialTableImport.Kind.STOP_SEARCH,
+    title="Home Office stop and search table",
+    columns=("financial_year", "police_force", "ethnicity", "total_searches"),
+    model=StopSearchCount,
+    period_field="year",
+    count_field="searches",
+    period_problem=_year_problem,
+    period_value=str,
+    source_slug=lambda period: "stop-search",
+    period_name="year",
+)
+POPULATION_TABLE = Table(
+    kind=OfficialTableImport.Kind.POPULATION,
+    title="census population table",
+    columns=("census", "force_area", "ethnicity", "population"),
+    model=Population,
+    period_field="census",
+    count_field="residents",
+    period_problem=_census_problem,
+    period_value=int,
+    source_slug=lambda period: f"census-{period}",
+    period_name="census",
+)
+TABLES = {table.kind: table for table in (STOP_SEARCH_TABLE, POPULATION_TABLE)}
+COLUMNS = STOP_SEARCH_TABLE.columns
+
+
+def read_table(
+    name: str, file: BinaryIO, *, today: dt.date, table: Table = STOP_SEARCH_TABLE
+) -> TableReading:
     """Read and check the table (see the module's docstring); ``today`` says which financial
     years have begun."""
-    reading = TableReading(file_name=name)
+    reading = TableReading(table=table, file_name=name)
     file.seek(0, io.SEEK_END)
     size = file.tell()
     file.seek(0)
@@ -203,8 +282,8 @@ def read_table(name: str, file: BinaryIO, *, today: dt.date) -> TableReading:
             reading.problem(f"{name} is empty.")
             return reading
         header = [cell.strip().lower() for cell in header]
-        missing = [c for c in COLUMNS if c not in header]
-        unexpected = [c for c in header if c not in COLUMNS]
+        missing = [c for c in table.columns if c not in header]
+        unexpected = [c for c in header if c not in table.columns]
         if missing or unexpected:
             parts = []
             if missing:
@@ -212,10 +291,14 @@ def read_table(name: str, file: BinaryIO, *, today: dt.date) -> TableReading:
             if unexpected:
                 parts.append("unexpected columns: " + ", ".join(unexpected))
             reading.problem(
-                f"{name}: the first row must be {','.join(COLUMNS)}; " + "; ".join(parts) + "."
+                f"{name}: the first row must be {','.join(table.columns)}; "
+                + "; ".join(parts)
+                + "."
             )
             return reading
-        where = {column: header.index(column) for column in COLUMNS}
+        where = {
+            role: header.index(column) for role, column in zip(ROLES, table.columns, strict=True)
+        }
         for line, row in enumerate(reader, start=2):
             if not any(cell.strip() for cell in row):
                 continue
@@ -232,53 +315,53 @@ def read_table(name: str, file: BinaryIO, *, today: dt.date) -> TableReading:
     return reading
 
 
+ROLES = ("period", "force", "ethnicity", "count")
+
+
 def _read_row(reading, line, row, where, names, groups, today) -> None:
-    def cell(column: str) -> str:
-        index = where[column]
+    table = reading.table
+    column_of = dict(zip(ROLES, table.columns, strict=True))
+
+    def cell(role: str) -> str:
+        index = where[role]
         return row[index].strip() if index < len(row) else ""
 
-    def problem(column: str, message: str) -> None:
-        reading.problem(f"Row {line}, column {column}: {message}.")
+    def problem(role: str, message: str) -> None:
+        reading.problem(f"Row {line}, column {column_of[role]}: {message}.")
 
-    year, force_name = cell("financial_year"), cell("police_force")
-    group_name, count_text = cell("ethnicity"), cell("total_searches")
+    period, force_name = cell("period"), cell("force")
+    group_name, count_text = cell("ethnicity"), cell("count")
     ok = True
-    year_problem = _year_problem(year, today)
-    if year_problem:
-        problem("financial_year", year_problem)
+    period_problem = table.period_problem(period, today)
+    if period_problem:
+        problem("period", period_problem)
         ok = False
     force = names.get(name_key(force_name)) if force_name else None
     if force is None:
-        problem(
-            "police_force",
-            f"no force called “{force_name}”" if force_name else "the force is missing",
-        )
+        problem("force", f"no force called “{force_name}”" if force_name else "it is empty")
         ok = False
     group = groups.get(group_name.lower())
     if group is None:
-        problem(
-            "ethnicity",
-            f"“{group_name}” is not one of {', '.join(Ethnicity.values)}",
-        )
+        problem("ethnicity", f"“{group_name}” is not one of {', '.join(Ethnicity.values)}")
         ok = False
-    searches = None
+    count = None
     if count_text.startswith("-") and COUNT.match(count_text[1:]):
-        problem("total_searches", f"{count_text} is negative")
+        problem("count", f"{count_text} is negative")
         ok = False
     elif not COUNT.match(count_text):
-        problem("total_searches", f"“{count_text}” is not a whole number")
+        problem("count", f"“{count_text}” is not a whole number")
         ok = False
     else:
-        searches = int(count_text.replace(",", ""))
+        count = int(count_text.replace(",", ""))
     if not ok:
         return
-    key = (force.slug, year, group)
+    key = (force.slug, period, group)
     if key in reading.counts:
         reading.problem(
-            f"Row {line}: {force.name}, {year}, {group} is given twice; give each once."
+            f"Row {line}: {force.name}, {period}, {group} is given twice; give each once."
         )
         return
-    reading.counts[key] = searches
+    reading.counts[key] = count
 
 
 class NotLoadable(ValueError):
@@ -291,35 +374,42 @@ def load(reading: TableReading, *, by, now: dt.datetime) -> OfficialTableImport:
     command."""
     if not reading.is_valid:
         raise NotLoadable("; ".join(reading.messages()) or "Nothing to load.")
+    table = reading.table
     changes = reading.changes()
     forces = {force.slug: force for force in Force.objects.all()}
-    source = Source.objects.get(slug="stop-search")
+    sources = {source.slug: source for source in Source.objects.all()}
     existing = {
-        (obj.force.slug, obj.year, obj.ethnicity): obj
-        for obj in StopSearchCount.objects.filter(year__in=reading.years).select_related("force")
+        (obj.force.slug, str(getattr(obj, table.period_field)), obj.ethnicity): obj
+        for obj in reading._loaded().select_related("force")
     }
     to_create, to_update = [], []
-    for (slug, year, group), searches in reading.counts.items():
-        obj = existing.pop((slug, year, group), None)
+    for (slug, period, group), count in reading.counts.items():
+        obj = existing.pop((slug, period, group), None)
         if obj is None:
             to_create.append(
-                StopSearchCount(
-                    source=source, force=forces[slug], year=year, ethnicity=group, searches=searches
+                table.model(
+                    source=sources[table.source_slug(period)],
+                    force=forces[slug],
+                    ethnicity=group,
+                    **{
+                        table.period_field: table.period_value(period),
+                        table.count_field: count,
+                    },
                 )
             )
-        elif obj.searches != searches:
-            obj.searches = searches
+        elif getattr(obj, table.count_field) != count:
+            setattr(obj, table.count_field, count)
             to_update.append(obj)
     for obj in existing.values():
         obj._history_user = by
         obj._history_date = now
         obj.delete()
-    bulk_create_with_history(to_create, StopSearchCount, default_user=by, default_date=now)
+    bulk_create_with_history(to_create, table.model, default_user=by, default_date=now)
     bulk_update_with_history(
-        to_update, StopSearchCount, ["searches"], default_user=by, default_date=now
+        to_update, table.model, [table.count_field], default_user=by, default_date=now
     )
     record = OfficialTableImport.objects.create(
-        kind=OfficialTableImport.Kind.STOP_SEARCH,
+        kind=table.kind,
         years=", ".join(reading.years),
         file_name=reading.file_name,
         rows_read=reading.rows_read,

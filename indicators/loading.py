@@ -303,13 +303,12 @@ def recorded_search_rows(directory: Path, source: Source) -> list[dict]:
     ]
 
 
-def uploaded_stop_search_years() -> set[str]:
-    """The financial years loaded from the Home Office's table on the staff pages or by
-    command: ``load_reference`` leaves them as they were loaded."""
-    years = OfficialTableImport.objects.filter(
-        kind=OfficialTableImport.Kind.STOP_SEARCH
-    ).values_list("years", flat=True)
-    return {year.strip() for text in years for year in text.split(",") if year.strip()}
+def uploaded_periods(kind: str) -> set[str]:
+    """The financial years (or census years) loaded from an official table on the staff
+    pages or by command (``indicators.home_office``): ``load_reference`` leaves them as they
+    were loaded."""
+    periods = OfficialTableImport.objects.filter(kind=kind).values_list("years", flat=True)
+    return {period.strip() for text in periods for period in text.split(",") if period.strip()}
 
 
 def load_police_uk_months(directory: Path, now: dt.datetime) -> tuple[int, int, int]:
@@ -334,7 +333,7 @@ def load_indicators(directory: Path = REFERENCE) -> dict[str, tuple[int, int, in
     sources = {source.slug: source for source in Source.objects.all()}
     crosswalk = Crosswalk(directory)
     # A year loaded from a newer Home Office table (indicators.home_office) is kept as loaded.
-    uploaded = uploaded_stop_search_years()
+    uploaded = uploaded_periods(OfficialTableImport.Kind.STOP_SEARCH)
     report["stop and search counts"] = sync_rows(
         StopSearchCount,
         ("force", "year", "ethnicity"),
@@ -345,11 +344,17 @@ def load_indicators(directory: Path = REFERENCE) -> dict[str, tuple[int, int, in
         ],
         scope=StopSearchCount.objects.exclude(year__in=uploaded),
     )
+    censuses = {int(census) for census in uploaded_periods(OfficialTableImport.Kind.POPULATION)}
     report["census populations"] = sync_rows(
         Population,
         ("census", "force", "ethnicity"),
-        census2021_rows(directory, crosswalk, sources["census-2021"])
-        + census2011_rows(directory, crosswalk, sources["census-2011"]),
+        [
+            row
+            for row in census2021_rows(directory, crosswalk, sources["census-2021"])
+            + census2011_rows(directory, crosswalk, sources["census-2011"])
+            if row["census"] not in censuses
+        ],
+        scope=Population.objects.exclude(census__in=censuses),
     )
     report["use of force counts"] = sync_rows(
         UseOfForceCount,

@@ -100,6 +100,8 @@ class Population(models.Model):
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
     ethnicity = models.CharField(max_length=10, choices=Ethnicity.choices)
     residents = models.PositiveIntegerField()
+    # Who changed each figure and when, for loads of a population table (see StopSearchCount).
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -332,6 +334,7 @@ class OfficialTableImport(models.Model):
 
     class Kind(models.TextChoices):
         STOP_SEARCH = "stop-search", "Home Office stop and search by force and ethnicity"
+        POPULATION = "population", "Census residents by force area and ethnicity"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     years = models.CharField(max_length=200)

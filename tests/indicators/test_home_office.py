@@ -86,7 +86,7 @@ def test_a_year_loaded_before_is_shown_old_to_new_and_replaced_only_on_confirm(r
 
     preview = run(path)
 
-    assert "2024/25 is already loaded: --confirm replaces it." in preview
+    assert "Year 2024/25 is already loaded: --confirm replaces it." in preview
     assert f"2024/25 dorset Black: {before} → {before + 5}" in preview
     # The year is replaced: figures not in the table go.
     assert "2024/25 kent White: " in preview and " → (none)" in preview
@@ -146,3 +146,63 @@ def test_a_wrong_header_names_the_missing_and_unexpected_columns(reference, tmp_
         run(path)
 
     assert "missing columns: financial_year; unexpected columns: year" in str(refused.value)
+
+
+POPULATION_HEADER = "census,force_area,ethnicity,population\n"
+
+
+def run_population(path, *args) -> str:
+    out = io.StringIO()
+    with on(DEMO_MOMENT):
+        call_command("import_population", str(path), *args, stdout=out)
+    return out.getvalue()
+
+
+def residents(slug, census, group):
+    from indicators.models import Population
+
+    return Population.objects.get(force__slug=slug, census=census, ethnicity=group).residents
+
+
+def test_a_population_table_replaces_its_census_on_confirm_by_code_or_name(reference, tmp_path):
+    from indicators.models import Population
+
+    before = residents("dorset", 2021, "Black")
+    path = tmp_path / "population.csv"
+    path.write_text(
+        POPULATION_HEADER + f"2021,E23000039,Black,{before + 10}\n2021,Dorset Police,White,700000\n"
+    )
+
+    preview = run_population(path)
+
+    assert "Census 2021 is already loaded: --confirm replaces it." in preview
+    assert f"2021 dorset Black: {before} → {before + 10}" in preview
+    assert residents("dorset", 2021, "Black") == before
+
+    run_population(path, "--confirm")
+
+    assert residents("dorset", 2021, "Black") == before + 10
+    assert Population.objects.filter(census=2021).count() == 2
+    assert Population.objects.filter(census=2011).count() == 43 * 5  # another census: untouched
+    assert OfficialTableImport.objects.get().kind == "population"
+    assert Population.history.filter(census=2021, history_type="~").count() == 2
+    call_command("load_reference", stdout=io.StringIO())
+    assert residents("dorset", 2021, "Black") == before + 10
+
+
+def test_a_population_table_refuses_unknown_censuses_areas_groups_and_counts(reference, tmp_path):
+    path = tmp_path / "population.csv"
+    path.write_text(
+        POPULATION_HEADER
+        + "2031,Dorset,Black,1\n2021,E99999999,Black,1\n"
+        + "2021,Dorset,Purple,1\n2021,Dorset,Black,-1\n"
+    )
+
+    with pytest.raises(CommandError) as refused:
+        run_population(path, "--confirm")
+
+    message = str(refused.value)
+    assert "Row 2, column census: Census 2031 is not one this site knows (2011, 2021)" in message
+    assert "Row 3, column force_area: no force called “E99999999”" in message
+    assert "Row 4, column ethnicity: “Purple”" in message
+    assert "Row 5, column population: -1 is negative" in message

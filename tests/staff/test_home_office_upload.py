@@ -31,7 +31,11 @@ def test_the_national_team_uploads_previews_and_confirms_a_year(client, referenc
     client.force_login(nadia)
     with on(DEMO_MOMENT):
         uploaded = client.post(
-            URL, {"file": csv_file("2024/25,Avon & Somerset,Black,1\n2024/25,Dorset,Black,2\n")}
+            URL,
+            {
+                "table": "stop-search",
+                "file": csv_file("2024/25,Avon & Somerset,Black,1\n2024/25,Dorset,Black,2\n"),
+            },
         )
         preview = client.get(uploaded["Location"])
         page = text(preview)
@@ -53,7 +57,9 @@ def test_the_national_team_uploads_previews_and_confirms_a_year(client, referenc
 def test_bad_rows_are_listed_with_their_row_and_column(client, reference, nadia):
     client.force_login(nadia)
     with on(DEMO_MOMENT):
-        response = client.post(URL, {"file": csv_file("2025/26,Gotham,Black,1\n")})
+        response = client.post(
+            URL, {"table": "stop-search", "file": csv_file("2025/26,Gotham,Black,1\n")}
+        )
 
     assert "There is a problem" in text(response)
     assert "Row 2, column police_force: no force called “Gotham”" in text(response)
@@ -63,14 +69,21 @@ def test_bad_rows_are_listed_with_their_row_and_column(client, reference, nadia)
 def test_a_coordinator_may_not_load_the_table(client, reference, alice):
     client.force_login(alice)
 
-    assert client.post(URL, {"file": csv_file("2025/26,Dorset,Black,1\n")}).status_code == 403
+    assert (
+        client.post(
+            URL, {"table": "stop-search", "file": csv_file("2025/26,Dorset,Black,1\n")}
+        ).status_code
+        == 403
+    )
     assert not StopSearchUpload.objects.exists()
 
 
 def test_cancel_forgets_the_upload(client, reference, nadia):
     client.force_login(nadia)
     with on(DEMO_MOMENT):
-        uploaded = client.post(URL, {"file": csv_file("2025/26,Dorset,Black,1\n")})
+        uploaded = client.post(
+            URL, {"table": "stop-search", "file": csv_file("2025/26,Dorset,Black,1\n")}
+        )
         token = uploaded["Location"].rstrip("/").rsplit("/", 1)[1]
         cancelled = client.post(f"{URL}{token}/cancel/", follow=True)
 
@@ -85,8 +98,12 @@ def test_the_pages_are_valid_html(client, reference, nadia, tmp_path):
 
     client.force_login(nadia)
     with on(DEMO_MOMENT):
-        refused = client.post(URL, {"file": csv_file("2025/26,Gotham,Black,1\n")})
-        uploaded = client.post(URL, {"file": csv_file("2024/25,Dorset,Black,2\n")})
+        refused = client.post(
+            URL, {"table": "stop-search", "file": csv_file("2025/26,Gotham,Black,1\n")}
+        )
+        uploaded = client.post(
+            URL, {"table": "stop-search", "file": csv_file("2024/25,Dorset,Black,2\n")}
+        )
         preview = client.get(uploaded["Location"])
         client.post(uploaded["Location"], {"fingerprint": fingerprint(preview)})
         history = client.get(URL)
@@ -97,3 +114,25 @@ def test_the_pages_are_valid_html(client, reference, nadia, tmp_path):
     }
 
     assert nu_errors(pages, tmp_path) == []
+
+
+def test_the_national_team_loads_a_population_table(client, reference, nadia):
+    from indicators.models import Population
+
+    client.force_login(nadia)
+    body = "census,force_area,ethnicity,population\n2011,E23000039,Black,5000\n"
+    with on(DEMO_MOMENT):
+        uploaded = client.post(
+            URL,
+            {
+                "table": "population",
+                "file": SimpleUploadedFile("census.csv", body.encode(), "text/csv"),
+            },
+        )
+        preview = client.get(uploaded["Location"])
+        assert "Check the census population table" in text(preview)
+        assert "Already loaded: 2011" in text(preview)
+        client.post(uploaded["Location"], {"fingerprint": fingerprint(preview)})
+
+    assert Population.objects.get(census=2011).residents == 5000
+    assert OfficialTableImport.objects.get().kind == "population"

@@ -17,11 +17,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from indicators.home_office import load, read_table
+from indicators.home_office import STOP_SEARCH_TABLE, load, read_table
 
 
 class Command(BaseCommand):
     help = "Check the Home Office's yearly stop and search table; load it with --confirm."
+    table = STOP_SEARCH_TABLE
 
     def add_arguments(self, parser):
         parser.add_argument("file", metavar="FILE", help="The table, as a CSV file.")
@@ -36,17 +37,18 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{file}: no such file.")
         with path.open("rb") as opened:
-            reading = read_table(path.name, opened, today=timezone.localdate())
+            reading = read_table(path.name, opened, today=timezone.localdate(), table=self.table)
         if not reading.is_valid:
             raise CommandError(
                 "Nothing was loaded:\n" + "\n".join(f"- {m}" for m in reading.messages())
             )
         write = self.stdout.write
         write(f"{reading.rows_read} rows read from {reading.file_name}:")
-        for year, forces, searches in reading.summary():
-            write(f"  {year}: {forces} forces, {searches} searches")
-        for year in reading.already_loaded():
-            write(f"{year} is already loaded: --confirm replaces it.")
+        for period, forces, total in reading.summary():
+            write(f"  {period}: {forces} forces, {total} {self.table.count_field}")
+        for period in reading.already_loaded():
+            name = self.table.period_name.capitalize()
+            write(f"{name} {period} is already loaded: --confirm replaces it.")
         for change in reading.changes():
             old = "(none)" if change.old is None else change.old
             new = "(none)" if change.new is None else change.new

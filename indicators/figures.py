@@ -16,9 +16,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from indicators.models import Ethnicity, Population, StopSearchCount, UseOfForceCount
+from indicators.models import (
+    Ethnicity,
+    Measure,
+    MonthlyGroup,
+    MonthlyStopSearchCount,
+    Population,
+    StopSearchCount,
+    UseOfForceCount,
+)
 from indicators.rates import SMALL_COUNT, RateRatio, rate_per_1000, rate_ratio
 from plans.models import Force
+from plans.quarters import Quarter
 
 GROUPS = [group.value for group in Ethnicity]
 COMPARED_GROUPS = [group for group in GROUPS if group != Ethnicity.WHITE]
@@ -330,3 +339,80 @@ def use_of_force(force: Force | None = None) -> UseOfForceFigures | None:
         groups=[UseOfForceGroup(g, times.get(g), residents.get(g)) for g in GROUPS],
         not_reported=times.get("Not reported", 0),
     )
+
+
+MONTHS_IN_YEAR = 12
+
+
+@dataclass(frozen=True, slots=True)
+class QuarterFigures:
+    """One quarter of a force's data.police.uk searches by one measure, from the ``months``
+    (1 to 3) of it that are loaded, with residents of each group (Census 2021) for rates.
+
+    Rates are **annualised**: searches per 1,000 residents x 12 / months loaded, so a quarter
+    reads on the same scale as the yearly rates. The Black/White ratio is the same whether
+    annualised or not."""
+
+    quarter: Quarter
+    measure: str
+    months: int
+    searches: dict[str, int]
+    populations: dict[str, int | None]
+
+    @property
+    def total(self) -> int:
+        return sum(self.searches.values())
+
+    @property
+    def not_stated(self) -> int:
+        return self.searches[MonthlyGroup.NOT_STATED]
+
+    @property
+    def is_part(self) -> bool:
+        return self.months < 3
+
+    def in_order(self) -> list[int]:
+        return [self.searches[group] for group in MonthlyGroup.values]
+
+    def rate(self, group: str) -> float | None:
+        """Annualised searches per 1,000 residents of ``group``; None without residents."""
+        per_1000 = rate_per_1000(self.searches.get(group), self.populations.get(group))
+        return None if per_1000 is None else per_1000 * MONTHS_IN_YEAR / self.months
+
+    @property
+    def black_rate(self) -> float | None:
+        return self.rate(Ethnicity.BLACK)
+
+    @property
+    def white_rate(self) -> float | None:
+        return self.rate(Ethnicity.WHITE)
+
+    @property
+    def ratio(self) -> RateRatio | None:
+        """The Black rate over the White rate, with its 95% interval."""
+        return rate_ratio(
+            self.searches[Ethnicity.BLACK],
+            self.populations.get(Ethnicity.BLACK),
+            self.searches[Ethnicity.WHITE],
+            self.populations.get(Ethnicity.WHITE),
+        )
+
+
+def quarterly_series(
+    force: Force, populations: dict[str, int | None]
+) -> dict[str, list[QuarterFigures]]:
+    """The force's loaded data.police.uk months by police financial-year quarter, oldest
+    first, for each measure (self-defined first); ``populations`` are its residents by
+    group. One query."""
+    series: dict[str, list[QuarterFigures]] = {measure: [] for measure in Measure.values}
+    cells: dict[tuple, dict[str, int]] = {}
+    months: dict[tuple, int] = {}
+    for count in MonthlyStopSearchCount.objects.filter(force=force).by_quarter():
+        key = (count.quarter, count.measure)
+        cells.setdefault(key, {})[count.ethnicity] = count.searches
+        months[key] = count.months
+    for (quarter, measure), searches in cells.items():
+        series[measure].append(
+            QuarterFigures(quarter, measure, months[(quarter, measure)], searches, populations)
+        )
+    return series

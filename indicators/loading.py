@@ -17,15 +17,18 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from django.db import models
+from django.utils import timezone
 
 from indicators.models import (
     Ethnicity,
+    OfficialTableImport,
     Population,
     RecordedSearch,
     Source,
     StopSearchCount,
     UseOfForceCount,
 )
+from indicators.police_uk import load, read_files
 from plans.models import Force
 
 REFERENCE = Path(__file__).resolve().parent / "reference"
@@ -115,11 +118,14 @@ def read_rows(path: Path) -> list[dict[str, str]]:
 
 
 def sync_rows(
-    model: type[models.Model], key: tuple[str, ...], rows: Iterable[dict]
+    model: type[models.Model],
+    key: tuple[str, ...],
+    rows: Iterable[dict],
+    scope: models.QuerySet | None = None,
 ) -> tuple[int, int, int]:
-    """Make ``model``'s table hold exactly ``rows``, matched on the ``key`` fields: create
-    what is missing, update what changed, delete what is no longer there. Returns
-    (created, updated, deleted)."""
+    """Make ``model``'s table (or the ``scope`` of it) hold exactly ``rows``, matched on the
+    ``key`` fields: create what is missing, update what changed, delete what is no longer
+    there. Returns (created, updated, deleted)."""
     attnames = {f.name: f.attname for f in model._meta.concrete_fields}
 
     def plain(value):
@@ -128,7 +134,8 @@ def sync_rows(
 
     wanted = {tuple(plain(row[field]) for field in key): row for row in rows}
     existing = {
-        tuple(getattr(obj, attnames[field]) for field in key): obj for obj in model.objects.all()
+        tuple(getattr(obj, attnames[field]) for field in key): obj
+        for obj in (model.objects.all() if scope is None else scope)
     }
     to_create, to_update, changed_fields = [], [], set()
     for identity, values in wanted.items():
@@ -296,22 +303,58 @@ def recorded_search_rows(directory: Path, source: Source) -> list[dict]:
     ]
 
 
+def uploaded_periods(kind: str) -> set[str]:
+    """The financial years (or census years) loaded from an official table on the staff
+    pages or by command (``indicators.home_office``): ``load_reference`` leaves them as they
+    were loaded."""
+    periods = OfficialTableImport.objects.filter(kind=kind).values_list("years", flat=True)
+    return {period.strip() for text in periods for period in text.split(",") if period.strip()}
+
+
+def load_police_uk_months(directory: Path, now: dt.datetime) -> tuple[int, int, int]:
+    """The shipped month, counted by group into ``MonthlyStopSearchCount`` as an import of
+    the file would, unless that month is loaded already (a later load of it is kept)."""
+    force = Force.objects.get(slug="city-of-london")
+    path = directory / POLICE_UK_FILE
+    with path.open("rb") as file:
+        reading = read_files(force, [(path.name, file)])
+    if not reading.is_valid:
+        raise ValueError(f"{POLICE_UK_FILE}: " + "; ".join(reading.messages()))
+    if reading.already_loaded():
+        return 0, 0, 0
+    record = load(reading, by=None, now=now)
+    return record.counts.count(), 0, 0
+
+
 def load_indicators(directory: Path = REFERENCE) -> dict[str, tuple[int, int, int]]:
     """Load every shipped dataset; returns (created, updated, deleted) by dataset. Call it
     inside a transaction, after the forces are loaded."""
     report = {"indicator sources": sync_rows(Source, ("slug",), SOURCES)}
     sources = {source.slug: source for source in Source.objects.all()}
     crosswalk = Crosswalk(directory)
+    # A year loaded from a newer Home Office table (indicators.home_office) is kept as loaded.
+    uploaded = uploaded_periods(OfficialTableImport.Kind.STOP_SEARCH)
     report["stop and search counts"] = sync_rows(
         StopSearchCount,
         ("force", "year", "ethnicity"),
-        stop_search_rows(directory, crosswalk, sources["stop-search"]),
+        [
+            row
+            for row in stop_search_rows(directory, crosswalk, sources["stop-search"])
+            if row["year"] not in uploaded
+        ],
+        scope=StopSearchCount.objects.exclude(year__in=uploaded),
     )
+    censuses = {int(census) for census in uploaded_periods(OfficialTableImport.Kind.POPULATION)}
     report["census populations"] = sync_rows(
         Population,
         ("census", "force", "ethnicity"),
-        census2021_rows(directory, crosswalk, sources["census-2021"])
-        + census2011_rows(directory, crosswalk, sources["census-2011"]),
+        [
+            row
+            for row in census2021_rows(directory, crosswalk, sources["census-2021"])
+            + census2011_rows(directory, crosswalk, sources["census-2011"])
+            if row["census"] not in censuses
+        ],
+        scope=Population.objects.exclude(census__in=censuses),
     )
     report["use of force counts"] = sync_rows(
         UseOfForceCount,
@@ -323,4 +366,5 @@ def load_indicators(directory: Path = REFERENCE) -> dict[str, tuple[int, int, in
         ("force", "month", "line"),
         recorded_search_rows(directory, sources["police-uk-2019-01-city-of-london"]),
     )
+    report["data.police.uk monthly counts"] = load_police_uk_months(directory, timezone.now())
     return report

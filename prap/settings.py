@@ -270,6 +270,9 @@ STORAGES = {
 # form posts (the quarterly return page is the largest) stay under Django's usual 2.5 MB of
 # fields.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
+# data.police.uk monthly stop and search files (indicators.police_uk): the largest file, .zip,
+# or CSV inside a .zip accepted, in bytes. A month of the Metropolitan Police is about 2 MB.
+STOP_SEARCH_MAX_BYTES = env.int("STOP_SEARCH_MAX_BYTES", default=25 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Security. Defaults are strict unless DEBUG is on. Behind a TLS-terminating proxy that sets

@@ -19,6 +19,7 @@ urlpatterns = [
         "deliverables",
         "updates",
         "stop-search-rates",
+        "stop-searches-by-quarter",
         "engagement",
         "engagement-actions",
     )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 from actions.models import Deliverable, QuarterlyUpdate
 from engagement.models import Activity, EngagementAction
 from indicators.figures import StopSearchFigures
+from indicators.models import MonthlyStopSearchCount
 from plans.cache import public_page
 from plans.models import Force
 from public.downloads import csv_response, json_response
@@ -31,6 +32,7 @@ def index(request):
         "deliverables": Deliverable.objects.public().count(),
         "updates": QuarterlyUpdate.objects.public().count(),
         "stop-search-rates": sum(1 for _ in StopSearchFigures.load().every_row()),
+        "stop-searches-by-quarter": sum(1 for _ in MonthlyStopSearchCount.objects.by_quarter()),
         "engagement": Activity.objects.published().count(),
         "engagement-actions": EngagementAction.objects.public().count(),
     }

@@ -20,9 +20,10 @@ from indicators.figures import (
     NATIONAL_SLUG,
     NOT_MEANINGFUL,
     StopSearchFigures,
+    quarterly_series,
     use_of_force,
 )
-from indicators.models import RecordedSearch, Source
+from indicators.models import MonthlyGroup, RecordedSearch, Source
 from indicators.rates import SMALL_COUNT
 from plans.cache import public_page
 from plans.models import Force
@@ -51,6 +52,8 @@ def force_disparities(request, slug):
         .order_by("order", "start_quarter", "pk")
     )
     latest = years[-1] if years else None
+    populations = {g.ethnicity: g.population for g in latest.in_order()} if latest else {}
+    quarterly = quarterly_series(force, populations)
     context = {
         "force": force,
         "years": years,
@@ -72,6 +75,8 @@ def force_disparities(request, slug):
             .annotate(searches=Count("id"))
             .order_by("month", "-searches", "officer_defined_ethnicity")
         ),
+        "quarterly": quarterly if any(quarterly.values()) else None,
+        "monthly_groups": MonthlyGroup.values,
         "deliverables": list(deliverables),
         "sources": list(Source.objects.all()),
         "small_count": SMALL_COUNT,

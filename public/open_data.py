@@ -21,7 +21,7 @@ from actions.progress import DISPLAY_ORDER
 from actions.reporting import with_latest_quarter_reported, with_replanning_counts
 from engagement.models import Activity, EngagementAction, Kind, Theme
 from indicators.figures import StopSearchFigures
-from indicators.models import Ethnicity
+from indicators.models import Ethnicity, Measure, MonthlyGroup, MonthlyStopSearchCount
 from plans.models import Force, Plan
 from plans.quarters import Quarter
 
@@ -519,6 +519,81 @@ STOP_SEARCH_RATES = Dataset(
 )
 
 
+def _stop_searches_by_quarter_rows(site_url: str, today: dt.date) -> Iterator[tuple]:
+    """One query, streamed: the loaded months summed by force and quarter."""
+    for count in MonthlyStopSearchCount.objects.by_quarter():
+        yield (
+            count.force_slug,
+            count.quarter.compact,
+            count.measure,
+            count.ethnicity,
+            count.searches,
+            count.months,
+        )
+
+
+STOP_SEARCHES_BY_QUARTER = Dataset(
+    slug="stop-searches-by-quarter",
+    title="Stop and searches by quarter and ethnic group",
+    description=(
+        "Official records, not data reported by forces: the stop and searches in each force's "
+        "monthly files on data.police.uk, counted by police financial-year quarter and by "
+        "ethnic group twice, as the person defined it and as the officer recorded it. Searches "
+        "with no group given are counted as Not stated. A quarter appears once a month of it "
+        "is loaded; the months column says how many of its three are."
+    ),
+    columns=(
+        Column(
+            "force",
+            "Slug of the force (joins to 'slug' in forces).",
+            constraints={"required": True, **SLUG},
+        ),
+        Column(
+            "quarter",
+            "Police financial-year quarter, e.g. 2018-Q4 (January to March 2019).",
+            constraints={"required": True, **QUARTER},
+        ),
+        Column(
+            "measure",
+            "self-defined (the group the person gave) or officer-defined (the group the "
+            "officer recorded).",
+            constraints={"required": True, "enum": list(Measure.values)},
+        ),
+        Column(
+            "ethnicity",
+            "Asian, Black, Mixed, Other, White, or Not stated (no group given, or the person "
+            "did not state one).",
+            constraints={"required": True, "enum": list(MonthlyGroup.values)},
+        ),
+        Column(
+            "searches",
+            "Stop and searches in the quarter's loaded months (0 where there were none).",
+            type="integer",
+            constraints={"required": True, "minimum": 0},
+        ),
+        Column(
+            "months",
+            "How many of the quarter's three months are loaded: fewer than 3 is part of a quarter.",
+            type="integer",
+            constraints={"required": True, "minimum": 1, "maximum": 3},
+        ),
+    ),
+    rows=_stop_searches_by_quarter_rows,
+    primary_key=("force", "quarter", "measure", "ethnicity"),
+    foreign_keys=(("force", "forces", "slug"),),
+    credit=(
+        "Contains public sector information licensed under the Open Government Licence v3.0. "
+        "Stop and search: data.police.uk, the forces' monthly stop and search files."
+    ),
+    sources=(
+        {
+            "title": "data.police.uk: stop and search data by force and month",
+            "path": "https://data.police.uk/data/",
+        },
+    ),
+)
+
+
 def _engagement_rows(site_url: str, today: dt.date) -> Iterator[tuple]:
     """Published activities only; never the staff-only partner contacts."""
     activities = (
@@ -701,6 +776,7 @@ DATASETS = {
         DELIVERABLES,
         UPDATES,
         STOP_SEARCH_RATES,
+        STOP_SEARCHES_BY_QUARTER,
         ENGAGEMENT,
         ENGAGEMENT_ACTIONS,
     )

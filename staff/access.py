@@ -29,6 +29,7 @@ __all__ = [
     "get_activity_for_user",
     "get_deliverable_for_user",
     "get_engagement_action_for_user",
+    "get_force_for_figures_upload",
     "get_force_for_user",
     "get_milestone_for_user",
     "get_national_action_for_user",
@@ -123,3 +124,12 @@ def get_engagement_action_for_user(
         write=write,
         pk=engagement_action_id,
     )
+
+
+def get_force_for_figures_upload(user, slug: str) -> Force:
+    """The force with ``slug``, for loading its official figures (data.police.uk monthly
+    files): its own coordinators, and the national team and administrators for any force.
+    Another force is a 404 to a coordinator, as everywhere."""
+    force = get_object_or_404(Force, slug=slug)
+    check_force(user, force.pk)
+    return force

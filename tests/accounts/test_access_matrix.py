@@ -68,6 +68,22 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "nadia": ("405", "403"),
         "sam": ("405", "403"),
     },
+    # A force's official figures: its coordinators and the national team load them (for any
+    # force); for Bob force A does not exist.
+    "figures_form": {
+        "anonymous": (LOGIN, LOGIN),
+        "alice": (OK, OK),
+        "bob": ("404", "404"),
+        "nadia": (OK, OK),
+        "sam": (OK, OK),
+    },
+    "figures_action": {
+        "anonymous": (LOGIN, LOGIN),
+        "alice": ("405", OK),
+        "bob": ("405", "404"),
+        "nadia": ("405", OK),
+        "sam": ("405", OK),
+    },
     # National data: the national team and administrators only.
     "national_page": {
         "anonymous": (LOGIN, LOGIN),
@@ -82,6 +98,13 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "bob": ("403", "403"),
         "nadia": (OK, OK),
         "sam": (OK, OK),
+    },
+    "national_action": {
+        "anonymous": (LOGIN, LOGIN),
+        "alice": ("405", "403"),
+        "bob": ("405", "403"),
+        "nadia": ("405", OK),
+        "sam": ("405", OK),
     },
 }
 
@@ -158,6 +181,12 @@ EXPECTED_KIND = {
     "staff:engagement_upload": "force_form",
     "staff:engagement_upload_preview": "force_form",
     "staff:engagement_upload_cancel": "force_action",
+    "staff:stop_search_upload": "figures_form",
+    "staff:stop_search_preview": "figures_form",
+    "staff:stop_search_cancel": "figures_action",
+    "staff:home_office_upload": "national_form",
+    "staff:home_office_preview": "national_form",
+    "staff:home_office_cancel": "national_action",
 }
 
 

@@ -55,6 +55,8 @@ def test_every_csv_file_is_valid_against_the_package_joins_included(
         "updates": 1,
         # The official figures: 44 areas x (5 years over Census 2021 + 2020/21 over 2011) x 5.
         "stop-search-rates": 44 * 6 * 5,
+        # The shipped data.police.uk month: City of London, 2018-Q4, 2 measures x 6 groups.
+        "stop-searches-by-quarter": 12,
         "engagement": 1,
         "engagement-actions": 1,
     }

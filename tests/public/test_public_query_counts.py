@@ -192,14 +192,14 @@ PAGES = {
     "search with nothing typed": (lambda force: "/search/", 6),
     "search close matches": (lambda force: "/search/?q=delivrable", 11),
     "search.json": (lambda force: "/search.json?q=community+panel&force=force-1", 9),
-    "open data": (lambda force: "/data/", 11),
+    "open data": (lambda force: "/data/", 12),
     "forces.csv": (lambda force: "/data/forces.csv", 3),
     "deliverables.csv": (lambda force: "/data/deliverables.csv", 2),
     "updates.csv": (lambda force: "/data/updates.csv", 2),
     "forces.json": (lambda force: "/data/forces.json", 3),
     "deliverables.json": (lambda force: "/data/deliverables.json", 2),
     "updates.json": (lambda force: "/data/updates.json", 2),
-    "force disparities": (lambda force: f"/forces/{force.slug}/disparities/", 13),
+    "force disparities": (lambda force: f"/forces/{force.slug}/disparities/", 14),
     "national disparities": (lambda force: "/national/disparities/", 6),
     "national disparities filtered": (
         lambda force: "/national/disparities/?year=2020/21&group=Asian&sort=-rate",
@@ -207,6 +207,8 @@ PAGES = {
     ),
     "stop-search-rates.csv": (lambda force: "/data/stop-search-rates.csv", 4),
     "stop-search-rates.json": (lambda force: "/data/stop-search-rates.json", 4),
+    "stop-searches-by-quarter.csv": (lambda force: "/data/stop-searches-by-quarter.csv", 2),
+    "stop-searches-by-quarter.json": (lambda force: "/data/stop-searches-by-quarter.json", 2),
 }
 
 

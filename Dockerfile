@@ -3,6 +3,9 @@
 # Run:    docker run -p 8000:8000 --env-file prap.env prap-tracker
 # Worker: docker run --env-file prap.env --stop-timeout 60 prap-tracker python manage.py db_worker --no-reload
 #         (the same image: sends the e-mail the site queues; see README, "Background tasks")
+# Daily:  docker run --rm --env-file prap.env prap-tracker python manage.py send_alert_digests
+#         docker run --rm --env-file prap.env prap-tracker python manage.py delete_unconfirmed_alerts
+#         (e-mail alerts; see README, "E-mail alerts")
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -16,6 +16,9 @@ from actions.progress import STATUS_ORDER, STATUSES, StatusCounts
 from actions.replanning import FIELDS as COMMITMENT_FIELDS
 from actions.replanning import LABELS as COMMITMENT_LABELS
 from actions.replanning import Commitment, as_text, changed_fields, reason_needed
+from alerts import record_event
+from alerts.events import shorten
+from alerts.models import EventKind
 from plans.fields import QuarterField
 from plans.quarters import Quarter
 from plans.versioning import save_content, save_versioned
@@ -668,8 +671,39 @@ class CommitmentChange(models.Model):
     @staticmethod
     def save_all(entries: list[CommitmentChange]) -> None:
         """Save entries of :meth:`Deliverable.record_replanning` once their deliverables
-        are saved (new deliverables get their primary key on saving)."""
+        are saved (new deliverables get their primary key on saving), in the transaction
+        that saves them, and tell the force's followers (``alerts``) of each deliverable
+        re-planned in a published plan."""
         CommitmentChange.objects.bulk_create(entries)
+        by_deliverable: dict[int, list[CommitmentChange]] = {}
+        for entry in entries:
+            by_deliverable.setdefault(entry.deliverable.pk, []).append(entry)
+        for changes in by_deliverable.values():
+            deliverable = changes[0].deliverable
+            if deliverable.plan.is_published:
+                record_event(
+                    deliverable.plan.force_id,
+                    EventKind.DELIVERABLE_REPLANNED,
+                    CommitmentChange.summary(deliverable, changes),
+                    deliverable.get_absolute_url(),
+                    changes[0].made_at,
+                )
+
+    @staticmethod
+    def summary(deliverable: Deliverable, changes: list[CommitmentChange]) -> str:
+        """One public sentence about a re-planning: what changed (quarters from and to) and
+        the reason given, as the deliverable's page shows them."""
+        parts = [
+            f"{change.get_field_display().lower()} moved from {change.was_shown} to "
+            f"{change.became_shown}"
+            if change.is_quarter
+            else f"{change.get_field_display().lower()} changed"
+            for change in changes
+        ]
+        text = f"\u201c{deliverable.title}\u201d was re-planned: {'; '.join(parts)}."
+        if changes[0].reason.strip():
+            text += f" Reason given: {shorten(changes[0].reason, 300)}"
+        return text
 
 
 class MilestoneQuerySet(models.QuerySet["Milestone"]):
@@ -868,18 +902,49 @@ class QuarterlyUpdate(models.Model):
             outcome, self._change_reason = "draft", "Draft saved"
         if reason:
             self._change_reason = reason
+        self._newly_published = outcome == "published"
         return outcome
+
+    @staticmethod
+    def announce_publications(updates, now: dt.datetime) -> int:
+        """Tell the followers of each force (``alerts``) of every update in ``updates`` that
+        :meth:`record` has just published, in a published plan. Every write path calls it
+        once the updates are saved, inside the transaction that saves them. Only what the
+        public can read goes into the message: the quarter, the deliverable's title, the
+        status. Returns how many were announced."""
+        announced = 0
+        for update in updates:
+            if not getattr(update, "_newly_published", False):
+                continue
+            update._newly_published = False
+            deliverable = update.deliverable
+            if not deliverable.plan.is_published:
+                continue
+            record_event(
+                deliverable.plan.force_id,
+                EventKind.RETURN_PUBLISHED,
+                f"{update.quarter} update on \u201c{deliverable.title}\u201d: "
+                f"{update.get_status_display()}.",
+                deliverable.get_absolute_url(),
+                now,
+            )
+            announced += 1
+        return announced
 
     def save_by(self, by, now: dt.datetime, seen_version: int, **record) -> str:
         """:meth:`record` the change, then save it if nobody else has saved this update
         since ``seen_version`` (``plans.versioning.EditConflict`` otherwise, writing nothing),
-        and mark the force's public pages changed, in one transaction.
+        mark the force's public pages changed and announce a publication, in one transaction.
         """
         outcome = self.record(by, now, **record)
+
+        def announce() -> None:
+            QuarterlyUpdate.announce_publications([self], now)
+
         if self.pk is None:
-            save_content(self)
+            save_content(self, after_save=announce)
         else:
-            save_versioned(self, seen_version)
+            save_versioned(self, seen_version, after_save=announce)
         return outcome
 
     def unpublish(self, by, seen_version: int) -> None:

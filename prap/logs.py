@@ -28,10 +28,11 @@ SENSITIVE_KEY = re.compile(
     re.IGNORECASE,
 )
 
-# Secrets that travel inside URLs: password-reset and e-mail-confirmation links carry a token
-# in the path, and a query string may carry one too. Scrubbed from every message and path.
+# Secrets that travel inside URLs: password-reset, e-mail-confirmation and alert (confirm,
+# unsubscribe) links carry a token in the path, and a query string may carry one too.
+# Scrubbed from every message and path.
 _SECRET_IN_URL = (
-    (re.compile(r"(/(?:reset|confirm-email|key)/)[^\s\"?#]+"), r"\1[redacted]"),
+    (re.compile(r"(/(?:reset|confirm-email|key|confirm|unsubscribe)/)[^\s\"?#]+"), r"\1[redacted]"),
     (
         re.compile(
             r"([?&](?:[\w-]*(?:token|key|code|password|secret|session|csrf)[\w-]*)=)[^&\s\"#]+",

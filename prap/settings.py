@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "actions",
     "engagement",
     "search",
+    "alerts",
     # The pages above it, by audience, and the demonstration data (README, "Project layout").
     "public",
     "staff",
@@ -191,6 +192,14 @@ if _task_backend not in TASK_BACKENDS:
         f"TASKS_BACKEND is {_task_backend!r}: use one of {', '.join(TASK_BACKENDS)}."
     )
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[_task_backend], "QUEUES": ["default"]}}
+
+# E-mail alerts (README, "E-mail alerts"): how long a confirmation link works, how long an
+# unconfirmed sign-up is kept, and the sign-up throttle.
+ALERTS_CONFIRM_SECONDS = env.int("ALERTS_CONFIRM_SECONDS", default=3 * 24 * 60 * 60)
+ALERTS_UNCONFIRMED_DAYS = env.int("ALERTS_UNCONFIRMED_DAYS", default=7)
+ALERTS_SIGN_UP_EMAIL_LIMIT = env.int("ALERTS_SIGN_UP_EMAIL_LIMIT", default=3)
+ALERTS_SIGN_UP_ADDRESS_LIMIT = env.int("ALERTS_SIGN_UP_ADDRESS_LIMIT", default=20)
+ALERTS_SIGN_UP_WINDOW_SECONDS = env.int("ALERTS_SIGN_UP_WINDOW_SECONDS", default=60 * 60)
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("public.workstream_urls")),
     path("", include("public.engagement_urls")),
     path("", include("public.search_urls")),
+    path("", include("public.alerts_urls")),
 ]
 
 handler500 = "prap.errors.server_error"

@@ -15,4 +15,5 @@ urlpatterns = [
         name="force_disparities",
     ),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
 ]

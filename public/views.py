@@ -117,3 +117,15 @@ def accessibility(request):
         "idle_minutes": settings.SESSION_IDLE_SECONDS // 60,
     }
     return render(request, "plans/accessibility.html", context)
+
+
+@login_not_required
+@require_safe
+@public_page
+def privacy(request):
+    context = {
+        "confirm_days": settings.ALERTS_CONFIRM_SECONDS // 86400,
+        "unconfirmed_days": settings.ALERTS_UNCONFIRMED_DAYS,
+        "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+    }
+    return render(request, "plans/privacy.html", context)

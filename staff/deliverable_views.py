@@ -494,6 +494,7 @@ def _save_return(user, force: Force, submitted: list[ReturnEntryForm]) -> dict[s
             QuarterlyUpdate.RECORDED_FIELDS,
             default_user=user,
         )
+        QuarterlyUpdate.announce_publications([u for _, u in new + existing], now)
     return saved
 
 

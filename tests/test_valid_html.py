@@ -98,7 +98,7 @@ def test_every_page_type_is_valid_html(client, reference, force_a, force_b, alic
         f"/forces/{force_a.slug}/?quarters=all",
         "/no-such-page/",
     ]
-    pages = html_pages(client, public)
+    pages = html_pages(client, public) | alert_pages(client, force_a)
     for url, text in list(pages.items()):
         if "?" not in url:
             pages |= html_pages(client, [u for u in same_page_links(url, text) if u not in pages])
@@ -119,6 +119,41 @@ def test_every_page_type_is_valid_html(client, reference, force_a, force_b, alic
     assert len(pages) > 60
 
     assert nu_errors(pages, tmp_path) == []
+
+
+def alert_pages(client, force) -> dict[str, str]:
+    """The e-mail alert pages in each state: the form with an error, "check your e-mail",
+    confirm, confirmed, expired, unsubscribe and unsubscribed."""
+    from alerts.models import Subscription
+
+    sign_up = f"/forces/{force.slug}/alerts/"
+    now = timezone.now()
+    waiting = Subscription.objects.create(email="new@example.org", force=force, created_at=now)
+    expired = Subscription.objects.create(
+        email="late@example.org", force=force, created_at=now - dt.timedelta(days=30)
+    )
+    confirmed = Subscription.objects.create(
+        email="dana@example.org", force=force, created_at=now, confirmed_at=now
+    )
+    pages = html_pages(
+        client,
+        [
+            f"/alerts/confirm/{waiting.token}/",
+            f"/alerts/confirm/{expired.token}/",
+            f"/alerts/unsubscribe/{confirmed.token}/",
+        ],
+    )
+    posts = {
+        f"POST {sign_up} (error)": (sign_up, {"email": "not an address"}),
+        f"POST {sign_up}": (sign_up, {"email": "erin@example.org"}),
+        "POST /alerts/confirm/ (confirmed)": (f"/alerts/confirm/{waiting.token}/", {}),
+        "POST /alerts/unsubscribe/": (f"/alerts/unsubscribe/{confirmed.token}/", {}),
+    }
+    for name, (url, data) in posts.items():
+        response = client.post(url, data)
+        assert response.status_code == 200, name
+        pages[name] = response.content.decode()
+    return pages
 
 
 def test_the_checker_finds_invalid_html(tmp_path):

@@ -292,6 +292,7 @@ class ReturnImport:
                 QuarterlyUpdate.RECORDED_FIELDS,
                 **history,
             )
+        QuarterlyUpdate.announce_publications(created + changed, now)
 
 
 _STATUS_BY_WORD = {

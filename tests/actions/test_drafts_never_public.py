@@ -9,8 +9,10 @@ test covers them without change, or fails saying which argument it cannot fill.
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from actions.models import QuarterlyUpdate, Status
+from alerts.models import Subscription
 from plans.models import Force
 from tests.staff_data import RETURN_QUARTER, force_data, return_post, return_url
 from tests.urls_walk import public_routes, read_public_pages
@@ -18,6 +20,14 @@ from tests.urls_walk import public_routes, read_public_pages
 pytestmark = pytest.mark.django_db
 
 MARKER = "zq-draft-marker-7f3a91"
+
+
+def _alert_links(force) -> dict[str, str]:
+    """The e-mail alert pages' tokens: a sign-up to ``force`` waiting for confirmation."""
+    sign_up, _ = Subscription.objects.get_or_create(
+        email="reader@example.org", force=force, defaults={"created_at": timezone.now()}
+    )
+    return {"confirm": sign_up.token, "unsubscribe": sign_up.token}
 
 
 def public_text(data) -> str:
@@ -30,7 +40,8 @@ def public_text(data) -> str:
             "workstreams": deliverable.workstream.slug,
             "region": force.region,
             "compared": f"{force.slug},{other.slug}",
-        }
+        },
+        _alert_links(force),
     ]
     pages = read_public_pages(Client(), samples)
     assert {page.name for page in pages} == {route.name for route in public_routes()}

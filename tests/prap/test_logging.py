@@ -203,6 +203,15 @@ def test_tokens_in_urls_are_redacted(anyone, log_lines):
     assert paths[0] == "/accounts/reset/[redacted]"
 
 
+def test_tokens_in_alert_links_are_redacted(anyone, log_lines):
+    anyone.get("/alerts/confirm/al3rt-confirm-t0ken/")
+    anyone.post("/alerts/unsubscribe/al3rt-unsub-t0ken/")
+    raw = log_lines.raw()
+    assert "al3rt-confirm-t0ken" not in raw and "al3rt-unsub-t0ken" not in raw
+    paths = [line["path"] for line in log_lines(logger="prap.request")]
+    assert paths == ["/alerts/confirm/[redacted]", "/alerts/unsubscribe/[redacted]"]
+
+
 def test_the_configured_logging_writes_json_lines_to_stdout():
     env = {
         **os.environ,

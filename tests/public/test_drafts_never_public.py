@@ -11,6 +11,7 @@ import json
 from urllib.parse import quote_plus
 
 import pytest
+from django.utils import timezone
 
 from plans.quarters import Quarter
 from search.index import rebuild
@@ -110,8 +111,13 @@ def test_no_draft_is_on_any_public_page_download_or_feed(
     client, force_with_a_draft, next_plan_in_draft
 ):
     from actions.models import Deliverable
+    from alerts.models import Subscription
 
     secret = Deliverable.objects.get(plan__force__slug="hiddenshire")
+    # The alert pages reached from e-mails: confirm a sign-up, stop the updates.
+    sign_up = Subscription.objects.create(
+        email="reader@example.org", force=force_with_a_draft.plan.force, created_at=timezone.now()
+    )
     not_public = {secret.get_absolute_url(), next_plan_in_draft.get_absolute_url()}
     samples = [
         {
@@ -123,6 +129,7 @@ def test_no_draft_is_on_any_public_page_download_or_feed(
         },
         {"forces": "draftshire", "deliverables": next_plan_in_draft.pk},
         {"forces": "hiddenshire", "deliverables": secret.pk, "compared": "hiddenshire,draftshire"},
+        {"confirm": sign_up.token, "unsubscribe": sign_up.token},
     ]
 
     rebuild()  # the search index as the site's writes keep it (the factories bypass them)

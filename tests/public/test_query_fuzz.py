@@ -9,7 +9,9 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, quote, urlencode
 
 import pytest
+from django.utils import timezone
 
+from alerts.models import Subscription
 from plans.quarters import Quarter
 from tests.factories import (
     DeliverableFactory,
@@ -36,6 +38,14 @@ HOSTILE = (
 )
 
 
+def _alert_links(force) -> dict[str, str]:
+    """The e-mail alert pages' tokens: a sign-up to ``force`` waiting for confirmation."""
+    sign_up, _ = Subscription.objects.get_or_create(
+        email="reader@example.org", force=force, defaults={"created_at": timezone.now()}
+    )
+    return {"confirm": sign_up.token, "unsubscribe": sign_up.token}
+
+
 @pytest.fixture
 def samples():
     workstream = WorkstreamFactory(slug="involved", order=3, name="Involved")
@@ -50,7 +60,8 @@ def samples():
             "workstreams": "involved",
             "region": "Eastern",
             "compared": "fuzzshire",
-        }
+        },
+        _alert_links(force),
     ]
 
 

@@ -1,5 +1,5 @@
-"""Following a force by e-mail in a real browser, with the server-rendered pages, at desktop width and at
-320 px: every page of the journey has no accessibility violation and no sideways scroll."""
+"""Following a force by e-mail in a real browser, at desktop width and at 320 px: every page
+of the journey has no accessibility violation and no sideways scroll."""
 
 import re
 

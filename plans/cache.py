@@ -33,13 +33,14 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
+from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -204,16 +205,27 @@ def is_shared_visit(request) -> bool:
     )
 
 
-def public_page(view=None, *, force_kwarg: str | None = None):
+def public_page(
+    view=None,
+    *,
+    force_kwarg: str | None = None,
+    query: tuple[str, ...] = (),
+    kept_empty: tuple[str, ...] = (),
+):
     """Cache a public view's page and answer conditional GETs (see the module docstring).
 
     ``force_kwarg`` names the URL argument holding the force's slug for a force's pages;
-    other pages are national.
+    other pages are national. ``query`` names the query parameters the page reads: the view
+    sees only those (see :func:`normalise_query`), so nothing else in an address makes
+    another page or another cache entry. ``kept_empty`` names those among them whose
+    presence means something even when empty (a form sent without a choice says so).
     """
+    parameters = QueryParameters(frozenset(query), frozenset(kept_empty))
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
+            normalise_query(request, parameters)
             if not is_shared_visit(request):
                 return _private(view(request, *args, **kwargs))
             if not settings.PUBLIC_PAGE_CACHE:
@@ -234,6 +246,7 @@ def public_page(view=None, *, force_kwarg: str | None = None):
             return _public(response, etag)
 
         wrapped.public_page_force_kwarg = force_kwarg
+        wrapped.public_page_query = parameters
         return wrapped
 
     return decorator(view) if view is not None else decorator
@@ -270,6 +283,7 @@ class PublicPageCacheMiddleware:
         force_kwarg = getattr(match.func, "public_page_force_kwarg", _NOT_PUBLIC)
         if force_kwarg is _NOT_PUBLIC:
             return None
+        normalise_query(request, match.func.public_page_query)
         answer, _, _ = _look_up(request, force_kwarg, match.kwargs)
         if answer is not None:
             request.resolver_match = match  # for the request log
@@ -279,6 +293,41 @@ class PublicPageCacheMiddleware:
 
 
 _NOT_PUBLIC = object()
+
+
+@dataclass(frozen=True)
+class QueryParameters:
+    """The query parameters a public page reads (``names``), and those among them that
+    count even when empty (``kept_empty``)."""
+
+    names: frozenset[str]
+    kept_empty: frozenset[str]
+
+
+def normalise_query(request, parameters: QueryParameters) -> None:
+    """Leave in the request's query only what the page reads, in one spelling.
+
+    Parameters the page does not read are dropped, and so are empty values (a filter form
+    sends every field, chosen or not), except for a ``kept_empty`` parameter sent with
+    nothing in it, kept once as ``name=``; the rest are sorted by name, each name's values
+    in the order given (the order of the forces compared is the order of the columns).
+    The view and its template then see exactly what the cache key is made of, so
+    ``/national/?x=random`` is the page ``/national/`` from the same entry, and no link on a
+    stored page repeats what one visitor put in the address.
+    """
+    if getattr(request, "_prap_query_normalised", False):
+        return
+    request._prap_query_normalised = True
+    query = QueryDict(mutable=True)
+    for name in sorted(set(request.GET) & parameters.names):
+        values = [value for value in request.GET.getlist(name) if value != ""]
+        if not values and name in parameters.kept_empty:
+            values = [""]
+        if values:
+            query.setlist(name, values)
+    query._mutable = False
+    request.GET = query
+    request.META["QUERY_STRING"] = query.urlencode()
 
 
 def _look_up(request, force_kwarg: str | None, kwargs: dict):

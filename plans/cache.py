@@ -39,7 +39,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.db import InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.http import HttpResponse, QueryDict
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
@@ -53,6 +53,7 @@ _VERSIONS = ContentVersion._meta.db_table
 _FORCES = Force._meta.db_table
 PAGE_KEY_PREFIX = "prap:page"
 LATEST_KEY_PREFIX = "prap:latest"
+VERSION_KEY_PREFIX = "prap:version"
 #: In every page (base.html); replaced by a notice when a copy is served during an outage.
 OUTAGE_PLACEHOLDER = b"<!--prap:outage-notice-->"
 DEMO_FLAG_KEY_PREFIX = "prap:demo-data-loaded"
@@ -121,16 +122,61 @@ def _give_new_versions(force_ids: list[int]) -> None:
     ContentVersion.objects.filter(force__isnull=True).update(version=version)
     if force_ids:
         ContentVersion.objects.filter(force_id__in=force_ids).update(version=version)
+    if settings.PUBLIC_VERSIONS_IN_CACHE:
+        slugs = Force.objects.filter(pk__in=force_ids).values_list("slug", flat=True)
+        keys = [_version_key(None), *(_version_key(slug) for slug in slugs)]
+        transaction.on_commit(lambda: _share_versions(keys, version))
     for hook in _content_hooks:
         hook(force_ids)
 
 
+def _version_key(force_slug: str | None) -> str:
+    if force_slug is None:
+        return f"{VERSION_KEY_PREFIX}:national"
+    return f"{VERSION_KEY_PREFIX}:force:{force_slug}"
+
+
+def _share_versions(keys: list[str], version: int) -> None:
+    """After the write committed: the new versions in the shared cache, where every
+    process reads them (see :func:`_read_shared_versions`)."""
+    cache.set_many(dict.fromkeys(keys, version), settings.PUBLIC_VERSION_CACHE_SECONDS)
+
+
 def _read_versions(request, force_slug: str | None) -> tuple[int | None, int | None]:
     """(national version, version of the force with ``force_slug``), None where there is no
-    row yet; read once per request, in one query."""
+    row yet; read once per request, from the shared cache (``PUBLIC_VERSIONS_IN_CACHE``) or
+    in one query."""
     memo = getattr(request, "_prap_content_versions", None)
     if memo is not None and (force_slug is None or memo[0] == force_slug):
         return memo[1], memo[2]
+    if settings.PUBLIC_VERSIONS_IN_CACHE:
+        national, force = _read_shared_versions(force_slug)
+    else:
+        national, force = _read_database_versions(force_slug)
+    if request is not None:
+        request._prap_content_versions = (force_slug, national, force)
+    return national, force
+
+
+def _read_shared_versions(force_slug: str | None) -> tuple[int | None, int | None]:
+    """The versions from the shared cache, without a database query; from the database
+    when the cache does not have them all (flushed, restarted, expired, unreachable), and
+    put back with ``add``, so that a version a write has just set after its commit is never
+    replaced by an older one read before it. They expire after
+    ``PUBLIC_VERSION_CACHE_SECONDS``, which bounds how long a version the cache missed (a
+    write whose update of the cache failed) can stand."""
+    keys = [_version_key(None)] + ([_version_key(force_slug)] if force_slug is not None else [])
+    found = cache.get_many(keys)
+    if len(found) == len(keys):
+        return found[keys[0]], found.get(keys[-1]) if force_slug is not None else None
+    national, force = _read_database_versions(force_slug)
+    for key, version in zip(keys, (national, force), strict=False):
+        if version is not None and key not in found:
+            cache.add(key, version, settings.PUBLIC_VERSION_CACHE_SECONDS)
+    return national, force
+
+
+def _read_database_versions(force_slug: str | None) -> tuple[int | None, int | None]:
     # Plain SQL: every public request runs it, and building it with the ORM would cost more
     # than the query itself (see the README's "Performance").
     sql = f"SELECT force_id, version FROM {_VERSIONS} WHERE force_id IS NULL"  # noqa: S608
@@ -141,8 +187,6 @@ def _read_versions(request, force_slug: str | None) -> tuple[int | None, int | N
     rows = dict(_fetch_checking_the_connection(sql, params))
     national = rows.pop(None, None)
     force = next(iter(rows.values()), None)
-    if request is not None:
-        request._prap_content_versions = (force_slug, national, force)
     return national, force
 
 
@@ -233,7 +277,14 @@ def public_page(
             answer, key, etag = _look_up(request, force_kwarg, kwargs)
             if answer is not None:
                 return answer
-            response = view(request, *args, **kwargs)
+            try:
+                response = view(request, *args, **kwargs)
+            except (OperationalError, InterfaceError):
+                # The versions came from the shared cache, but not the page: its last copy.
+                copy = _copy_during_outage(request)
+                if copy is None:
+                    raise
+                return copy
             if key is not None and _storable(request, response):
                 # The view's own headers (type; a feed's Last-Modified): the middleware adds
                 # the security headers to every response, cached or not.

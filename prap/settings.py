@@ -171,6 +171,15 @@ elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCach
 PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=3600)
 PUBLIC_MAX_AGE = env.int("PUBLIC_MAX_AGE", default=60)
+# Where a cached page's freshness is checked (plans/cache.py): the content versions read from
+# the shared cache (Redis), so a page from the cache costs no database query; a write sets
+# them when it commits. With local memory each process has its own cache and would not see
+# another's writes, so the versions are read from the database on every request instead.
+PUBLIC_VERSIONS_IN_CACHE = env.bool(
+    "PUBLIC_VERSIONS_IN_CACHE",
+    default=CACHES["default"]["BACKEND"] == "prap.cache_backends.ResilientRedisCache",
+)
+PUBLIC_VERSION_CACHE_SECONDS = env.int("PUBLIC_VERSION_CACHE_SECONDS", default=5)
 
 vars().update(env.email("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PRAP Tracker <noreply@localhost>")

@@ -91,6 +91,10 @@ MIDDLEWARE = [
     "plans.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The quarterly return's form has six fields a row: more than Django's 1,000 for a
+    # force with over 166 deliverables due. Its view says how many it takes, and the form
+    # is read with that limit here, before the CSRF check reads it with the usual one.
+    "prap.middleware.LargeFormMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Staff sessions end after 30 idle minutes, 12 hours, or "Sign out everywhere".

@@ -47,6 +47,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
 from plans.models import ContentVersion, Force
+from prap import release
 
 outage_logger = logging.getLogger("prap.outage")
 _VERSIONS = ContentVersion._meta.db_table
@@ -408,7 +409,7 @@ def _look_up(request, force_kwarg: str | None, kwargs: dict):
 
 
 def _latest_key(request) -> str:
-    address = request.build_absolute_uri()
+    address = f"{release.current()}|{request.build_absolute_uri()}"
     return f"{LATEST_KEY_PREFIX}:{hashlib.sha256(address.encode()).hexdigest()[:40]}"
 
 
@@ -438,11 +439,13 @@ def _copy_during_outage(request) -> HttpResponse | None:
 
 
 def _page_key(request, version: int) -> str:
-    """The cache key of the page: content version, today's date and the full address
-    (scheme, host, path and query: feeds write absolute links)."""
+    """The cache key of the page: the release, content version, today's date and the full
+    address (scheme, host, path and the query as :func:`normalise_query` left it: feeds write
+    absolute links)."""
     address = request.build_absolute_uri()
     today = timezone.localdate().isoformat()
-    digest = hashlib.sha256(f"{version}|{today}|{address}".encode()).hexdigest()[:40]
+    key = f"{release.current()}|{version}|{today}|{address}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:40]
     return f"{PAGE_KEY_PREFIX}:{digest}"
 
 

@@ -184,6 +184,10 @@ PUBLIC_VERSIONS_IN_CACHE = env.bool(
     default=CACHES["default"]["BACKEND"] == "prap.cache_backends.ResilientRedisCache",
 )
 PUBLIC_VERSION_CACHE_SECONDS = env.int("PUBLIC_VERSION_CACHE_SECONDS", default=5)
+# The release running (a commit id or version), part of every public page's cache key so
+# that two releases sharing a cache during a deploy never serve each other's pages; unset, a
+# digest of the code is used (prap/release.py).
+RELEASE = env.str("RELEASE", default="")
 
 vars().update(env.email("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PRAP Tracker <noreply@localhost>")

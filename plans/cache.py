@@ -7,14 +7,17 @@ statement: the versions change when, and only when, the write commits, in every 
 process at once. The saves of ``plans.versioning`` do it for the object they save
 (:func:`object_changed`, from the object's ``content_forces``) and for writes of many rows
 (``writing_content(force)``), so a page cannot forget it; demo data, reference data, restores
-and the admin call :func:`all_content_changed` themselves.
+and the admin call :func:`all_content_changed` themselves. With a shared cache (Redis,
+``PUBLIC_VERSIONS_IN_CACHE``) the versions are also kept there, set when the write commits,
+so a page from the cache costs no database query (:func:`_read_shared_versions`).
 
 :func:`public_page` wraps each public view:
 
 - A visitor without a session or messages cookie (not signed in, no message waiting) gets
-  the page everyone gets: from the cache, under the version read *before* anything else (so
-  a page is never stored under a newer version than the data it shows), today's date (pages
-  show what is overdue and the current quarter) and the address; or rendered and stored
+  the page everyone gets: from the cache, under the release, the version read *before*
+  anything else (so a page is never stored under a newer version than the data it shows),
+  today's date (pages show what is overdue and the current quarter) and the address with
+  only the query parameters the page reads (:func:`normalise_query`); or rendered and stored
   there. The response says ``Cache-Control: public, max-age=PUBLIC_MAX_AGE`` and carries a
   weak ``ETag`` made of the same things, so a conditional GET gets 304 Not Modified until
   the content changes, without rendering anything. ``Vary: Cookie`` warns shared caches

@@ -1,4 +1,5 @@
-"""Project middleware: health probes, the request log, and no-store on private pages."""
+"""Project middleware: health probes, the request log, no-store on private pages, and the
+field limit of the one form that needs more than Django's (the quarterly return)."""
 
 import logging
 import re

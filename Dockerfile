@@ -24,6 +24,11 @@ RUN pip install --no-cache-dir .
 
 COPY --chown=prap:prap . .
 
+# The release, in every public page's cache key (README, "Caching"): pass the commit id with
+# --build-arg RELEASE=$(git rev-parse --short HEAD); without it, a digest of the code is used.
+ARG RELEASE=""
+ENV RELEASE=${RELEASE}
+
 # Hashed, compressed static files baked into the image; the key is only for this step.
 RUN SECRET_KEY=collectstatic-only-not-a-secret DEBUG=false \
     python manage.py collectstatic --noinput --verbosity 0

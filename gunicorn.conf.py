@@ -25,9 +25,16 @@ graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 20)
 # Keep-alive with the proxy in front: a little longer than nothing, shorter than its own.
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 
-# Recycle each worker after a while, with jitter so they do not all restart together.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+# Workers are not recycled (0): recycling guards against a leak, and none is known (pages
+# come from the cache, the exports stream in flat memory); each recycle costs a new worker
+# the import of Django, about half a second of CPU, while it cannot answer. Workers that
+# start together and share the load evenly reach any fixed count together, so a recycle
+# every 2,000 requests with 10% jitter restarted them at nearly the same moment, a stall of
+# the whole site every few seconds under load. If a leak ever needs it, set
+# GUNICORN_MAX_REQUESTS: each worker then draws its own count from that number up to half
+# as much again (GUNICORN_MAX_REQUESTS_JITTER), so they restart one at a time.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 0)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", max_requests // 2)
 
 # Heartbeat files in memory (tmpfs), not on the container's overlay disk, which can stall.
 worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR", "/dev/shm")  # noqa: S108  # nosec B108

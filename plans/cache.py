@@ -7,14 +7,17 @@ statement: the versions change when, and only when, the write commits, in every 
 process at once. The saves of ``plans.versioning`` do it for the object they save
 (:func:`object_changed`, from the object's ``content_forces``) and for writes of many rows
 (``writing_content(force)``), so a page cannot forget it; demo data, reference data, restores
-and the admin call :func:`all_content_changed` themselves.
+and the admin call :func:`all_content_changed` themselves. With a shared cache (Redis,
+``PUBLIC_VERSIONS_IN_CACHE``) the versions are also kept there, set when the write commits,
+so a page from the cache costs no database query (:func:`_read_shared_versions`).
 
 :func:`public_page` wraps each public view:
 
 - A visitor without a session or messages cookie (not signed in, no message waiting) gets
-  the page everyone gets: from the cache, under the version read *before* anything else (so
-  a page is never stored under a newer version than the data it shows), today's date (pages
-  show what is overdue and the current quarter) and the address; or rendered and stored
+  the page everyone gets: from the cache, under the release, the version read *before*
+  anything else (so a page is never stored under a newer version than the data it shows),
+  today's date (pages show what is overdue and the current quarter) and the address with
+  only the query parameters the page reads (:func:`normalise_query`); or rendered and stored
   there. The response says ``Cache-Control: public, max-age=PUBLIC_MAX_AGE`` and carries a
   weak ``ETag`` made of the same things, so a conditional GET gets 304 Not Modified until
   the content changes, without rendering anything. ``Vary: Cookie`` warns shared caches
@@ -33,25 +36,28 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
+from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpResponse
+from django.db import InterfaceError, OperationalError, connection, transaction
+from django.http import HttpResponse, QueryDict
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
 from plans.models import ContentVersion, Force
+from prap import release
 
 outage_logger = logging.getLogger("prap.outage")
 _VERSIONS = ContentVersion._meta.db_table
 _FORCES = Force._meta.db_table
 PAGE_KEY_PREFIX = "prap:page"
 LATEST_KEY_PREFIX = "prap:latest"
+VERSION_KEY_PREFIX = "prap:version"
 #: In every page (base.html); replaced by a notice when a copy is served during an outage.
 OUTAGE_PLACEHOLDER = b"<!--prap:outage-notice-->"
 DEMO_FLAG_KEY_PREFIX = "prap:demo-data-loaded"
@@ -120,16 +126,61 @@ def _give_new_versions(force_ids: list[int]) -> None:
     ContentVersion.objects.filter(force__isnull=True).update(version=version)
     if force_ids:
         ContentVersion.objects.filter(force_id__in=force_ids).update(version=version)
+    if settings.PUBLIC_VERSIONS_IN_CACHE:
+        slugs = Force.objects.filter(pk__in=force_ids).values_list("slug", flat=True)
+        keys = [_version_key(None), *(_version_key(slug) for slug in slugs)]
+        transaction.on_commit(lambda: _share_versions(keys, version))
     for hook in _content_hooks:
         hook(force_ids)
 
 
+def _version_key(force_slug: str | None) -> str:
+    if force_slug is None:
+        return f"{VERSION_KEY_PREFIX}:national"
+    return f"{VERSION_KEY_PREFIX}:force:{force_slug}"
+
+
+def _share_versions(keys: list[str], version: int) -> None:
+    """After the write committed: the new versions in the shared cache, where every
+    process reads them (see :func:`_read_shared_versions`)."""
+    cache.set_many(dict.fromkeys(keys, version), settings.PUBLIC_VERSION_CACHE_SECONDS)
+
+
 def _read_versions(request, force_slug: str | None) -> tuple[int | None, int | None]:
     """(national version, version of the force with ``force_slug``), None where there is no
-    row yet; read once per request, in one query."""
+    row yet; read once per request, from the shared cache (``PUBLIC_VERSIONS_IN_CACHE``) or
+    in one query."""
     memo = getattr(request, "_prap_content_versions", None)
     if memo is not None and (force_slug is None or memo[0] == force_slug):
         return memo[1], memo[2]
+    if settings.PUBLIC_VERSIONS_IN_CACHE:
+        national, force = _read_shared_versions(force_slug)
+    else:
+        national, force = _read_database_versions(force_slug)
+    if request is not None:
+        request._prap_content_versions = (force_slug, national, force)
+    return national, force
+
+
+def _read_shared_versions(force_slug: str | None) -> tuple[int | None, int | None]:
+    """The versions from the shared cache, without a database query; from the database
+    when the cache does not have them all (flushed, restarted, expired, unreachable), and
+    put back with ``add``, so that a version a write has just set after its commit is never
+    replaced by an older one read before it. They expire after
+    ``PUBLIC_VERSION_CACHE_SECONDS``, which bounds how long a version the cache missed (a
+    write whose update of the cache failed) can stand."""
+    keys = [_version_key(None)] + ([_version_key(force_slug)] if force_slug is not None else [])
+    found = cache.get_many(keys)
+    if len(found) == len(keys):
+        return found[keys[0]], found.get(keys[-1]) if force_slug is not None else None
+    national, force = _read_database_versions(force_slug)
+    for key, version in zip(keys, (national, force), strict=False):
+        if version is not None and key not in found:
+            cache.add(key, version, settings.PUBLIC_VERSION_CACHE_SECONDS)
+    return national, force
+
+
+def _read_database_versions(force_slug: str | None) -> tuple[int | None, int | None]:
     # Plain SQL: every public request runs it, and building it with the ORM would cost more
     # than the query itself (see the README's "Performance").
     sql = f"SELECT force_id, version FROM {_VERSIONS} WHERE force_id IS NULL"  # noqa: S608
@@ -140,8 +191,6 @@ def _read_versions(request, force_slug: str | None) -> tuple[int | None, int | N
     rows = dict(_fetch_checking_the_connection(sql, params))
     national = rows.pop(None, None)
     force = next(iter(rows.values()), None)
-    if request is not None:
-        request._prap_content_versions = (force_slug, national, force)
     return national, force
 
 
@@ -204,16 +253,27 @@ def is_shared_visit(request) -> bool:
     )
 
 
-def public_page(view=None, *, force_kwarg: str | None = None):
+def public_page(
+    view=None,
+    *,
+    force_kwarg: str | None = None,
+    query: tuple[str, ...] = (),
+    kept_empty: tuple[str, ...] = (),
+):
     """Cache a public view's page and answer conditional GETs (see the module docstring).
 
     ``force_kwarg`` names the URL argument holding the force's slug for a force's pages;
-    other pages are national.
+    other pages are national. ``query`` names the query parameters the page reads: the view
+    sees only those (see :func:`normalise_query`), so nothing else in an address makes
+    another page or another cache entry. ``kept_empty`` names those among them whose
+    presence means something even when empty (a form sent without a choice says so).
     """
+    parameters = QueryParameters(frozenset(query), frozenset(kept_empty))
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
+            normalise_query(request, parameters)
             if not is_shared_visit(request):
                 return _private(view(request, *args, **kwargs))
             if not settings.PUBLIC_PAGE_CACHE:
@@ -221,7 +281,14 @@ def public_page(view=None, *, force_kwarg: str | None = None):
             answer, key, etag = _look_up(request, force_kwarg, kwargs)
             if answer is not None:
                 return answer
-            response = view(request, *args, **kwargs)
+            try:
+                response = view(request, *args, **kwargs)
+            except (OperationalError, InterfaceError):
+                # The versions came from the shared cache, but not the page: its last copy.
+                copy = _copy_during_outage(request)
+                if copy is None:
+                    raise
+                return copy
             if key is not None and _storable(request, response):
                 # The view's own headers (type; a feed's Last-Modified): the middleware adds
                 # the security headers to every response, cached or not.
@@ -234,6 +301,7 @@ def public_page(view=None, *, force_kwarg: str | None = None):
             return _public(response, etag)
 
         wrapped.public_page_force_kwarg = force_kwarg
+        wrapped.public_page_query = parameters
         return wrapped
 
     return decorator(view) if view is not None else decorator
@@ -270,6 +338,7 @@ class PublicPageCacheMiddleware:
         force_kwarg = getattr(match.func, "public_page_force_kwarg", _NOT_PUBLIC)
         if force_kwarg is _NOT_PUBLIC:
             return None
+        normalise_query(request, match.func.public_page_query)
         answer, _, _ = _look_up(request, force_kwarg, match.kwargs)
         if answer is not None:
             request.resolver_match = match  # for the request log
@@ -279,6 +348,41 @@ class PublicPageCacheMiddleware:
 
 
 _NOT_PUBLIC = object()
+
+
+@dataclass(frozen=True)
+class QueryParameters:
+    """The query parameters a public page reads (``names``), and those among them that
+    count even when empty (``kept_empty``)."""
+
+    names: frozenset[str]
+    kept_empty: frozenset[str]
+
+
+def normalise_query(request, parameters: QueryParameters) -> None:
+    """Leave in the request's query only what the page reads, in one spelling.
+
+    Parameters the page does not read are dropped, and so are empty values (a filter form
+    sends every field, chosen or not), except for a ``kept_empty`` parameter sent with
+    nothing in it, kept once as ``name=``; the rest are sorted by name, each name's values
+    in the order given (the order of the forces compared is the order of the columns).
+    The view and its template then see exactly what the cache key is made of, so
+    ``/national/?x=random`` is the page ``/national/`` from the same entry, and no link on a
+    stored page repeats what one visitor put in the address.
+    """
+    if getattr(request, "_prap_query_normalised", False):
+        return
+    request._prap_query_normalised = True
+    query = QueryDict(mutable=True)
+    for name in sorted(set(request.GET) & parameters.names):
+        values = [value for value in request.GET.getlist(name) if value != ""]
+        if not values and name in parameters.kept_empty:
+            values = [""]
+        if values:
+            query.setlist(name, values)
+    query._mutable = False
+    request.GET = query
+    request.META["QUERY_STRING"] = query.urlencode()
 
 
 def _look_up(request, force_kwarg: str | None, kwargs: dict):
@@ -308,7 +412,7 @@ def _look_up(request, force_kwarg: str | None, kwargs: dict):
 
 
 def _latest_key(request) -> str:
-    address = request.build_absolute_uri()
+    address = f"{release.current()}|{request.build_absolute_uri()}"
     return f"{LATEST_KEY_PREFIX}:{hashlib.sha256(address.encode()).hexdigest()[:40]}"
 
 
@@ -338,11 +442,13 @@ def _copy_during_outage(request) -> HttpResponse | None:
 
 
 def _page_key(request, version: int) -> str:
-    """The cache key of the page: content version, today's date and the full address
-    (scheme, host, path and query: feeds write absolute links)."""
+    """The cache key of the page: the release, content version, today's date and the full
+    address (scheme, host, path and the query as :func:`normalise_query` left it: feeds write
+    absolute links)."""
     address = request.build_absolute_uri()
     today = timezone.localdate().isoformat()
-    digest = hashlib.sha256(f"{version}|{today}|{address}".encode()).hexdigest()[:40]
+    key = f"{release.current()}|{version}|{today}|{address}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:40]
     return f"{PAGE_KEY_PREFIX}:{digest}"
 
 

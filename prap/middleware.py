@@ -1,15 +1,19 @@
-"""Project middleware: health probes, the request log, and no-store on private pages."""
+"""Project middleware: health probes, the request log, no-store on private pages, and the
+field limit of the one form that needs more than Django's (the quarterly return)."""
 
 import logging
 import re
 import time
 import uuid
+from urllib.parse import parse_qsl
 
+from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.core.exceptions import PermissionDenied, SuspiciousOperation, TooManyFieldsSent
 from django.db import connections
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils.cache import add_never_cache_headers
+from django.utils.datastructures import MultiValueDict
 
 from prap.logs import request_context, resolved_user, scrub
 from prap.security import DeniedAsNotFound, log_event
@@ -197,3 +201,57 @@ class RefuseNullCharactersMiddleware:
         ):
             raise NullCharacterInQuery("A NUL character in the address or query string.")
         return self.get_response(request)
+
+
+def accepts_form_fields(limit: int):
+    """Let a view take a form of up to ``limit`` fields instead of Django's usual 1,000
+    (``DATA_UPLOAD_MAX_NUMBER_FIELDS``), read by :class:`LargeFormMiddleware`. The size of
+    the request stays limited by ``DATA_UPLOAD_MAX_MEMORY_SIZE``."""
+
+    def decorator(view):
+        view.max_form_fields = limit
+        return view
+
+    return decorator
+
+
+class LargeFormMiddleware:
+    """Read the form sent to a view marked :func:`accepts_form_fields` with that view's
+    limit on the number of fields, before the CSRF middleware reads it with the usual one
+    (which would answer 400 Bad Request). Only URL-encoded forms: a multipart form (a file
+    upload) keeps Django's limits."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        limit = getattr(view_func, "max_form_fields", None)
+        if (
+            limit is not None
+            and request.method == "POST"
+            and request.content_type == "application/x-www-form-urlencoded"
+            and not hasattr(request, "_post")
+        ):
+            request._post = _form_fields(request, limit)
+            request._files = MultiValueDict()
+        return None
+
+
+def _form_fields(request, limit: int) -> QueryDict:
+    encoding = request.encoding or settings.DEFAULT_CHARSET
+    # request.body refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE, as for any form.
+    text = request.body.decode(encoding, errors="replace")
+    try:
+        pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=limit)
+    except ValueError as error:
+        raise TooManyFieldsSent(
+            f"The number of GET/POST parameters exceeded this form's limit of {limit}."
+        ) from error
+    form = QueryDict(mutable=True, encoding=encoding)
+    for name, value in pairs:
+        form.appendlist(name, value)
+    form._mutable = False
+    return form

@@ -92,6 +92,10 @@ MIDDLEWARE = [
     "plans.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The quarterly return's form has six fields a row: more than Django's 1,000 for a
+    # force with over 166 deliverables due. Its view says how many it takes, and the form
+    # is read with that limit here, before the CSRF check reads it with the usual one.
+    "prap.middleware.LargeFormMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Staff sessions end after 30 idle minutes, 12 hours, or "Sign out everywhere".
@@ -172,6 +176,19 @@ elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCach
 PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=3600)
 PUBLIC_MAX_AGE = env.int("PUBLIC_MAX_AGE", default=60)
+# Where a cached page's freshness is checked (plans/cache.py): the content versions read from
+# the shared cache (Redis), so a page from the cache costs no database query; a write sets
+# them when it commits. With local memory each process has its own cache and would not see
+# another's writes, so the versions are read from the database on every request instead.
+PUBLIC_VERSIONS_IN_CACHE = env.bool(
+    "PUBLIC_VERSIONS_IN_CACHE",
+    default=CACHES["default"]["BACKEND"] == "prap.cache_backends.ResilientRedisCache",
+)
+PUBLIC_VERSION_CACHE_SECONDS = env.int("PUBLIC_VERSION_CACHE_SECONDS", default=5)
+# The release running (a commit id or version), part of every public page's cache key so
+# that two releases sharing a cache during a deploy never serve each other's pages; unset, a
+# digest of the code is used (prap/release.py).
+RELEASE = env.str("RELEASE", default="")
 
 vars().update(env.email("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PRAP Tracker <noreply@localhost>")

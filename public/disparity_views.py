@@ -86,7 +86,7 @@ def force_disparities(request, slug):
 
 @login_not_required
 @require_safe
-@public_page
+@public_page(query=("year", "census", "group", "sort"))
 def national_disparities(request):
     figures = StopSearchFigures.load()
     form = DisparityForm(request.GET, years=figures.years, census_years=CENSUS_YEARS)

@@ -40,7 +40,7 @@ STATUS_KEY = [(status, STATUS_LABELS[status]) for status in comparison.DISPLAY_O
 
 @login_not_required
 @require_safe
-@public_page
+@public_page(query=("region", "country", "workstream", "reported", "sort", "format"))
 def comparison_table(request):
     today = timezone.localdate()
     latest = quarter_just_ended(today)
@@ -82,7 +82,7 @@ def comparison_table(request):
 
 @login_not_required
 @require_safe
-@public_page
+@public_page(query=("forces",), kept_empty=("forces",))
 def compare(request):
     annotated = with_replanning_counts(
         with_latest_quarter_reported(Force.objects.with_published_plan()), timezone.localdate()
@@ -133,7 +133,7 @@ def _compare_selects(form: CompareForm) -> list[tuple[int, str, str]]:
 
 @login_not_required
 @require_safe
-@public_page
+@public_page(query=("sort",))
 def coverage(request):
     forces = list(Force.objects.order_by("name"))
     actions = list(NationalAction.objects.select_related("workstream"))
@@ -153,7 +153,7 @@ def coverage(request):
 
 @login_not_required
 @require_safe
-@public_page
+@public_page(query=("force",))
 def trend_view(request):
     today = timezone.localdate()
     form = TrendForm(request.GET if request.GET.get("force") else None)

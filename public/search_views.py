@@ -24,6 +24,7 @@ from search.models import Kind, SearchDocument
 from search.terms import START, STOP, Terms, excerpt, mark, parse
 
 RESULTS_PER_PAGE = 20
+SEARCH_PARAMETERS = (*SearchFilter.base_filters, "page")
 
 
 @dataclass
@@ -89,7 +90,7 @@ def _describe(document: SearchDocument, terms: Terms) -> None:
 
 @login_not_required
 @require_safe
-@public_page
+@public_page(query=SEARCH_PARAMETERS)
 def search_page(request):
     search = _search(request)
     context = {
@@ -107,7 +108,7 @@ def _plain(text: str) -> str:
 
 @login_not_required
 @require_safe
-@public_page
+@public_page(query=SEARCH_PARAMETERS)
 def search_json(request):
     search = _search(request)
     if search.status != 200:

@@ -29,7 +29,7 @@ def _by_region(forces) -> list[tuple[str, list[Force]]]:
 
 @login_not_required
 @require_safe
-@public_page
+@public_page(query=("force",), kept_empty=("force",))
 def home(request):
     form = FindForceForm(request.GET if "force" in request.GET else None)
     if form.is_bound and form.is_valid():
@@ -58,7 +58,7 @@ def home(request):
 
 @login_not_required
 @require_safe
-@public_page
+@public_page(query=("region", "country"))
 def force_list(request):
     forces = with_replanning_counts(Force.objects.all(), timezone.localdate())
     filterset = ForceFilter(request.GET or None, queryset=forces)
@@ -90,7 +90,7 @@ def force_list(request):
 
 @login_not_required
 @require_safe
-@public_page(force_kwarg="slug")
+@public_page(force_kwarg="slug", query=("quarters",))
 def force_roadmap(request, slug):
     force = _get_public_force(slug)
     plan = Plan.objects.published().for_force(force).current().first()

@@ -36,7 +36,7 @@ def workstream_list(request):
 
 @login_not_required
 @require_safe
-@public_page
+@public_page(query=("region", "status", "page"))
 def workstream_detail(request, slug):
     workstream = Workstream.objects.filter(slug=slug).first()
     if workstream is None:
@@ -81,7 +81,7 @@ def workstream_detail(request, slug):
 
 @login_not_required
 @require_safe
-@public_page
+@public_page(query=("q", "workstream", "force", "page"))
 def practice_list(request):
     examples = PracticeExample.objects.select_related("force", "workstream")
     filterset = PracticeFilter(request.GET or None, queryset=examples)

@@ -21,8 +21,10 @@ It starts everything it needs and stops everything it started:
 5. mid-load, stops PostgreSQL (fast shutdown, which drops every connection), waits, starts it;
 6. reports requests and failures before, during and after the outage, and exits 1 if any
    request that started after PostgreSQL was back failed, or if the public page cached before
-   the outage (``/``) failed during it (it is served from the cache, marked "may be out of
-   date"; ``/readyz`` answers 503 then, as it should).
+   the outage (``/``) failed during it (it is served from the cache: with the content
+   versions in Redis, as it is, since nothing can be written meanwhile; should their keys
+   have expired, as the last copy marked "may be out of date"; ``/readyz`` answers 503
+   then, as it should).
 """
 
 from __future__ import annotations

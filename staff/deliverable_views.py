@@ -40,6 +40,7 @@ from plans.versioning import (
     writing_content,
 )
 from prap.forms import ErrorLink, VersionOnlyForm, error_links
+from prap.middleware import accepts_form_fields
 from staff.access import (
     get_deliverable_for_user,
     get_force_for_user,
@@ -359,6 +360,12 @@ class ReturnConflict(Exception):
         self.deliverable_ids = deliverable_ids
 
 
+#: Six fields a row (status, what was done, what is next, evidence, version, publish): room
+#: for a return of 1,600 deliverables, where Django's usual 1,000 fields stop at 166.
+RETURN_MAX_FORM_FIELDS = 10_000
+
+
+@accepts_form_fields(RETURN_MAX_FORM_FIELDS)
 @require_http_methods(["GET", "HEAD", "POST"])
 def quarterly_return(request, slug: str):
     """Every deliverable due an update for one quarter, on one page: save drafts, or

@@ -81,3 +81,18 @@ def test_a_gunicorn_access_line_is_json_with_the_request_id_status_and_duration(
     assert line["duration_ms"] == 12
     assert line["path"] == "/accounts/reset/[redacted]"
     assert "set-token-123" not in json.dumps(line)
+
+
+def test_workers_are_not_recycled_unless_asked():
+    """Workers that start together and share the load evenly would reach any fixed count of
+    requests together, and all restart at once."""
+    config = gunicorn_config()
+    assert config["max_requests"] == "0"
+
+
+def test_recycling_when_asked_is_spread_over_half_as_many_requests_again():
+    config = gunicorn_config(GUNICORN_MAX_REQUESTS="20000")
+    assert config["max_requests"] == "20000"
+    assert config["max_requests_jitter"] == "10000"
+    config = gunicorn_config(GUNICORN_MAX_REQUESTS="20000", GUNICORN_MAX_REQUESTS_JITTER="500")
+    assert config["max_requests_jitter"] == "500"

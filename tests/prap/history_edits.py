@@ -4,6 +4,7 @@ in ``manage.py shell -c`` against another database."""
 
 from accounts.models import User
 from actions.models import Deliverable, Milestone, QuarterlyUpdate
+from indicators.models import Population, StopSearchCount
 from plans.models import Plan
 from workstreams.models import NationalAction, PracticeExample
 
@@ -49,7 +50,15 @@ def make_history() -> dict[str, int]:
     milestone.save()
     milestone.delete()
 
-    for model in (Plan, QuarterlyUpdate, PracticeExample, NationalAction):
+    # The official figures are loaded in bulk (no history); a correction made one by one has.
+    for model in (
+        Plan,
+        QuarterlyUpdate,
+        PracticeExample,
+        NationalAction,
+        StopSearchCount,
+        Population,
+    ):
         row = model.objects.order_by("pk").first()
         row._history_user = editor
         row.save()

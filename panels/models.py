@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from actions.models import QuarterlyUpdate, clean_evidence_links
@@ -173,6 +174,21 @@ class PanelViewQuerySet(models.QuerySet["PanelView"]):
 
     def for_force(self, force) -> PanelViewQuerySet:
         return self.filter(force=force)
+
+    def for_public(self) -> PanelViewQuerySet:
+        """Published views as the public pages show them, with panel, deliverable and reply."""
+        return self.published().select_related("panel", "deliverable__plan__force", "reply")
+
+
+def latest_challenges(views) -> dict[int, PanelView]:
+    """``{deliverable id: view}`` for the deliverables whose latest standing panel view in
+    ``views`` (published views, oldest quarter first) is Some concerns or Disagree: the
+    roadmap's mark."""
+    latest: dict[int, PanelView] = {}
+    for view in views:
+        if view.deliverable_id and not view.is_withdrawn:
+            latest[view.deliverable_id] = view
+    return {pk: view for pk, view in latest.items() if view.is_challenge}
 
 
 class PanelView(models.Model):
@@ -388,3 +404,28 @@ class PanelReply(models.Model):
         reply._change_reason = "Reply published"
         save_content(reply)
         return reply
+
+
+def with_panel_counts(forces: models.QuerySet) -> models.QuerySet:
+    """``forces`` annotated for the national comparison, in the same query as the forces:
+    ``has_panel`` (an active panel of its own), ``panel_challenges_count`` (standing views on
+    its deliverables that are Some concerns or Disagree: one per deliverable and quarter) and
+    ``panel_unanswered_count`` (standing published views with no reply from the force)."""
+
+    def count(queryset):
+        return Coalesce(
+            models.Subquery(
+                queryset.filter(force=models.OuterRef("pk"))
+                .order_by()
+                .values("force")
+                .annotate(n=models.Count("pk"))
+                .values("n")
+            ),
+            0,
+        )
+
+    return forces.annotate(
+        has_panel=models.Exists(Panel.objects.active().filter(force=models.OuterRef("pk"))),
+        panel_challenges_count=count(PanelView.objects.challenges()),
+        panel_unanswered_count=count(PanelView.objects.standing().filter(reply__isnull=True)),
+    )

@@ -21,6 +21,7 @@ urlpatterns = [
         "stop-search-rates",
         "engagement",
         "engagement-actions",
+        "panel-views",
     )
     for fmt in ("csv", "json")
 ]

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 from actions.models import Deliverable, QuarterlyUpdate
 from engagement.models import Activity, EngagementAction
 from indicators.figures import StopSearchFigures
+from panels.models import PanelView
 from plans.cache import public_page
 from plans.models import Force
 from public.downloads import csv_response, json_response
@@ -33,6 +34,7 @@ def index(request):
         "stop-search-rates": sum(1 for _ in StopSearchFigures.load().every_row()),
         "engagement": Activity.objects.published().count(),
         "engagement-actions": EngagementAction.objects.public().count(),
+        "panel-views": PanelView.objects.published().count(),
     }
     latest = QuarterlyUpdate.objects.public().aggregate(latest=Max("published_at"))["latest"]
     context = {

@@ -236,6 +236,7 @@ class Batch:
 DEMO_STAFF = [
     ("dorset.coordinator@demo.invalid", "Dana Demo", User.Role.COORDINATOR, "dorset"),
     ("national.team@demo.invalid", "Nico Demo", User.Role.NATIONAL, None),
+    ("dorset.panel@demo.invalid", "Pat Demo", User.Role.PANEL, "dorset"),
 ]
 
 

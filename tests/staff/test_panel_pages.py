@@ -139,3 +139,9 @@ def test_the_coordinator_replies_once_beneath_a_published_view(client, data, ali
     assert (reply.view, reply.author, reply.text) == (view, alice, "We have hired two analysts.")
     again = client.post(f"/staff/panel-views/{view.pk}/reply/", {"text": "Another."})
     assert again.status_code == 302 and PanelReply.objects.count() == 1
+
+
+def test_the_force_dashboard_links_to_the_panels_views(client, data, alice):
+    client.force_login(alice)
+    page = client.get("/staff/forces/force-a/?quarter=2025-Q2").content.decode()
+    assert 'href="/staff/forces/force-a/panel-views/"' in page

@@ -204,7 +204,7 @@ PAGES = {
     ),
     "panel": (lambda force: f"/forces/{force.slug}/panel/", 5),
     "you said, we did": (lambda force: f"/forces/{force.slug}/engagement/", 5),
-    "feed": (lambda force: f"/forces/{force.slug}/feed/", 4),
+    "feed": (lambda force: f"/forces/{force.slug}/feed/", 5),  # with the panel's views
     "workstreams": (lambda force: "/workstreams/", 4),
     "workstream": (lambda force: "/workstreams/represented/", 9),
     "workstream filtered": (
@@ -235,13 +235,14 @@ PAGES = {
     "search with nothing typed": (lambda force: "/search/", 6),
     "search close matches": (lambda force: "/search/?q=delivrable", 11),
     "search.json": (lambda force: "/search.json?q=community+panel&force=force-1", 9),
-    "open data": (lambda force: "/data/", 11),
+    "open data": (lambda force: "/data/", 12),  # with the panel views' count
     "forces.csv": (lambda force: "/data/forces.csv", 3),
     "deliverables.csv": (lambda force: "/data/deliverables.csv", 2),
     "updates.csv": (lambda force: "/data/updates.csv", 2),
     "forces.json": (lambda force: "/data/forces.json", 3),
     "deliverables.json": (lambda force: "/data/deliverables.json", 2),
     "updates.json": (lambda force: "/data/updates.json", 2),
+    "panel-views.csv": (lambda force: "/data/panel-views.csv", 2),
     "force disparities": (lambda force: f"/forces/{force.slug}/disparities/", 13),
     "national disparities": (lambda force: "/national/disparities/", 6),
     "national disparities filtered": (

@@ -32,13 +32,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A member of staff. Signs in with e-mail; the public never has an account.
 
     A coordinator belongs to exactly one force; the national team and administrators
-    belong to none.
+    belong to none. A scrutiny panel member belongs to the panel of one force (``force``),
+    or to the national panel (no force); they read only what the public reads, and write
+    only their panel's views (``panels``).
     """
 
     class Role(models.TextChoices):
         COORDINATOR = "coordinator", "Force coordinator"
         NATIONAL = "national", "National team"
         ADMINISTRATOR = "administrator", "Administrator"
+        PANEL = "panel", "Scrutiny panel member"
 
     email = models.EmailField("e-mail address", unique=True)
     full_name = models.CharField(max_length=150, blank=True)
@@ -49,7 +52,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         null=True,
         blank=True,
         related_name="staff",
-        help_text="Required for a force coordinator; empty for everyone else.",
+        help_text="Required for a force coordinator; for a scrutiny panel member, the force "
+        "their panel scrutinises (empty for the national panel); empty for everyone else.",
     )
     is_active = models.BooleanField(
         default=True, help_text="Untick to deactivate: the person can no longer sign in."
@@ -81,7 +85,8 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(
                 name="coordinator_has_exactly_one_force",
                 condition=(Q(role="coordinator") & Q(force__isnull=False))
-                | (~Q(role="coordinator") & Q(force__isnull=True)),
+                | Q(role="panel")
+                | (~Q(role__in=["coordinator", "panel"]) & Q(force__isnull=True)),
             ),
         ]
 
@@ -94,8 +99,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
         if self.role == self.Role.COORDINATOR and self.force_id is None:
             raise ValidationError({"force": "Choose the force this coordinator works for."})
-        if self.role != self.Role.COORDINATOR and self.force_id is not None:
-            raise ValidationError({"force": "Only a force coordinator belongs to a force."})
+        if self.role not in (self.Role.COORDINATOR, self.Role.PANEL) and self.force_id:
+            raise ValidationError(
+                {"force": "Only a force coordinator or a panel member belongs to a force."}
+            )
 
     def get_full_name(self) -> str:
         return self.full_name or self.email
@@ -114,6 +121,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_administrator(self) -> bool:
         return self.role == self.Role.ADMINISTRATOR
+
+    @property
+    def is_panel_member(self) -> bool:
+        return self.is_active and self.role == self.Role.PANEL
 
     # The access rule for force data. Every staff view reaches force objects through
     # accounts.access, which applies these two methods and nothing else.

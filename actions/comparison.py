@@ -85,6 +85,12 @@ class ForceComparison:
     #: Published engagement activities, and their actions linked to a deliverable.
     engagement: int = 0
     engagement_actions: int = 0
+    #: An active independent scrutiny panel; deliverables whose standing panel views challenge
+    #: them (Some concerns or Disagree), counted once per quarter; standing published panel
+    #: views the force has not replied to.
+    has_panel: bool = False
+    panel_challenges: int = 0
+    panel_unanswered: int = 0
 
     @property
     def percent_complete(self) -> int | None:
@@ -117,8 +123,9 @@ def compare_forces(
     id, the workstream id and a ``counts`` :class:`StatusCounts`. Forces without rows (no
     published plan, or nothing in it) get zero counts. With ``only_workstream`` the totals
     count that workstream only. Forces may carry ``latest_quarter``, ``has_published_plan``,
-    ``replanned_count``, ``overdue_count``, ``past_original_due_count``, ``engagement_count``
-    and ``engagement_actions_count`` attributes
+    ``replanned_count``, ``overdue_count``, ``past_original_due_count``, ``engagement_count``,
+    ``engagement_actions_count``, ``has_panel``, ``panel_challenges_count`` and
+    ``panel_unanswered_count`` attributes
     (database annotations); they are copied when present.
     """
     cells: dict[tuple[Any, Any], StatusCounts] = defaultdict(StatusCounts)
@@ -148,6 +155,9 @@ def compare_forces(
                 past_original_due=getattr(force, "past_original_due_count", 0),
                 engagement=getattr(force, "engagement_count", 0),
                 engagement_actions=getattr(force, "engagement_actions_count", 0),
+                has_panel=bool(getattr(force, "has_panel", False)),
+                panel_challenges=getattr(force, "panel_challenges_count", 0),
+                panel_unanswered=getattr(force, "panel_unanswered_count", 0),
             )
         )
     return compared

@@ -23,7 +23,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import User
 from actions.models import CommitmentChange, Deliverable, Milestone, QuarterlyUpdate, Status
 from actions.replanning import Commitment, as_text, changed_fields
-from demo import engagement
+from demo import engagement, panels
 from plans.cache import all_content_changed
 from plans.history import DEMO_CHANGE_REASON
 from plans.models import Force, Plan
@@ -236,6 +236,7 @@ class Batch:
 DEMO_STAFF = [
     ("dorset.coordinator@demo.invalid", "Dana Demo", User.Role.COORDINATOR, "dorset"),
     ("national.team@demo.invalid", "Nico Demo", User.Role.NATIONAL, None),
+    ("dorset.panel@demo.invalid", "Pat Demo", User.Role.PANEL, "dorset"),
 ]
 
 
@@ -245,6 +246,7 @@ def clear() -> None:
     their change history) and switch the demo staff accounts off, all or nothing.
     """
     with override_settings(SIMPLE_HISTORY_ENABLED=False):
+        panels.clear()  # their views point at demo deliverables
         engagement.clear()  # its actions point at demo deliverables
         demo_plans = Plan.objects.filter(is_demo=True)
         demo_deliverables = Deliverable.objects.filter(plan__is_demo=True)
@@ -332,6 +334,7 @@ def seed(today: dt.date, scale: int = 1, seed: int = 2022) -> dict[str, int]:
         read_csv(DEMO_DIR / "engagement.csv"),
         read_csv(DEMO_DIR / "engagement-actions.csv"),
     )
+    panel_counts = panels.seed(forces, today)
     all_content_changed()
     return {
         "plans": Plan.objects.filter(is_demo=True).count(),
@@ -341,6 +344,8 @@ def seed(today: dt.date, scale: int = 1, seed: int = 2022) -> dict[str, int]:
         "practice examples": PracticeExample.objects.filter(is_demo=True).count(),
         "engagement activities": engagement_counts[0],
         "engagement actions": engagement_counts[1],
+        "panel views": panel_counts[0],
+        "panel replies": panel_counts[1],
     }
 
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "workstreams",
     "actions",
     "engagement",
+    "panels",
     "search",
     "alerts",
     # The pages above it, by audience, and the demonstration data (README, "Project layout").

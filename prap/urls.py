@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("public.deliverable_urls")),
     path("", include("public.workstream_urls")),
     path("", include("public.engagement_urls")),
+    path("", include("public.panel_urls")),
     path("", include("public.search_urls")),
     path("", include("public.alerts_urls")),
 ]

@@ -22,6 +22,7 @@ urlpatterns = [
         "stop-searches-by-quarter",
         "engagement",
         "engagement-actions",
+        "panel-views",
     )
     for fmt in ("csv", "json")
 ]

@@ -17,6 +17,7 @@ from actions.models import Deliverable, QuarterlyUpdate
 from engagement.models import Activity, EngagementAction
 from indicators.figures import StopSearchFigures
 from indicators.models import MonthlyStopSearchCount
+from panels.models import PanelView
 from plans.cache import public_page
 from plans.models import Force
 from public.downloads import csv_response, json_response
@@ -35,6 +36,7 @@ def index(request):
         "stop-searches-by-quarter": sum(1 for _ in MonthlyStopSearchCount.objects.by_quarter()),
         "engagement": Activity.objects.published().count(),
         "engagement-actions": EngagementAction.objects.public().count(),
+        "panel-views": PanelView.objects.published().count(),
     }
     latest = QuarterlyUpdate.objects.public().aggregate(latest=Max("published_at"))["latest"]
     context = {

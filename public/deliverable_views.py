@@ -5,6 +5,7 @@ from django.views.decorators.http import require_safe
 
 from actions.models import Deliverable, QuarterlyUpdate
 from engagement.models import EngagementAction
+from panels.models import PanelView
 from plans.cache import public_page
 from plans.models import Plan
 
@@ -20,6 +21,15 @@ def _get_public_deliverable(slug: str, pk: int) -> Deliverable:
         plan__force__slug=slug,
         pk=pk,
     )
+
+
+def _with_panel_views(deliverable, updates) -> list:
+    """The updates, each with ``panel_views``: the published panel views of its quarter."""
+    views = list(PanelView.objects.for_public().filter(deliverable=deliverable))
+    updates = list(updates)
+    for update in updates:
+        update.panel_views = [view for view in views if view.quarter == update.quarter]
+    return updates
 
 
 @login_not_required
@@ -43,9 +53,12 @@ def deliverable_detail(request, slug, pk):
         "commitment_changes": deliverable.commitment_changes.all(),
         "milestones": milestones,
         "national_actions": deliverable.national_actions.select_related("workstream"),
-        "updates": QuarterlyUpdate.objects.published()
-        .filter(deliverable=deliverable)
-        .order_by("-quarter"),
+        "updates": _with_panel_views(
+            deliverable,
+            QuarterlyUpdate.objects.published()
+            .filter(deliverable=deliverable)
+            .order_by("-quarter"),
+        ),
         "is_current_plan": current_plan == deliverable.plan,
         "engagement": EngagementAction.objects.public()
         .filter(deliverable=deliverable)

@@ -18,6 +18,7 @@ from actions.models import Deliverable, QuarterlyUpdate
 from actions.progress import STATUS_LABELS
 from actions.reporting import with_latest_quarter_reported, with_replanning_counts
 from engagement.models import with_engagement_counts
+from panels.models import with_panel_counts
 from plans.cache import public_page
 from plans.models import Force
 from plans.quarters import quarter_just_ended
@@ -45,9 +46,11 @@ def comparison_table(request):
     today = timezone.localdate()
     latest = quarter_just_ended(today)
     workstreams = list(Workstream.objects.all())
-    forces = with_engagement_counts(
-        with_replanning_counts(
-            with_latest_quarter_reported(Force.objects.with_published_plan()), today
+    forces = with_panel_counts(
+        with_engagement_counts(
+            with_replanning_counts(
+                with_latest_quarter_reported(Force.objects.with_published_plan()), today
+            )
         )
     ).order_by("name")
     filterset = NationalFilter(request.GET or None, forces, latest_quarter=latest)

@@ -22,6 +22,7 @@ from actions.reporting import with_latest_quarter_reported, with_replanning_coun
 from engagement.models import Activity, EngagementAction, Kind, Theme
 from indicators.figures import StopSearchFigures
 from indicators.models import Ethnicity, Measure, MonthlyGroup, MonthlyStopSearchCount
+from panels.models import PanelView
 from plans.models import Force, Plan
 from plans.quarters import Quarter
 
@@ -769,6 +770,87 @@ ENGAGEMENT_ACTIONS = Dataset(
     foreign_keys=(("activity_id", "engagement", "id"), ("force", "forces", "slug")),
 )
 
+
+def _panel_view_rows(site_url: str, today: dt.date) -> Iterator[tuple]:
+    """Published panel views with the force's reply; a withdrawn view keeps only the date and
+    the reason for its withdrawal."""
+    views = (
+        PanelView.objects.published()
+        .select_related("panel", "force", "reply")
+        .order_by("force__slug", "quarter", "deliverable_id", "pk")
+    )
+    for view in views.iterator(chunk_size=CHUNK_SIZE):
+        withdrawn = view.is_withdrawn
+        reply = getattr(view, "reply", None)
+        if view.deliverable_id:
+            url = (
+                f"{site_url}/forces/{view.force.slug}/deliverables/{view.deliverable_id}/"
+                f"#update-{view.quarter.compact}"
+            )
+        else:
+            url = f"{site_url}/forces/{view.force.slug}/panel/#quarter-{view.quarter.compact}"
+        yield (
+            view.pk,
+            view.force.slug,
+            view.panel.name,
+            view.quarter,
+            view.deliverable_id,
+            "" if withdrawn else view.verdict,
+            "" if withdrawn else view.reasons,
+            "" if withdrawn else "; ".join(view.evidence_links),
+            view.published_at,
+            view.withdrawn_at,
+            view.withdrawn_reason if withdrawn else "",
+            reply.text if reply and not withdrawn else "",
+            reply.published_at if reply and not withdrawn else None,
+            url,
+        )
+
+
+PANEL_VIEWS = Dataset(
+    slug="panel-views",
+    title="Scrutiny panel views and the forces' replies",
+    description=(
+        "Every published view of an independent scrutiny panel on a force's quarterly return "
+        "(no deliverable: a statement on the whole return) or on one deliverable's update, "
+        "with the force's reply. Drafts are never included; a withdrawn view keeps only the "
+        "date and reason of its withdrawal."
+    ),
+    columns=(
+        Column("id", "Stable identifier of the view.", type="integer", constraints={"minimum": 0}),
+        Column("force", "Slug of the force.", constraints={"required": True, **SLUG}),
+        Column("panel", "Name of the panel."),
+        Column("quarter", "Quarter of the return, e.g. 2025-Q2.", constraints=QUARTER),
+        Column(
+            "deliverable_id",
+            "The deliverable (joins to 'id' in deliverables); empty for a statement on the "
+            "whole return.",
+            type="integer",
+            constraints={"minimum": 0},
+        ),
+        Column(
+            "verdict",
+            "agree, some_concerns or disagree; empty once withdrawn.",
+            constraints={"enum": ["agree", "some_concerns", "disagree"]},
+        ),
+        Column("reasons", "The panel's reasons."),
+        Column("evidence", "The panel's evidence links, separated by semicolons."),
+        Column("published_at", "When it was published (ISO 8601, UTC).", type="datetime"),
+        Column(
+            "withdrawn_at",
+            "When an administrator withdrew it (ISO 8601, UTC); empty if it stands.",
+            type="datetime",
+        ),
+        Column("withdrawn_reason", "Why it was withdrawn."),
+        Column("reply", "The force's reply, if it has replied."),
+        Column("reply_published_at", "When the reply was published.", type="datetime"),
+        Column("url", "The view on the public site."),
+    ),
+    rows=_panel_view_rows,
+    primary_key=("id",),
+    foreign_keys=(("force", "forces", "slug"),),
+)
+
 DATASETS = {
     dataset.slug: dataset
     for dataset in (
@@ -779,6 +861,7 @@ DATASETS = {
         STOP_SEARCHES_BY_QUARTER,
         ENGAGEMENT,
         ENGAGEMENT_ACTIONS,
+        PANEL_VIEWS,
     )
 }
 
@@ -826,7 +909,8 @@ def data_package(site_url: str) -> dict:
         "description": (
             "Published data only: every force, every deliverable of a published plan, every "
             "published quarterly update and every published engagement activity with its "
-            "actions. Drafts are never included. With the official stop and search rates by "
+            "actions, and every published scrutiny panel view with the force's reply. "
+            "Drafts are never included. With the official stop and search rates by "
             "ethnic group (Home Office and ONS figures)."
         ),
         "homepage": f"{site_url}/data/",

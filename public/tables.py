@@ -133,6 +133,9 @@ class NationalTable(GovukTable):
     past_original_due = tables.Column(verbose_name="Past original due quarter", attrs=NUMERIC)
     engagement = tables.Column(verbose_name="Engagement activities", attrs=NUMERIC)
     engagement_actions = tables.Column(verbose_name="Actions from engagement", attrs=NUMERIC)
+    has_panel = tables.BooleanColumn(verbose_name="Scrutiny panel", yesno="Yes,No")
+    panel_challenges = tables.Column(verbose_name="Challenged by the panel", attrs=NUMERIC)
+    panel_unanswered = tables.Column(verbose_name="Panel views not replied to", attrs=NUMERIC)
 
     class Meta(GovukTable.Meta):
         empty_text = "No forces match these filters."
@@ -152,12 +155,18 @@ class NationalTable(GovukTable):
             "past_original_due",
             "engagement",
             "engagement_actions",
+            "has_panel",
+            "panel_challenges",
+            "panel_unanswered",
             "latest_quarter",
         )
 
     def __init__(self, data, *, workstreams, **kwargs):
         extra = [(f"ws_{workstream.slug}", HeatColumn(workstream)) for workstream in workstreams]
         super().__init__(data, extra_columns=extra, **kwargs)
+
+    def value_has_panel(self, value):
+        return "Yes" if value else "No"
 
     def render_percent_complete(self, value):
         return _percent(value)

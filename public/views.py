@@ -10,11 +10,27 @@ from django.views.decorators.http import require_safe
 from actions.models import Deliverable, QuarterlyUpdate
 from actions.reporting import with_replanning_counts
 from actions.roadmap import build_roadmap
+from panels.models import Panel, PanelView, latest_challenges
 from plans.cache import public_page
 from plans.fields import to_quarter
 from plans.forms import FindForceForm
 from plans.models import Force, Plan
 from public.filters import ForceFilter
+
+
+def panel_context(force: Force) -> dict:
+    """What the roadmap shows of the force's scrutiny panel (two queries): whether there is a
+    panel page to link to, the panel's latest statement on a return, and the deliverables
+    whose latest panel view challenges them (Some concerns or Disagree)."""
+    views = list(
+        PanelView.objects.for_force(force).for_public().order_by("quarter", "published_at")
+    )
+    statements = [view for view in views if view.is_statement]
+    return {
+        "has_panel": bool(views) or Panel.objects.filter(force=force).exists(),
+        "panel_statement": statements[-1] if statements else None,
+        "panel_challenges": latest_challenges(views),
+    }
 
 
 def _get_public_force(slug: str) -> Force:
@@ -104,6 +120,7 @@ def force_roadmap(request, slug):
             if plan
             else None
         ),
+        **panel_context(force),
     }
     return render(request, "plans/force_roadmap.html", context)
 

@@ -12,6 +12,8 @@ The getters live here, above the domain apps, because they name the models of ev
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.access import (
@@ -22,6 +24,7 @@ from accounts.access import (
 )
 from actions.models import Deliverable, Milestone, QuarterlyUpdate
 from engagement.models import Activity, EngagementAction
+from panels.models import Panel, PanelView
 from plans.models import Force, Plan
 from workstreams.models import NationalAction, PracticeExample
 
@@ -33,6 +36,10 @@ __all__ = [
     "get_force_for_user",
     "get_milestone_for_user",
     "get_national_action_for_user",
+    "get_panel_for_user",
+    "get_panel_force_for_user",
+    "get_panel_view_for_reply",
+    "get_panel_view_for_user",
     "get_plan_for_user",
     "get_practice_example_for_user",
     "get_update_for_user",
@@ -133,3 +140,47 @@ def get_force_for_figures_upload(user, slug: str) -> Force:
     force = get_object_or_404(Force, slug=slug)
     check_force(user, force.pk)
     return force
+
+
+# Scrutiny panels. A panel member reaches only their own panel's pages and views, about the
+# force their panel scrutinises (another force is a 404); force data stays out of their reach
+# because the force rule above gives a panel member no force to read. Anyone else is refused
+# the panel's pages (403): a coordinator never touches panel data.
+
+
+def get_panel_for_user(user) -> Panel:
+    """The signed-in panel member's own panel (403 for anyone else, 404 if it is not set up)."""
+    if not user.is_panel_member:
+        raise PermissionDenied("These pages are for members of a scrutiny panel.")
+    panel = Panel.of_member(user)
+    if panel is None:
+        raise Http404("Your panel has not been set up yet: ask an administrator.")
+    return panel
+
+
+def get_panel_force_for_user(user, slug: str) -> tuple[Panel, Force]:
+    """The member's panel and the force with ``slug``, if the panel scrutinises it."""
+    panel = get_panel_for_user(user)
+    force = get_object_or_404(Force, slug=slug)
+    if not panel.may_scrutinise(force.pk):
+        raise Http404("No such force.")
+    return panel, force
+
+
+def get_panel_view_for_user(user, view_id: int) -> PanelView:
+    """One of the member's own panel's views, drafts included (another panel's is a 404)."""
+    panel = get_panel_for_user(user)
+    views = PanelView.objects.select_related("panel", "force", "deliverable", "updated_by")
+    return get_object_or_404(views, pk=view_id, panel=panel)
+
+
+def get_panel_view_for_reply(user, view_id: int) -> PanelView:
+    """A published, standing panel view of the coordinator's own force, to reply to. The
+    force rule applies: another force's view is a 404, the national team's 403."""
+    return force_object_or_404(
+        user,
+        PanelView.objects.standing().select_related("panel", "force", "deliverable"),
+        "force",
+        write=True,
+        pk=view_id,
+    )

@@ -47,6 +47,8 @@ def home(request):
     user = request.user
     if user.is_coordinator and user.force_id:
         return redirect("staff:dashboard", slug=user.force.slug)
+    if user.is_panel_member:
+        return redirect("staff:panel_home")
     require_national_reader(user)
     forces = Force.objects.order_by("region", "name").annotate(
         plan_count=Count("plans"),

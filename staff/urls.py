@@ -1,6 +1,13 @@
 """Every page under /staff/, in the one "staff" namespace."""
 
-from staff import deliverable_urls, engagement_urls, force_urls, national_data_urls, plan_urls
+from staff import (
+    deliverable_urls,
+    engagement_urls,
+    force_urls,
+    national_data_urls,
+    panel_urls,
+    plan_urls,
+)
 
 app_name = "staff"
 
@@ -10,4 +17,5 @@ urlpatterns = [
     *national_data_urls.urlpatterns,
     *force_urls.urlpatterns,
     *engagement_urls.urlpatterns,
+    *panel_urls.urlpatterns,
 ]

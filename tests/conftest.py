@@ -1,7 +1,8 @@
 """Shared fixtures: reference data and the personas every access test uses.
 
 Personas: anonymous (the test client as is), Alice (coordinator of force A, Dorset),
-Bob (coordinator of force B, Cheshire), Nadia (national team) and Sam (administrator).
+Bob (coordinator of force B, Cheshire), Nadia (national team), Sam (administrator), Pat
+(member of force A's scrutiny panel) and Pia (member of force B's scrutiny panel).
 """
 
 import io
@@ -13,6 +14,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from accounts.models import User
+from panels.models import Panel
 from prap.logs import JsonFormatter, RequestContextFilter
 from tests.clock import DEMO_TODAY, on
 from tests.factories import ForceFactory, UserFactory
@@ -96,6 +98,33 @@ def sam(db):
         is_staff=True,
         is_superuser=True,
     )
+
+
+@pytest.fixture
+def panel_a(force_a):
+    return Panel.objects.create(
+        force=force_a,
+        name="Force A Independent Community Panel",
+        description="Residents who scrutinise Force A's race action plan.",
+        members="Grace Obi, chair\nA youth representative",
+    )
+
+
+@pytest.fixture
+def panel_b(force_b):
+    return Panel.objects.create(
+        force=force_b, name="Force B Scrutiny Panel", description="Force B's panel."
+    )
+
+
+@pytest.fixture
+def pat(panel_a):
+    return UserFactory(email="pat@panel-a.example", role=User.Role.PANEL, force=panel_a.force)
+
+
+@pytest.fixture
+def pia(panel_b):
+    return UserFactory(email="pia@panel-b.example", role=User.Role.PANEL, force=panel_b.force)
 
 
 @pytest.fixture

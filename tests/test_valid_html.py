@@ -23,7 +23,7 @@ import pytest
 from django.utils import timezone
 
 from actions.models import QuarterlyUpdate
-from tests.browser.test_staff import staff_pages
+from tests.browser.test_staff import persona_user, staff_pages
 from tests.staff_data import RETURN_QUARTER, force_data
 from tests.urls_walk import public_routes, public_urls, same_page_links
 
@@ -109,7 +109,7 @@ def test_every_page_type_is_valid_html(client, reference, force_a, force_b, alic
     for persona, urls in personas.items():
         client.logout()
         if persona != "anonymous":
-            client.force_login({"alice": alice, "nadia": nadia}[persona])
+            client.force_login(persona_user(persona, alice, nadia))
         pages |= {f"{persona} {url}": text for url, text in html_pages(client, urls).items()}
     client.logout()
     client.force_login(alice)

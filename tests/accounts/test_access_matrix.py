@@ -12,11 +12,13 @@ import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from panels.models import PanelView, Verdict
 from tests.factories import EngagementActionFactory, PracticeExampleFactory
-from tests.staff_data import force_data
+from tests.staff_data import RETURN_QUARTER, force_data
 from tests.urls_walk import site_routes
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +26,7 @@ pytestmark = pytest.mark.django_db
 PREFIXES = ("/staff/", "/accounts/")
 OK = "ok"  # 2xx, or a redirect that is not to the sign-in page
 LOGIN = "login"  # redirected to sign in
-PERSONAS = ("anonymous", "alice", "bob", "nadia", "sam")
+PERSONAS = ("anonymous", "alice", "bob", "nadia", "sam", "pat", "pia")
 
 # (GET, POST) outcome for each persona, by kind of page.
 KINDS: dict[str, dict[str, tuple[str, str]]] = {
@@ -45,6 +47,8 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "bob": ("404", "405"),
         "nadia": (OK, "405"),
         "sam": (OK, "405"),
+        "pat": ("404", "405"),
+        "pia": ("404", "405"),
     },
     # A file of force A's data to download: the same readers as its pages.
     "force_download": {
@@ -53,6 +57,8 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "bob": ("404", "405"),
         "nadia": (OK, "405"),
         "sam": (OK, "405"),
+        "pat": ("404", "405"),
+        "pia": ("404", "405"),
     },
     "force_form": {
         "anonymous": (LOGIN, LOGIN),
@@ -60,6 +66,8 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "bob": ("404", "404"),
         "nadia": ("403", "403"),
         "sam": ("403", "403"),
+        "pat": ("404", "404"),
+        "pia": ("404", "404"),
     },
     "force_action": {
         "anonymous": (LOGIN, LOGIN),
@@ -67,7 +75,11 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "bob": ("405", "404"),
         "nadia": ("405", "403"),
         "sam": ("405", "403"),
+        "pat": ("405", "404"),
+        "pia": ("405", "404"),
     },
+    # A panel member of force A (Pat) and of force B (Pia) reach no force data: the force
+    # rule gives them no force, so force pages are a 404 to them, as to another force.
     # A force's official figures: its coordinators and the national team load them (for any
     # force); for Bob force A does not exist.
     "figures_form": {
@@ -76,6 +88,8 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "bob": ("404", "404"),
         "nadia": (OK, OK),
         "sam": (OK, OK),
+        "pat": ("404", "404"),
+        "pia": ("404", "404"),
     },
     "figures_action": {
         "anonymous": (LOGIN, LOGIN),
@@ -83,6 +97,8 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "bob": ("405", "404"),
         "nadia": ("405", OK),
         "sam": ("405", OK),
+        "pat": ("405", "404"),
+        "pia": ("405", "404"),
     },
     # National data: the national team and administrators only.
     "national_page": {
@@ -91,6 +107,8 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "bob": ("403", "405"),
         "nadia": (OK, "405"),
         "sam": (OK, "405"),
+        "pat": ("403", "405"),
+        "pia": ("403", "405"),
     },
     "national_form": {
         "anonymous": (LOGIN, LOGIN),
@@ -98,6 +116,29 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "bob": ("403", "403"),
         "nadia": (OK, OK),
         "sam": (OK, OK),
+        "pat": ("403", "403"),
+        "pia": ("403", "403"),
+    },
+    # The scrutiny panel's own pages: its members only; a coordinator, the national team and
+    # administrators never touch panel data (403); force A's panel pages do not exist for a
+    # member of force B's panel (404).
+    "panel_home": {
+        "anonymous": (LOGIN, LOGIN),
+        **dict.fromkeys(("alice", "bob", "nadia", "sam"), ("403", "405")),
+        "pat": (OK, "405"),
+        "pia": (OK, "405"),
+    },
+    "panel_page": {
+        "anonymous": (LOGIN, LOGIN),
+        **dict.fromkeys(("alice", "bob", "nadia", "sam"), ("403", "405")),
+        "pat": (OK, "405"),
+        "pia": ("404", "405"),
+    },
+    "panel_form": {
+        "anonymous": (LOGIN, LOGIN),
+        **dict.fromkeys(("alice", "bob", "nadia", "sam"), ("403", "403")),
+        "pat": (OK, OK),
+        "pia": ("404", "404"),
     },
     "national_action": {
         "anonymous": (LOGIN, LOGIN),
@@ -105,6 +146,8 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "bob": ("405", "403"),
         "nadia": ("405", OK),
         "sam": ("405", OK),
+        "pat": ("405", "403"),
+        "pia": ("405", "403"),
     },
 }
 
@@ -178,6 +221,14 @@ EXPECTED_KIND = {
     "staff:engagement_action_edit": "force_form",
     "staff:engagement_dashboard": "force_page",
     "staff:engagement_national": "national_page",
+    "staff:panel_home": "panel_home",
+    "staff:panel_force": "panel_page",
+    "staff:panel_return": "panel_page",
+    "staff:panel_view_create": "panel_form",
+    "staff:panel_view_edit": "panel_form",
+    # The force's reply to its panel: force data, as any force form.
+    "staff:force_panel_views": "force_page",
+    "staff:panel_reply": "force_form",
     "staff:engagement_upload": "force_form",
     "staff:engagement_upload_preview": "force_form",
     "staff:engagement_upload_cancel": "force_action",
@@ -208,8 +259,17 @@ def test_every_staff_and_accounts_page_has_an_expected_outcome():
 
 
 @pytest.fixture
-def url_arguments(reference, force_a, alice):
+def url_arguments(reference, force_a, alice, pat, panel_a):
     data = force_data(force_a)
+    # A published view of force A's panel: Pat reads it, Alice may reply to it.
+    view = PanelView(
+        panel=panel_a,
+        force=force_a,
+        quarter=RETURN_QUARTER,
+        deliverable=data.published,
+        verdict=Verdict.AGREE,
+    )
+    view.save_by(pat, timezone.now(), 0, publish=True)
     example = PracticeExampleFactory(force=force_a, workstream=data.reported.workstream)
     engagement_action = EngagementActionFactory(
         activity__force=force_a, deliverable=data.reported, due_quarter=data.reported.due_quarter
@@ -228,6 +288,8 @@ def url_arguments(reference, force_a, alice):
         "token": default_token_generator.make_token(alice),
         # An upload waiting in nobody's session: its pages send Alice back to upload again.
         "upload": "no-such-upload-0123456789",
+        "quarter": RETURN_QUARTER.compact,
+        "view_id": view.pk,
     }
 
 
@@ -245,7 +307,7 @@ def outcome(response) -> str:
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_every_staff_page_answers_each_persona_as_expected(
-    client, request, persona, url_arguments, bob, nadia, sam
+    client, request, persona, url_arguments, bob, nadia, sam, pia
 ):
     user = None if persona == "anonymous" else request.getfixturevalue(persona)
     unexpected = []

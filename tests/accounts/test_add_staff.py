@@ -85,3 +85,22 @@ def test_bad_arguments_are_refused_with_a_clear_message(reference, args, options
 def test_an_existing_address_is_refused(alice):
     with pytest.raises(CommandError, match="already has an account"):
         add_staff("ALICE@force-a.example", role="national")
+
+
+def test_a_panel_member_belongs_to_the_panel_of_the_force_named(reference):
+    output = add_staff("priya@example.org", role="panel", force="dorset", name="Priya Shah")
+    user = User.objects.get(email="priya@example.org")
+    assert (user.role, user.force.slug, user.is_staff) == ("panel", "dorset", False)
+    assert "Created priya@example.org: Scrutiny panel member for Dorset Police." in output
+    assert not user.can_read_force(user.force_id)  # force data is not the panel's
+
+
+def test_a_panel_member_without_a_force_is_on_the_national_panel(db):
+    output = add_staff("lee@example.org", role="panel")
+    assert User.objects.get(email="lee@example.org").force is None
+    assert "Scrutiny panel member (the national panel)." in output
+
+
+def test_the_national_team_still_cannot_be_given_a_force(reference):
+    with pytest.raises(CommandError, match="Only a force coordinator or a panel member"):
+        add_staff("x@example.org", role="national", force="dorset")

@@ -58,6 +58,13 @@ def demo_site(reference):
         )
         .first()
         .get_absolute_url(),
+        "independent scrutiny": "/forces/hertfordshire/panel/",
+        "roadmap with panel marks": "/forces/hertfordshire/",
+        "deliverable with a panel view and reply": Deliverable.objects.filter(
+            panel_views__verdict="disagree", panel_views__published_at__isnull=False
+        )
+        .first()
+        .get_absolute_url(),
         "not found": "/forces/atlantis/",
     }
 

@@ -1,13 +1,16 @@
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts.models import User
 from actions.models import QuarterlyUpdate, Status
+from panels.models import Panel, PanelView, Verdict
 from tests.accounts.test_access_matrix import EXPECTED_KIND, KINDS, OK, staff_url_names
 from tests.browser.conftest import axe_violations, screenshot, sign_in
-from tests.factories import EngagementActionFactory, PracticeExampleFactory
+from tests.factories import EngagementActionFactory, PracticeExampleFactory, UserFactory
 from tests.staff_data import RETURN_QUARTER, force_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -70,14 +73,35 @@ def test_a_coordinator_signs_in_and_publishes_a_quarterly_return(page, reference
     screenshot(page, "staff-return-published")
 
 
+PAT = "pat@panel-a.example"
+
+
+def persona_user(persona: str, alice, nadia):
+    """The account of a persona of :func:`staff_pages` (Pat is created there)."""
+    return {"alice": alice, "nadia": nadia}.get(persona) or User.objects.get(email=PAT)
+
+
 def staff_pages(force_a, alice, data) -> dict[str, list[str]]:
     """Every page under /staff/ and /accounts/ that a persona may open, by persona."""
     example = PracticeExampleFactory(force=force_a, workstream=data.reported.workstream)
     engagement_action = EngagementActionFactory(
         activity__force=force_a, deliverable=data.reported, due_quarter=data.reported.due_quarter
     )
+    panel = Panel.objects.create(force=force_a, name="Force A Panel", description="A panel.")
+    pat = UserFactory(email=PAT, role=User.Role.PANEL, force=force_a)
+    view = PanelView(
+        panel=panel,
+        force=force_a,
+        quarter=RETURN_QUARTER,
+        deliverable=data.published,
+        verdict=Verdict.SOME_CONCERNS,
+        reasons="Slow progress.",
+    )
+    view.save_by(pat, timezone.now(), 0, publish=True)
     arguments = {
         "slug": force_a.slug,
+        "quarter": RETURN_QUARTER.compact,
+        "view_id": view.pk,
         "plan_id": data.plan.pk,
         "deliverable_id": data.reported.pk,
         "milestone_id": data.milestone.pk,
@@ -90,7 +114,7 @@ def staff_pages(force_a, alice, data) -> dict[str, list[str]]:
         "activity_id": engagement_action.activity_id,
         "engagement_action_id": engagement_action.pk,
     }
-    pages: dict[str, list[str]] = {"anonymous": [], "alice": [], "nadia": []}
+    pages: dict[str, list[str]] = {"anonymous": [], "alice": [], "nadia": [], "pat": []}
     for name, names in staff_url_names():
         url = reverse(name, kwargs={a: arguments[a] for a in names})
         if EXPECTED_KIND[name] == "force_download":
@@ -102,6 +126,8 @@ def staff_pages(force_a, alice, data) -> dict[str, list[str]]:
             pages["alice"].append(url)
         elif outcomes["nadia"][0] == OK:
             pages["nadia"].append(url)
+        elif outcomes.get("pat", ("",))[0] == OK:
+            pages["pat"].append(url)
     pages["alice"].append(f"/staff/forces/{force_a.slug}/return/?quarter={RETURN_QUARTER.compact}")
     pages["anonymous"].append(f"/accounts/password/set/{arguments['uidb64']}/bad-token/")
     return pages
@@ -115,7 +141,7 @@ def test_every_staff_page_has_no_accessibility_violations(page, reference, force
     for persona, urls in pages.items():
         page.context.clear_cookies()
         if persona != "anonymous":
-            sign_in(page, {"alice": alice, "nadia": nadia}[persona])
+            sign_in(page, persona_user(persona, alice, nadia))
         for url in urls:
             response = page.goto(url)
             assert response.status == 200, url

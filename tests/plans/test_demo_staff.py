@@ -22,7 +22,13 @@ def test_seed_demo_prints_a_working_password_for_each_demo_staff_account(referen
     out = io.StringIO()
     call_command("seed_demo", today=TODAY, stdout=out)
     passwords = printed_passwords(out.getvalue())
-    assert set(passwords) == {"dorset.coordinator@demo.invalid", "national.team@demo.invalid"}
+    assert set(passwords) == {
+        "dorset.coordinator@demo.invalid",
+        "national.team@demo.invalid",
+        "dorset.panel@demo.invalid",
+    }
+    panel_member = User.objects.get(email="dorset.panel@demo.invalid")
+    assert (panel_member.role, panel_member.force.slug) == ("panel", "dorset")
     coordinator = User.objects.get(email="dorset.coordinator@demo.invalid")
     assert (coordinator.role, coordinator.force.slug, coordinator.is_demo) == (
         "coordinator",

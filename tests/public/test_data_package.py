@@ -59,6 +59,7 @@ def test_every_csv_file_is_valid_against_the_package_joins_included(
         "stop-searches-by-quarter": 12,
         "engagement": 1,
         "engagement-actions": 1,
+        "panel-views": 1,
     }
 
 
@@ -110,3 +111,5 @@ def test_the_demo_data_files_are_valid_against_the_package(client, reference, de
     assert all(rows[name] > 40 for name in ("forces", "deliverables", "updates"))
     # A year of engagement for a few forces (one draft activity is not in the file).
     assert rows["engagement"] >= 14 and rows["engagement-actions"] >= 14
+    # Four forces' panels: a statement and up to four views each on their latest return.
+    assert 4 * 2 <= rows["panel-views"] <= 4 * 5

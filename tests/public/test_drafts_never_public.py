@@ -6,13 +6,16 @@ workstream, with their query-string variants and the same-page links they show: 
 page is walked the day it is added, or the walk fails saying which argument it cannot fill.
 """
 
+import datetime as dt
 import html
 import json
+from functools import partial
 from urllib.parse import quote_plus
 
 import pytest
 from django.utils import timezone
 
+from panels.models import Panel, PanelReply, PanelView
 from plans.quarters import Quarter
 from search.index import rebuild
 from tests.factories import (
@@ -78,6 +81,38 @@ def force_with_a_draft(db):
     hidden_activity = ActivityFactory(force=hidden.force, title="Hiddenshire meeting")
     EngagementActionFactory(
         activity=hidden_activity, deliverable=secret, description="Part of the hidden plan."
+    )
+    # Scrutiny panel: a draft view, a withdrawn view (its words are no longer public, only
+    # the reason), a published view with the force's reply, and a published view of the
+    # unpublished plan's deliverable.
+    panel = Panel.objects.create(force=force, name="Draftshire Panel", description="A panel.")
+    view = partial(PanelView.objects.create, panel=panel, force=force, verdict="disagree")
+    at = dt.datetime(2024, 8, 1, tzinfo=dt.UTC)
+    view(quarter=Quarter(2024, 2), deliverable=deliverable, reasons=f"Draft view {MARKER}")
+    view(
+        quarter=Quarter(2024, 1),
+        reasons=f"Withdrawn words {MARKER}",
+        evidence=f"https://example.org/{MARKER}",
+        published_at=at,
+        withdrawn_at=at,
+        withdrawn_reason="Withdrawn by the administrator.",
+    )
+    shown = view(
+        quarter=Quarter(2024, 1),
+        deliverable=deliverable,
+        reasons="The panel disagrees with the force.",
+        published_at=at,
+    )
+    PanelReply.objects.create(view=shown, text="The force replies.", published_at=at)
+    hidden_panel = Panel.objects.create(force=hidden.force, name="Hiddenshire Panel")
+    PanelView.objects.create(
+        panel=hidden_panel,
+        force=hidden.force,
+        quarter=Quarter(2024, 1),
+        deliverable=secret,
+        verdict="disagree",
+        reasons=f"About {UNPUBLISHED_MARKER}",
+        published_at=at,
     )
     return deliverable
 
@@ -160,6 +195,10 @@ def test_no_draft_is_on_any_public_page_download_or_feed(
         and "/national/compare/?forces=draftshire,hiddenshire" in texts
     )
     assert f'href="{force_with_a_draft.get_absolute_url()}"' in texts["/search/?q=open+meetings"]
+    for url in (force_with_a_draft.get_absolute_url(), "/forces/draftshire/panel/"):
+        assert "The panel disagrees with the force." in texts[url]
+        assert "The force replies." in texts[url]
+    assert "Withdrawn by the administrator." in texts["/forces/draftshire/panel/"]
 
 
 def test_a_draft_update_is_not_on_its_deliverables_page(client, force_with_a_draft):

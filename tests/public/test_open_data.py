@@ -6,6 +6,7 @@ import json
 import pytest
 
 from actions.models import Deliverable, Status
+from panels.models import Panel, PanelReply, PanelView
 from plans.models import Force
 from public.downloads import csv_cell
 from tests.factories import (
@@ -73,6 +74,23 @@ def published(reference):
     EngagementActionFactory(activity=meeting, deliverable=deliverable, due_quarter="2024-Q3")
     draft = ActivityFactory(force=dorset, title=MARKER, heard=MARKER, published_at=None)
     EngagementActionFactory(activity=draft, deliverable=deliverable, description=MARKER)
+    # Scrutiny: a published panel view (formula-like text) with a reply, and a draft view.
+    panel = Panel.objects.create(force=dorset, name="Dorset Panel", description="A panel.")
+    at = dt.datetime(2024, 8, 1, tzinfo=dt.UTC)
+    view = PanelView.objects.create(
+        panel=panel,
+        force=dorset,
+        quarter="2024-Q2",
+        deliverable=deliverable,
+        verdict="disagree",
+        reasons="=1+1 is not evidence",
+        evidence="https://example.org/minutes",
+        published_at=at,
+    )
+    PanelReply.objects.create(view=view, text="We will publish the minutes.", published_at=at)
+    PanelView.objects.create(
+        panel=panel, force=dorset, quarter="2024-Q2", verdict="agree", reasons=MARKER
+    )
     return deliverable
 
 
@@ -264,3 +282,17 @@ def test_the_engagement_files_hold_published_activities_and_actions_only(client,
     for name in ("engagement", "engagement-actions"):
         assert MARKER not in body(client.get(f"/data/{name}.csv"))
         assert MARKER not in body(client.get(f"/data/{name}.json"))
+
+
+def test_the_panel_views_file_holds_published_views_with_replies_safe_in_a_spreadsheet(
+    client, published
+):
+    rows = read_csv(client, "panel-views")
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["force"], row["quarter"], row["verdict"]) == ("dorset", "2024-Q2", "disagree")
+    assert row["deliverable_id"] == str(published.pk)
+    assert row["reasons"] == "'=1+1 is not evidence"  # a formula is neutralised
+    assert row["reply"] == "We will publish the minutes."
+    assert row["url"].endswith(f"/forces/dorset/deliverables/{published.pk}/#update-2024-Q2")
+    assert read_json(client, "panel-views")["rows"][0]["reasons"] == "=1+1 is not evidence"

@@ -16,6 +16,7 @@ from django.utils import timezone
 from actions.models import Deliverable, Milestone, QuarterlyUpdate, Status
 from engagement.models import Activity, EngagementAction
 from indicators.models import Population, Source, StopSearchCount, UseOfForceCount
+from panels.models import Panel, PanelReply, PanelView
 from plans.cache import all_content_changed
 from plans.models import Force, Plan
 from plans.quarters import Quarter
@@ -123,7 +124,47 @@ def build_dataset(size: int) -> Force:
         )
         for activity in activities
     )
+    build_panel_views(forces, deliverables, size, published)
     return forces[0]
+
+
+def build_panel_views(forces, deliverables, size: int, published) -> None:
+    """Each force's panel: a statement on each of ``size`` returns, each with the force's
+    reply, and a view of each deliverable's first update (every third one disagreeing), each
+    deliverable's second a draft."""
+    panels = Panel.objects.bulk_create(
+        Panel(force=force, name=f"{force.name} panel", description="A panel.") for force in forces
+    )
+    panel_of = {panel.force_id: panel for panel in panels}
+    statements = PanelView.objects.bulk_create(
+        PanelView(
+            panel=panel_of[force.pk],
+            force=force,
+            quarter=Quarter(2023, 1) + q,
+            verdict="some_concerns",
+            reasons="Slow.",
+            published_at=published,
+        )
+        for force in forces
+        for q in range(size)
+    )
+    PanelReply.objects.bulk_create(
+        PanelReply(view=view, text="We reply.", published_at=published) for view in statements
+    )
+    PanelView.objects.bulk_create(
+        PanelView(
+            panel=panel_of[d.plan.force_id],
+            force_id=d.plan.force_id,
+            quarter=Quarter(2023, 1) + q,
+            deliverable=d,
+            verdict="disagree" if i % 3 == 0 else "agree",
+            reasons="Not convinced.",
+            evidence="https://example.org/panel",
+            published_at=published if q == 0 else None,
+        )
+        for i, d in enumerate(deliverables)
+        for q in range(min(size, 2))
+    )
 
 
 def build_figures(forces) -> None:
@@ -155,13 +196,15 @@ PAGES = {
     "find a force": (lambda force: f"/?force={force.slug}", 2),
     "directory": (lambda force: "/forces/", 7),
     "directory filtered": (lambda force: "/forces/?region=Region+1&country=England", 7),
-    "roadmap": (lambda force: force.get_absolute_url(), 9),
+    # The panel: its page and latest statement (one query), the roadmap's marks (one).
+    "roadmap": (lambda force: force.get_absolute_url(), 11),
     "deliverable": (
         lambda force: Deliverable.objects.filter(plan__force=force).first().get_absolute_url(),
-        8,
+        9,  # the panel's views, with their replies
     ),
+    "panel": (lambda force: f"/forces/{force.slug}/panel/", 5),
     "you said, we did": (lambda force: f"/forces/{force.slug}/engagement/", 5),
-    "feed": (lambda force: f"/forces/{force.slug}/feed/", 4),
+    "feed": (lambda force: f"/forces/{force.slug}/feed/", 5),  # with the panel's views
     "workstreams": (lambda force: "/workstreams/", 4),
     "workstream": (lambda force: "/workstreams/represented/", 9),
     "workstream filtered": (
@@ -192,13 +235,14 @@ PAGES = {
     "search with nothing typed": (lambda force: "/search/", 6),
     "search close matches": (lambda force: "/search/?q=delivrable", 11),
     "search.json": (lambda force: "/search.json?q=community+panel&force=force-1", 9),
-    "open data": (lambda force: "/data/", 12),
+    "open data": (lambda force: "/data/", 13),  # with the panel views' count
     "forces.csv": (lambda force: "/data/forces.csv", 3),
     "deliverables.csv": (lambda force: "/data/deliverables.csv", 2),
     "updates.csv": (lambda force: "/data/updates.csv", 2),
     "forces.json": (lambda force: "/data/forces.json", 3),
     "deliverables.json": (lambda force: "/data/deliverables.json", 2),
     "updates.json": (lambda force: "/data/updates.json", 2),
+    "panel-views.csv": (lambda force: "/data/panel-views.csv", 2),
     "force disparities": (lambda force: f"/forces/{force.slug}/disparities/", 14),
     "national disparities": (lambda force: "/national/disparities/", 6),
     "national disparities filtered": (

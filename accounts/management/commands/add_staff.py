@@ -2,6 +2,10 @@
 
     python manage.py add_staff alice@dorset.police.uk --role coordinator --force dorset
     python manage.py add_staff nadia@npcc.police.uk --role national --name "Nadia Khan"
+    python manage.py add_staff priya@example.org --role panel --force dorset --name "Priya Shah"
+
+A panel member (``--role panel``) belongs to the scrutiny panel of the force named by
+``--force``, or to the national panel without it; they need the same second step as staff.
 
 The account has no usable password until its owner follows the link (it works once, for
 PASSWORD_RESET_TIMEOUT seconds, three days by default). If it expires, they ask for a new one
@@ -38,8 +42,8 @@ def password_set_link(user: User) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Create a staff account (coordinator of one force, national team or administrator) "
-        "and print a one-time link to set its password."
+        "Create a staff account (coordinator of one force, scrutiny panel member, national "
+        "team or administrator) and print a one-time link to set its password."
     )
 
     def add_arguments(self, parser):
@@ -47,9 +51,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--role",
             required=True,
-            help="coordinator (needs --force), national or administrator.",
+            help="coordinator (needs --force), panel (a scrutiny panel member: --force for a "
+            "force's panel, none for the national panel), national or administrator.",
         )
-        parser.add_argument("--force", help="The force's slug, e.g. dorset (coordinators only).")
+        parser.add_argument(
+            "--force",
+            help="The force's slug, e.g. dorset (coordinators and panel members only).",
+        )
         parser.add_argument("--name", default="", help="The person's full name.")
 
     def handle(self, *args, email, role, force, name, **options):
@@ -78,6 +86,8 @@ class Command(BaseCommand):
                 is_superuser=role == User.Role.ADMINISTRATOR,
             )
         where = f" for {chosen_force.name}" if chosen_force else ""
+        if role == User.Role.PANEL and chosen_force is None:
+            where = " (the national panel)"
         days = settings.PASSWORD_RESET_TIMEOUT // 86400
         self.stdout.write(self.style.SUCCESS(f"Created {email}: {roles[role]}{where}."))
         self.stdout.write(
@@ -86,11 +96,13 @@ class Command(BaseCommand):
         )
 
     def _force(self, role: str, slug: str | None) -> Force | None:
-        if role != User.Role.COORDINATOR:
+        if role == User.Role.PANEL and not slug:
+            return None  # the national panel
+        if role not in (User.Role.COORDINATOR, User.Role.PANEL):
             if slug:
                 raise CommandError(
-                    "Only a force coordinator belongs to a force: leave out --force for the "
-                    f"{role} role."
+                    "Only a force coordinator or a panel member belongs to a force: leave out "
+                    f"--force for the {role} role."
                 )
             return None
         if not slug:

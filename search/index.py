@@ -7,8 +7,9 @@ may concern them; there are few). :func:`rebuild` rewrites everything
 (``manage.py rebuild_search_index``).
 
 Only published content is copied: deliverables of published plans, published updates of
-those deliverables, published engagement activities (never the partners' contact points) and
-the practice examples. A withdrawn deliverable stays findable, marked
+those deliverables, published engagement activities (never the partners' contact points), standing
+scrutiny panel views with the force's reply (a withdrawn view's words leave the index with it)
+and the practice examples. A withdrawn deliverable stays findable, marked
 withdrawn, as its page stays public with the reason.
 """
 
@@ -26,13 +27,14 @@ from django.urls import reverse
 
 from actions.models import Deliverable, QuarterlyUpdate
 from engagement.models import Activity, EngagementAction
+from panels.models import PanelView
 from plans.models import Force, Plan
 from search.models import Kind, SearchDocument
 from workstreams.models import PracticeExample, Workstream
 
 WITHDRAWN = "withdrawn"
 #: Kinds whose documents belong to one force's pages, rewritten when that force's pages change.
-FORCE_KINDS = (Kind.DELIVERABLE, Kind.UPDATE, Kind.ENGAGEMENT)
+FORCE_KINDS = (Kind.DELIVERABLE, Kind.UPDATE, Kind.ENGAGEMENT, Kind.PANEL)
 #: Kinds shown on the national pages only, rewritten with every change.
 NATIONAL_KINDS = (Kind.PRACTICE,)
 
@@ -62,6 +64,7 @@ def reindex_forces(force_ids: Iterable[int]) -> None:
             *_deliverables(force_ids),
             *_updates(force_ids),
             *_engagement(force_ids),
+            *_panel_views(force_ids),
             *_practice(),
         ],
     )
@@ -289,4 +292,43 @@ def _engagement(force_ids: list[int]) -> Iterator[SearchDocument]:
                 ]
             ),
             url=page.replace("force-slug", activity.force.slug) + f"#activity-{activity.pk}",
+        )
+
+
+def _panel_views(force_ids: list[int]) -> Iterator[SearchDocument]:
+    """Standing (published, not withdrawn) panel views, with the force's reply: a view on a
+    deliverable links to the update it answers, a statement to the panel's page."""
+    if not force_ids:
+        return
+    address = _deliverable_address()
+    panel_page = reverse("panels:force", args=["force-slug"])
+    views = (
+        PanelView.objects.standing()
+        .filter(force_id__in=force_ids)
+        .select_related("panel", "force", "deliverable", "reply")
+        .order_by("pk")
+    )
+    for view in views:
+        reply = getattr(view, "reply", None)
+        verdict = view.get_verdict_display()
+        deliverable = view.deliverable
+        if deliverable is None:
+            heading = f"{view.panel.name} on the {view.quarter} return: {verdict}"
+            url = panel_page.replace("force-slug", view.force.slug)
+            url += f"#quarter-{view.quarter.compact}"
+        else:
+            heading = f"{view.panel.name} on “{deliverable.title}”: {verdict}"
+            url = f"{address(view.force.slug, deliverable.pk)}#update-{view.quarter.compact}"
+        yield _document(
+            kind=Kind.PANEL,
+            object_id=view.pk,
+            force_id=view.force_id,
+            workstream_id=deliverable.workstream_id if deliverable else None,
+            first_quarter=view.quarter,
+            last_quarter=view.quarter,
+            heading=heading,
+            title=view.panel.name,
+            text=view.reasons,
+            extra=reply.text if reply else "",
+            url=url,
         )

@@ -24,13 +24,14 @@ from search.terms import START, STOP, STOP_WORDS, Terms
 
 
 class Kind(models.TextChoices):
-    """What a result is. A new kind of public content (panel views, engagement activities)
-    is a new value here and a new source in ``search.index``."""
+    """What a result is. A new kind of public content is a new value here and a new source
+    in ``search.index``."""
 
     DELIVERABLE = "deliverable", "Deliverables"
     UPDATE = "update", "Quarterly updates"
     PRACTICE = "practice", "Practice examples"
     ENGAGEMENT = "engagement", "Engagement activities"
+    PANEL = "panel", "Scrutiny panel views"
 
 
 #: What one result of each kind is called.
@@ -39,6 +40,7 @@ SINGULAR = {
     Kind.UPDATE: "Quarterly update",
     Kind.PRACTICE: "Practice example",
     Kind.ENGAGEMENT: "Engagement activity",
+    Kind.PANEL: "Scrutiny panel view",
 }
 
 #: For each kind, what its ``text`` and ``extra`` hold, as a result names where words matched.
@@ -47,6 +49,7 @@ FIELD_LABELS = {
     Kind.UPDATE: ("What was done", "What is next"),
     Kind.PRACTICE: ("Summary", ""),
     Kind.ENGAGEMENT: ("What we heard", "Themes, partners and what we will do"),
+    Kind.PANEL: ("The panel's reasons", "The force's reply"),
 }
 
 

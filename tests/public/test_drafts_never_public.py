@@ -256,7 +256,7 @@ def test_no_search_finds_a_drafts_words(client, force_with_a_draft, next_plan_in
     ]
     for query in queries:
         for path in ("/search/", "/search.json"):
-            for kind in ("", "update", "deliverable", "engagement"):
+            for kind in ("", "update", "deliverable", "engagement", "panel"):
                 response = client.get(path, {"q": query, "kind": kind})
                 assert response.status_code == 200, (path, query)
                 # The page says what was searched for: look at everything but that.
@@ -268,7 +268,13 @@ def test_no_search_finds_a_drafts_words(client, force_with_a_draft, next_plan_in
                 assert "91ab" not in text and "c40e" not in text and "7f3c" not in text
     # A draft's status counts nowhere: the only update found is the published one.
     found = client.get("/search.json", {"q": "published"}).json()
-    assert found["kinds"] == {"deliverable": 0, "update": 1, "practice": 0, "engagement": 0}
+    assert found["kinds"] == {
+        "deliverable": 0,
+        "update": 1,
+        "practice": 0,
+        "engagement": 0,
+        "panel": 0,
+    }
     # The published activity is found; the draft one and the private contacts are not.
     meetings = client.get("/search.json", {"q": "meeting", "kind": "engagement"}).json()
     assert sorted(r["title"] for r in meetings["results"]) == [

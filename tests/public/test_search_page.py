@@ -144,7 +144,13 @@ def test_a_match_only_in_what_is_next_is_shown_from_there(client, forces):
 
 def test_results_are_counted_by_kind_and_filtered_by_kind(client, forces):
     everything = found(client, q="panel")
-    assert everything["kinds"] == {"deliverable": 1, "update": 1, "practice": 1, "engagement": 0}
+    assert everything["kinds"] == {
+        "deliverable": 1,
+        "update": 1,
+        "practice": 1,
+        "engagement": 0,
+        "panel": 0,
+    }
     assert titles(client, q="panel", kind="practice") == ["Youth panel on stop and search"]
     html = main(client.get("/search/", {"q": "panel"}))
     assert (

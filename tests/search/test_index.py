@@ -270,3 +270,42 @@ def test_rebuild_indexes_published_engagement_only(plan):
     rebuild()
 
     assert indexed(Kind.ENGAGEMENT) == {(Kind.ENGAGEMENT, published.pk): "Open meeting in Poole"}
+
+
+def test_a_standing_panel_view_is_indexed_with_the_reply_and_leaves_when_withdrawn(
+    reference, force_a, panel_a, pat, alice
+):
+    from panels.models import PanelReply, PanelView, Verdict
+    from tests.staff_data import RETURN_QUARTER, force_data
+
+    data = force_data(force_a)
+    now = timezone.now()
+    view = PanelView(
+        panel=panel_a,
+        force=force_a,
+        quarter=RETURN_QUARTER,
+        deliverable=data.published,
+        verdict=Verdict.DISAGREE,
+        reasons="The panel saw no scrutiny of strip searches.",
+    )
+    view.save_by(pat, now, 0)
+    assert indexed(Kind.PANEL) == {}  # a draft
+
+    view.save_by(pat, now, view.version, publish=True)
+    document = SearchDocument.objects.get(kind=Kind.PANEL)
+    assert document.heading == (
+        f"Force A Independent Community Panel on “{data.published.title}”: Disagree"
+    )
+    assert document.text == "The panel saw no scrutiny of strip searches."
+    assert document.url == (f"{data.published.get_absolute_url()}#update-{RETURN_QUARTER.compact}")
+    assert document.workstream_id == data.published.workstream_id
+    assert document.first_quarter == RETURN_QUARTER
+
+    PanelReply.publish(view, "Strip searches are reviewed monthly from April.", alice, now)
+    assert SearchDocument.objects.get(kind=Kind.PANEL).extra == (
+        "Strip searches are reviewed monthly from April."
+    )
+
+    view.refresh_from_db()
+    view.withdraw(None, now, "Withdrawn for legal reasons.")
+    assert indexed(Kind.PANEL) == {}

@@ -24,10 +24,11 @@ timeout per request). It exits 0 only when every check holds:
    file names differ) replaces A, then B. While both releases run, each instance's pages name
    only its own release's static files (a page cached by the first release is never served
    by the second: the cache key includes ``RELEASE``), and every static file either release
-   names is served through nginx, whichever instance answers (each release's static folder
-   keeps the previous release's files). No request fails during the switch.
+   names is served through nginx (from one shared folder each release adds its files to, as
+   ``deploy/nginx.conf`` and ``compose.yaml`` do). No request fails during the switch.
 4. **Background e-mail sent once**: e-mails queued while both workers run are each sent
-   exactly once.
+   exactly once; an e-mail alert's digest, queued for the workers and also sent by the daily
+   ``send_alert_digests`` command run on both hosts at once, reaches its follower once.
 5. **Sign-in throttling across instances**: wrong passwords sent alternately to A and B are
    counted together, and the account is paused after the limit whichever instance answers.
 """
@@ -81,6 +82,7 @@ class SmtpSink:
     def __init__(self, port: int):
         self.port = port
         self.subjects: collections.Counter[str] = collections.Counter()
+        self.recipients: collections.Counter[str] = collections.Counter()
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.ready = threading.Event()
@@ -107,7 +109,10 @@ class SmtpSink:
             command = line.decode(errors="replace").strip().upper()
             if command.startswith(("EHLO", "HELO")):
                 send("250 sink")
-            elif command.startswith(("MAIL", "RCPT", "RSET", "NOOP")):
+            elif command.startswith("RCPT"):
+                self.recipients[command.split(":", 1)[1].strip(" <>").lower()] += 1
+                send("250 OK")
+            elif command.startswith(("MAIL", "RSET", "NOOP")):
                 send("250 OK")
             elif command == "DATA":
                 send("354 go ahead")
@@ -264,6 +269,10 @@ http {{
   }}
   server {{
     listen 127.0.0.1:{port};
+    # As deploy/nginx.conf: every release's static files from one shared folder.
+    location /static/ {{
+      alias {work}/static-shared/;
+    }}
     location / {{
       proxy_pass http://app;
       proxy_set_header Host 127.0.0.1;
@@ -381,8 +390,8 @@ def check_rolling_restart(run: Run, load: Load, instances: list[Instance]) -> Ch
 
 
 def prepare_release(run: Run, first: Instance, name: str) -> tuple[Path, Path]:
-    """A copy of the project whose stylesheet differs, and its static folder: the first
-    release's files, then its own collected over them."""
+    """A copy of the project whose stylesheet differs, and its own static folder, whose files
+    are added to the shared one."""
     tree = run.work / f"release-{name}"
     shutil.copytree(
         PROJECT,
@@ -394,7 +403,6 @@ def prepare_release(run: Run, first: Instance, name: str) -> tuple[Path, Path]:
     stylesheet = tree / STYLESHEET
     stylesheet.write_text(stylesheet.read_text() + f"\n/* release {name} */\n")
     static_root = run.work / f"static-{name}"
-    shutil.copytree(first.static_root, static_root)
     run.manage(
         tree,
         "collectstatic",
@@ -403,7 +411,14 @@ def prepare_release(run: Run, first: Instance, name: str) -> tuple[Path, Path]:
         "0",
         extra={"STATIC_ROOT": str(static_root), "RELEASE": name},
     )
+    share_static(run.work, static_root)
     return tree, static_root
+
+
+def share_static(work: Path, static_root: Path) -> None:
+    """Add a release's static files to the folder nginx serves (as the release step does in
+    compose.yaml): the earlier releases' files stay."""
+    shutil.copytree(static_root, work / "static-shared", dirs_exist_ok=True)
 
 
 def check_release_switch(run: Run, load: Load, nginx_base: str, instances: list[Instance]) -> Check:
@@ -460,6 +475,51 @@ def check_mail_sent_once(run: Run, sink: SmtpSink, count: int = 20) -> Check:
         "e-mail queued with two workers is sent once",
         passed,
         f"{count} queued, {sum(got.values())} sent, {len(twice)} twice, {len(missing)} missing",
+    )
+
+
+def check_digest_sent_once(run: Run, sink: SmtpSink) -> Check:
+    """A follower of Dorset and an event: the worker on each host gets the digest task, and the
+    daily digest command runs on both hosts at once; the follower gets one message."""
+    email = f"follower-{secrets.token_hex(3)}@example.org"
+    run.manage(
+        PROJECT,
+        "shell",
+        "-c",
+        "import datetime as dt\n"
+        "from django.db import transaction\n"
+        "from django.utils import timezone\n"
+        "import alerts\n"
+        "from alerts.models import Subscription\n"
+        "from plans.models import Force\n"
+        "now = timezone.now()\n"
+        "force = Force.objects.get(slug='dorset')\n"
+        f"Subscription.objects.create(email={email!r}, force=force, "
+        "created_at=now - dt.timedelta(hours=2), confirmed_at=now - dt.timedelta(hours=1))\n"
+        "with transaction.atomic():\n"
+        "    alerts.record_event(force, 'return_published', 'Q2 update published.', "
+        "'/forces/dorset/', now)\n",
+    )
+    both = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "send_alert_digests"],
+            cwd=PROJECT,
+            env=run.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
+        for _ in range(2)
+    ]
+    codes = [process.wait(timeout=120) for process in both]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not sink.recipients[email]:
+        time.sleep(0.5)
+    time.sleep(3)  # long enough for a second copy to arrive, if one were coming
+    got = sink.recipients[email]
+    return Check(
+        "an alert digest with two workers and the daily command on both hosts is sent once",
+        got == 1 and codes == [0, 0],
+        f"{got} message(s) to the follower; daily command exit statuses {codes}",
     )
 
 
@@ -569,6 +629,7 @@ def main() -> int:
         run.manage(PROJECT, "load_reference")
         run.manage(PROJECT, "seed_demo")
         run.manage(PROJECT, "collectstatic", "--noinput", "--verbosity", "0")
+        share_static(work, work / "static-r1")
         sink.start()
 
         instances = [
@@ -592,6 +653,8 @@ def main() -> int:
 
         print("E-mail through two workers")
         checks.append(check_mail_sent_once(run, sink))
+        print("An alert digest from both hosts")
+        checks.append(check_digest_sent_once(run, sink))
         print("Sign-in throttling across instances")
         checks.append(check_throttle(run, instances))
         print("Rolling restart")
@@ -639,7 +702,7 @@ def main() -> int:
     print("PRAP Tracker scale-out test: two instances behind nginx, shared PostgreSQL and Redis")
     for check in checks:
         print(f"  [{'PASS' if check.passed else 'FAIL'}] {check.name}: {check.detail}")
-    passed = len(checks) == 6 and all(check.passed for check in checks)
+    passed = len(checks) == 7 and all(check.passed for check in checks)
     print("All checks passed." if passed else "Some checks FAILED.")
     return 0 if passed else 1
 

@@ -99,3 +99,12 @@ def test_the_nginx_configuration_is_valid(tmp_path):
         text=True,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_nginx_serves_every_releases_static_files_from_the_shared_volume(services):
+    conf = NGINX_CONF.read_text()
+    static = re.search(r"location /static/ \{(.*?)\}", conf, re.S).group(1)
+    assert "alias /srv/static/;" in static
+    assert "static:/srv/static:ro" in services["nginx"]["volumes"]
+    assert "static:/srv/static" in services["release"]["volumes"]
+    assert "cp -R /app/staticfiles/. /srv/static/" in services["release"]["command"][-1]

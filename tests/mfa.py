@@ -36,15 +36,23 @@ def totp_code(device: TOTPDevice, *, at: float | None = None) -> str:
 
 
 def fresh_code(device: TOTPDevice) -> str:
-    """A code the app shows now or in the next 30 seconds that the device has not yet
-    accepted (a used code never works again, so a second sign-in in the same 30 seconds
-    needs the app's next one)."""
-    device.refresh_from_db()
-    now = time.time()
-    current_step = int((now - device.t0) // device.step)
-    step = max(current_step, device.last_t + 1)
-    assert step <= current_step + device.tolerance, "no unused code within the tolerance"
-    return totp_code(device, at=device.t0 + step * device.step + 1)
+    """A code the device accepts now that it has not accepted before (a used code never works
+    again, so a second sign-in in the same 30 seconds needs the app's next one).
+
+    The device counts time steps shifted by its ``drift`` (django-otp learns it from the
+    codes it accepts, with ``OTP_TOTP_SYNC``: a code accepted one step late leaves a drift of
+    -1) and accepts steps up to ``tolerance`` either side of its own. So: the device's current
+    step, or the one after the last it accepted; if that is beyond the tolerance, wait for
+    the next step. The code is the app's code for that step, its drift not added twice."""
+    while True:
+        device.refresh_from_db()
+        now = time.time()
+        current = int((now - device.t0) // device.step) + device.drift
+        step = max(current, device.last_t + 1)
+        if step <= current + device.tolerance:
+            break
+        time.sleep(device.step - (now - device.t0) % device.step + 0.1)
+    return totp_code(device, at=device.t0 + (step - device.drift) * device.step + 1)
 
 
 def sign_in(client, user, password, *, next_url: str = "") -> object:

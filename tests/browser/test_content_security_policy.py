@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Deliverable
+from panels.models import Panel, PanelReply, PanelView
 from plans.models import Force, ReminderLog
 from prap.mail import send_email
 from tests.browser.conftest import screenshot, settle, sign_in
@@ -181,6 +182,18 @@ def test_every_admin_page_type_loads_without_a_csp_violation(
         activity__force=update.deliverable.plan.force, deliverable=update.deliverable
     )
     Group.objects.create(name="Editors")
+    panel = Panel.objects.create(
+        force=update.deliverable.plan.force, name="Independent Community Panel"
+    )
+    view = PanelView.objects.create(
+        panel=panel,
+        force=panel.force,
+        quarter=update.quarter,
+        deliverable=update.deliverable,
+        verdict="agree",
+        published_at=timezone.now(),
+    )
+    PanelReply.objects.create(view=view, text="Thank you.", author=sam, published_at=timezone.now())
     ReminderLog.objects.create(
         force=update.deliverable.plan.force,
         quarter=update.quarter,

@@ -31,6 +31,22 @@ def make_small_dataset() -> None:
             MilestoneFactory(deliverable=update.deliverable)
         PracticeExampleFactory(force=force, workstream=workstream)
         EngagementActionFactory(activity__force=force, deliverable=update.deliverable)
+    # A scrutiny panel with a published view and the force's reply, saved one by one.
+    from panels.models import Panel, PanelReply, PanelView
+
+    panel = Panel(force=force, name="Independent Community Panel")
+    panel.save()
+    view = PanelView(
+        panel=panel,
+        force=force,
+        quarter=update.quarter,
+        deliverable=update.deliverable,
+        verdict="disagree",
+        reasons="No evidence was given.",
+        published_at=update.published_at,
+    )
+    view.save()
+    PanelReply(view=view, text="The report is now linked.", published_at=update.published_at).save()
 
 
 def make_history() -> dict[str, int]:

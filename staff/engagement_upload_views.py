@@ -28,7 +28,7 @@ from engagement.forms import EngagementUploadForm
 from engagement.spreadsheet_import import EngagementImport
 from prap.forms import ErrorLink
 from staff.access import get_force_for_user
-from staff.spreadsheet_views import _limits, _posted, _row_anchor, _tables
+from staff.spreadsheet_views import _limits, _posted, _row_anchor, _tables, _upload_gone
 
 KIND = "engagement"
 
@@ -54,13 +54,7 @@ def engagement_upload_preview(request, slug: str, upload: str):
     waiting = find_upload(request, upload, kind=KIND, force=force)
     log = reverse("staff:activities", args=[force.slug])
     if waiting is None:
-        messages.error(
-            request,
-            "That upload is no longer waiting to be imported (an upload is kept for "
-            f"{_limits()['upload_hours']} hours, until it is imported or cancelled). Nothing "
-            "was written: upload the file again.",
-        )
-        return redirect("staff:engagement_upload", slug=force.slug)
+        return _upload_gone(request, reverse("staff:engagement_upload", args=[force.slug]))
     if waiting.result:
         messages.info(request, "This file has already been imported: nothing more was written.")
         return redirect(log)

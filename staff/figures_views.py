@@ -13,17 +13,14 @@ preview is shown.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-from functools import wraps
 
 from django.contrib import messages
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
+from actions.spreadsheets.uploads import limit_upload_size, oversized_uploads, session_hash
 from indicators import home_office
 from indicators.forms import HomeOfficeTableForm, StopSearchUploadForm
 from indicators.models import (
@@ -37,57 +34,27 @@ from prap.forms import ErrorLink
 from staff.access import get_force_for_figures_upload, require_national_editor
 
 
-class _SizeLimitUploadHandler(FileUploadHandler):
-    """Skips an uploaded file as soon as it passes ``STOP_SEARCH_MAX_BYTES``: the rest of it
-    is discarded, never held in memory or written to disk."""
-
-    def __init__(self, request):
-        super().__init__(request)
-        self.received = 0
-        request.oversized_stop_search_file = ""
-
-    def new_file(self, *args, **kwargs):
-        super().new_file(*args, **kwargs)
-        self.received = 0
-
-    def receive_data_chunk(self, raw_data, start):
-        self.received += len(raw_data)
-        if self.received > max_bytes():
-            limit = max_bytes() / 1024 / 1024
-            self.request.oversized_stop_search_file = (
-                f"{self.file_name} is larger than {limit:.1f} MB, the largest file accepted "
-                "(STOP_SEARCH_MAX_BYTES). Upload fewer months at a time."
-            )
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
-
-
 def _limit_upload_size(view):
-    """The upload handler goes in before anything reads the body, which the CSRF check does;
-    so the check moves inside, as Django's documentation describes."""
-    protected = csrf_protect(view)
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        request.upload_handlers.insert(0, _SizeLimitUploadHandler(request))
-        return protected(request, *args, **kwargs)
-
-    return csrf_exempt(wrapped)
+    """Files over ``STOP_SEARCH_MAX_BYTES`` are skipped as they arrive (the spreadsheet
+    uploads' mechanism, with this limit), and the form is told why."""
+    return limit_upload_size(view, max_bytes=max_bytes)
 
 
-def _session_hash(request) -> str:
-    if request.session.session_key is None:
-        request.session.save()
-    return hashlib.sha256(request.session.session_key.encode()).hexdigest()
+def _oversized(request) -> str:
+    names = oversized_uploads(request).values()
+    if not names:
+        return ""
+    limit = max_bytes() / 1024 / 1024
+    return (
+        f"{', '.join(names)} is larger than {limit:.1f} MB, the largest file accepted "
+        "(STOP_SEARCH_MAX_BYTES). Upload fewer months at a time."
+    )
 
 
 def _waiting(request, force, kind: str = "police-uk"):
     """This session's uploads of ``kind`` for ``force`` that have not expired."""
     return StopSearchUpload.objects.filter(
-        session_hash=_session_hash(request),
+        session_hash=session_hash(request),
         kind=kind,
         force=force,
         saved_at__gt=timezone.now() - UPLOAD_LIFETIME,
@@ -101,7 +68,7 @@ def _keep(request, *, kind: str, force, reading: dict) -> str:
     StopSearchUpload.objects.create(
         token=token,
         owner=request.user,
-        session_hash=_session_hash(request),
+        session_hash=session_hash(request),
         kind=kind,
         force=force,
         reading=reading,
@@ -124,7 +91,7 @@ def _gone(request) -> None:
 def stop_search_upload(request, slug: str):
     force = get_force_for_figures_upload(request.user, slug)
     posted = (request.POST, request.FILES) if request.method == "POST" else (None, None)
-    oversized = getattr(request, "oversized_stop_search_file", "")
+    oversized = _oversized(request)
     form = StopSearchUploadForm(*posted, force=force, oversized=oversized)
     if request.method == "POST" and form.is_valid():
         token = _keep(request, kind="police-uk", force=force, reading=form.reading.to_json())
@@ -192,7 +159,7 @@ def stop_search_cancel(request, slug: str, upload: str):
 def home_office_upload(request):
     require_national_editor(request.user)
     posted = (request.POST, request.FILES) if request.method == "POST" else (None, None)
-    oversized = getattr(request, "oversized_stop_search_file", "")
+    oversized = _oversized(request)
     form = HomeOfficeTableForm(*posted, today=timezone.localdate(), oversized=oversized)
     if request.method == "POST" and form.is_valid():
         token = _keep(request, kind="home-office", force=None, reading=form.reading.to_json())

@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 import secrets
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
 
@@ -42,7 +43,8 @@ MAX_WAITING_UPLOADS = 3
 
 
 class SizeLimitUploadHandler(FileUploadHandler):
-    """Skips any uploaded file as soon as it is larger than ``MAX_BYTES``."""
+    """Skips any uploaded file as soon as it is larger than ``request.upload_max_bytes``
+    (set by :func:`limit_upload_size`)."""
 
     def __init__(self, request):
         super().__init__(request)
@@ -55,7 +57,7 @@ class SizeLimitUploadHandler(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
-        if self.received > MAX_BYTES:
+        if self.received > self.request.upload_max_bytes:
             self.request.oversized_uploads[self.field_name] = self.file_name
             raise SkipFile
         return raw_data
@@ -64,16 +66,21 @@ class SizeLimitUploadHandler(FileUploadHandler):
         return None
 
 
-def limit_upload_size(view):
-    """Wrap a view that takes spreadsheet uploads (see the module's docstring).
+def limit_upload_size(view=None, *, max_bytes: Callable[[], int] = lambda: MAX_BYTES):
+    """Wrap a view that takes uploads (see the module's docstring): files larger than
+    ``max_bytes()`` (read at each request, so a setting can change it) are skipped as they
+    arrive. ``@limit_upload_size`` or ``@limit_upload_size(max_bytes=...)``.
 
     The upload handler must be in place before anything reads the request body, which the
     CSRF check does; so the check moves inside, as Django's documentation describes.
     """
+    if view is None:
+        return lambda view: limit_upload_size(view, max_bytes=max_bytes)
     protected = csrf_protect(view)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        request.upload_max_bytes = max_bytes()
         request.upload_handlers.insert(0, SizeLimitUploadHandler(request))
         return protected(request, *args, **kwargs)
 
@@ -130,7 +137,8 @@ class WaitingUpload:
         )
 
 
-def _session_hash(request) -> str:
+def session_hash(request) -> str:
+    """What identifies the uploading session in the database (never the key itself)."""
     if request.session.session_key is None:
         request.session.save()
     return hashlib.sha256(request.session.session_key.encode()).hexdigest()
@@ -139,7 +147,7 @@ def _session_hash(request) -> str:
 def _live(request, now: dt.datetime):
     """This session's uploads that have not expired."""
     return StoredUpload.objects.filter(
-        session_hash=_session_hash(request), saved_at__gt=now - UPLOAD_LIFETIME
+        session_hash=session_hash(request), saved_at__gt=now - UPLOAD_LIFETIME
     )
 
 
@@ -161,7 +169,7 @@ def keep_upload(
     StoredUpload.objects.create(
         token=token,
         owner=request.user,
-        session_hash=_session_hash(request),
+        session_hash=session_hash(request),
         kind=kind,
         plan=plan,
         force=force,

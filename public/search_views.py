@@ -1,6 +1,6 @@
 """``/search/`` and ``/search.json``: one search across every force's published deliverables,
-quarterly updates and practice examples (``search.SearchDocument``), narrowed by kind, force,
-region, workstream, status and quarter.
+quarterly updates, engagement activities, panel views and practice examples
+(``search.SearchDocument``), narrowed by kind, force, region, workstream, status and quarter.
 
 Both are cached as public pages under the national content version, which every write that
 changes the index also changes (README, "Caching"). A query the page cannot run (too long,

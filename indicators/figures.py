@@ -416,3 +416,63 @@ def quarterly_series(
             QuarterFigures(quarter, measure, months[(quarter, measure)], searches, populations)
         )
     return series
+
+
+@dataclass(frozen=True)
+class QuarterStopSearches:
+    """A force's data.police.uk searches in one quarter, beside its return for the quarter:
+    each measure's figures (self-defined first; empty when no month of the quarter is loaded)
+    and, for the City of London, why its rates per resident are not meaningful."""
+
+    force: Force
+    quarter: Quarter
+    measures: list[QuarterFigures]
+    not_meaningful: str = ""
+
+    @property
+    def groups(self) -> list[str]:
+        """The columns of each measure's ``in_order()``."""
+        return list(MonthlyGroup.labels)
+
+    @property
+    def self_defined(self) -> QuarterFigures | None:
+        return next((f for f in self.measures if f.measure == Measure.SELF_DEFINED), None)
+
+
+def stop_searches_by_quarter(
+    force: Force, quarters: Iterable[Quarter]
+) -> dict[Quarter, QuarterStopSearches]:
+    """The force's loaded months of each of ``quarters`` with its Census 2021 residents by
+    group, for the pages of those quarters' returns. Two queries, however many quarters."""
+    quarters = sorted(set(quarters))
+    found: dict[Quarter, QuarterStopSearches] = {
+        quarter: QuarterStopSearches(force, quarter, [], NOT_MEANINGFUL.get(force.slug, ""))
+        for quarter in quarters
+    }
+    if not quarters:
+        return found
+    populations = dict(
+        Population.objects.filter(force=force, census=DEFAULT_CENSUS).values_list(
+            "ethnicity", "residents"
+        )
+    )
+    counts = MonthlyStopSearchCount.objects.filter(
+        force=force, month__gte=quarters[0].first_day, month__lte=quarters[-1].last_day
+    )
+    cells: dict[tuple[Quarter, str], dict[str, int]] = {}
+    months: dict[tuple[Quarter, str], int] = {}
+    for count in counts.by_quarter():
+        if count.quarter in found:
+            key = (count.quarter, count.measure)
+            cells.setdefault(key, {})[count.ethnicity] = count.searches
+            months[key] = count.months
+    for (quarter, measure), searches in cells.items():
+        found[quarter].measures.append(
+            QuarterFigures(quarter, measure, months[(quarter, measure)], searches, populations)
+        )
+    return found
+
+
+def stop_searches_in_quarter(force: Force, quarter: Quarter) -> QuarterStopSearches:
+    """The force's loaded months of ``quarter``, for the pages of that quarter's return."""
+    return stop_searches_by_quarter(force, [quarter])[quarter]

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from indicators.figures import stop_searches_by_quarter
 from panels.models import Panel, PanelView
 from plans.cache import public_page
 from plans.models import Force
@@ -40,9 +41,11 @@ def views_by_quarter(force: Force) -> list[tuple]:
 @public_page(force_kwarg="slug")
 def force_panel(request, slug):
     force = get_object_or_404(Force, slug=slug)
+    quarters = views_by_quarter(force)
+    figures = stop_searches_by_quarter(force, [quarter for quarter, _, _ in quarters])
     context = {
         "force": force,
         "panel": Panel.objects.filter(force=force).first(),
-        "quarters": views_by_quarter(force),
+        "quarters": [(*row, figures[row[0]]) for row in quarters],
     }
     return render(request, "panels/force_panel.html", context)

@@ -28,6 +28,7 @@ from actions.forms import (
 from actions.history import deliverable_history
 from actions.models import CommitmentChange, Deliverable, Milestone, QuarterlyUpdate
 from actions.progress import ReturnProgress
+from indicators.figures import stop_searches_in_quarter
 from plans.models import Force, Plan
 from plans.quarters import Quarter
 from plans.versioning import (
@@ -421,6 +422,7 @@ def quarterly_return(request, slug: str):
         "progress": ReturnProgress.from_states(row.deliverable.state for row in rows),
         "errors": page_errors + error_links(*forms_on_page),
         "has_forms": bool(forms_on_page),
+        "stop_searches": stop_searches_in_quarter(force, quarter),
     }
     return render(request, "actions/quarterlyupdate_return.html", context)
 

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
+from indicators.figures import stop_searches_in_quarter
 from panels.forms import PanelReplyForm, PanelViewForm
 from panels.models import PanelReply, PanelView, published_updates, returned_quarters
 from plans.models import Force
@@ -85,6 +86,7 @@ def panel_return(request, slug: str, quarter: str):
         "quarter": chosen,
         "statement": by_deliverable.get(None),
         "rows": [(update, by_deliverable.get(update.deliverable_id)) for update in updates],
+        "stop_searches": stop_searches_in_quarter(force, chosen),
     }
     return render(request, "panels/panel_return.html", context)
 

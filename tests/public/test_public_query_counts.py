@@ -202,7 +202,8 @@ PAGES = {
         lambda force: Deliverable.objects.filter(plan__force=force).first().get_absolute_url(),
         9,  # the panel's views, with their replies
     ),
-    "panel": (lambda force: f"/forces/{force.slug}/panel/", 5),
+    # With the stop and searches of the quarters it answered (two queries).
+    "panel": (lambda force: f"/forces/{force.slug}/panel/", 7),
     "you said, we did": (lambda force: f"/forces/{force.slug}/engagement/", 5),
     "feed": (lambda force: f"/forces/{force.slug}/feed/", 5),  # with the panel's views
     "workstreams": (lambda force: "/workstreams/", 4),

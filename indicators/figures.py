@@ -397,6 +397,25 @@ class QuarterFigures:
             self.populations.get(Ethnicity.WHITE),
         )
 
+    @property
+    def caution(self) -> str:
+        """Why the quarter's ratio needs care, in words, or '': a quarter has few searches
+        of a group far more often than a year."""
+        small = [
+            group
+            for group in (Ethnicity.BLACK, Ethnicity.WHITE)
+            if self.searches[group] < SMALL_COUNT
+        ]
+        if small:
+            return (
+                f"Fewer than {SMALL_COUNT} searches of {' or '.join(small)} people: "
+                "treat with caution."
+            )
+        ratio = self.ratio
+        if ratio is not None and ratio.is_wide:
+            return "Wide interval: treat with caution."
+        return ""
+
 
 def quarterly_series(
     force: Force, populations: dict[str, int | None]

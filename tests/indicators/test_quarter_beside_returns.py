@@ -10,7 +10,11 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
-from indicators.figures import stop_searches_by_quarter, stop_searches_in_quarter
+from indicators.figures import (
+    QuarterFigures,
+    stop_searches_by_quarter,
+    stop_searches_in_quarter,
+)
 from indicators.models import Population
 from indicators.police_uk import HEADER, load, read_files
 from panels.models import Panel, PanelView, Verdict
@@ -180,3 +184,32 @@ def test_the_public_panel_page_shows_each_answered_quarters_searches(data, two_m
     assert "Stop and search in Q2 2025/26" in section
     assert "the officer recorded it 0 4 0 0 6 0 10" in section
     assert "Every quarter and year of Dorset Police's figures" in section
+
+
+def quarter_of(black: int, white: int) -> QuarterFigures:
+    searches = {"Asian": 0, "Black": black, "Mixed": 0, "Other": 0, "White": white}
+    populations = {"Black": 10_000, "White": 500_000}
+    return QuarterFigures(
+        RETURN_QUARTER, "self-defined", 3, {**searches, "Not stated": 0}, populations
+    )
+
+
+def test_a_quarters_ratio_from_few_searches_says_to_treat_it_with_caution():
+    assert quarter_of(19, 400).caution == (
+        "Fewer than 20 searches of Black people: treat with caution."
+    )
+    assert quarter_of(5, 3).caution == (
+        "Fewer than 20 searches of Black or White people: treat with caution."
+    )
+    # 20 and 400 are not few, but the interval (1.57 to 3.98) spans more than twice over.
+    assert quarter_of(20, 400).caution == "Wide interval: treat with caution."
+    assert quarter_of(100, 2000).caution == ""  # 2.5, interval about 2.0 to 3.1
+
+
+def test_the_caution_shows_beside_the_quarters_ratio(client, data, two_months):
+    client.force_login(UserFactory(role=User.Role.COORDINATOR, force=data.force))
+    page = text(client.get(f"/staff/forces/dorset/return/?quarter={RETURN}"))
+    assert (
+        "Treat with caution Fewer than 20 searches of Black or White people: treat with caution."
+        in page
+    )

@@ -64,7 +64,7 @@ def test_a_part_quarter_shows_counts_annualised_rates_and_the_ratio(client, refe
     # interval 69.04 x exp(±1.96 x sqrt(1/10 + 1/20)) = 32.32 to 147.50.
     assert (
         "Q1 2022/23 (Apr-Jun 2022; 2 of 3 months loaded) 0 10 0 0 20 3 33 11.29 0.16 69.04 "
-        "32.32 to 147.50"
+        "Fewer than 20 searches of Black people: treat with caution. 32.32 to 147.50"
     ) in page
     assert "as the person defined it" in page and "as the officer recorded it" in page
 

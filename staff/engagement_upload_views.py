@@ -28,7 +28,7 @@ from engagement.forms import EngagementUploadForm
 from engagement.spreadsheet_import import EngagementImport
 from prap.forms import ErrorLink
 from staff.access import get_force_for_user
-from staff.spreadsheet_views import _limits, _posted, _row_anchor, _tables, _upload_gone
+from staff.upload_pages import posted, preview_tables, row_anchor, upload_gone, upload_limits
 
 KIND = "engagement"
 
@@ -37,14 +37,14 @@ KIND = "engagement"
 @require_http_methods(["GET", "HEAD", "POST"])
 def engagement_upload(request, slug: str):
     force = get_force_for_user(request.user, slug, write=True)
-    form = EngagementUploadForm(*_posted(request), oversized=oversized_uploads(request))
+    form = EngagementUploadForm(*posted(request), oversized=oversized_uploads(request))
     if request.method == "POST" and form.is_valid():
         preview = EngagementImport(force, form.spreadsheets["log_file"]).preview()
         form.add_file_problems(preview.problems, {})
         if not preview.problems:
             token = keep_upload(request, kind=KIND, force=force, files=form.files_uploaded)
             return redirect("staff:engagement_upload_preview", slug=force.slug, upload=token)
-    context = {"force": force, "plan": None, "kind": KIND, "form": form, **_limits()}
+    context = {"force": force, "plan": None, "kind": KIND, "form": form, **upload_limits()}
     return render(request, "actions/spreadsheet_upload.html", context)
 
 
@@ -54,7 +54,7 @@ def engagement_upload_preview(request, slug: str, upload: str):
     waiting = find_upload(request, upload, kind=KIND, force=force)
     log = reverse("staff:activities", args=[force.slug])
     if waiting is None:
-        return _upload_gone(request, reverse("staff:engagement_upload", args=[force.slug]))
+        return upload_gone(request, reverse("staff:engagement_upload", args=[force.slug]))
     if waiting.result:
         messages.info(request, "This file has already been imported: nothing more was written.")
         return redirect(log)
@@ -88,7 +88,7 @@ def engagement_upload_preview(request, slug: str, upload: str):
     preview = shown or source.preview()
     errors = [ErrorLink("confirm", failure)] if failure else []
     errors += [
-        ErrorLink(_row_anchor(problem.sheet, problem.row) if problem.row else "", str(problem))
+        ErrorLink(row_anchor(problem.sheet, problem.row) if problem.row else "", str(problem))
         for problem in preview.errors
     ]
     context = {
@@ -97,7 +97,7 @@ def engagement_upload_preview(request, slug: str, upload: str):
         "waiting": waiting,
         "kind": KIND,
         "preview": preview,
-        "tables": _tables(preview),
+        "tables": preview_tables(preview),
         "form": ConfirmImportForm(initial={"fingerprint": preview.fingerprint}),
         "errors": errors,
         "can_confirm": preview.has_changes and preview.is_valid,

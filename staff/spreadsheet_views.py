@@ -20,18 +20,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from actions.forms import ConfirmImportForm, PlanUploadForm, ReturnUploadForm
 from actions.models import Deliverable, Milestone, QuarterlyUpdate
 from actions.spreadsheets.exports import ExportFile, export_plan, export_return
-from actions.spreadsheets.files import MAX_BYTES, MAX_ROWS, MILESTONES, PLAN
+from actions.spreadsheets.files import MILESTONES, PLAN
 from actions.spreadsheets.plan_import import PlanImport
 from actions.spreadsheets.preview import ImportFailed, ImportPreview, Outcome, apply_import
 from actions.spreadsheets.return_import import ReturnImport
 from actions.spreadsheets.uploads import (
-    UPLOAD_LIFETIME,
     WaitingUpload,
     discard_upload,
     find_upload,
@@ -45,6 +43,7 @@ from plans.models import Plan
 from plans.quarters import Quarter, quarter_just_ended
 from prap.forms import ErrorLink
 from staff.access import get_plan_for_user
+from staff.upload_pages import posted, preview_tables, row_anchor, upload_gone, upload_limits
 
 # Downloads ---------------------------------------------------------------------------------
 
@@ -96,7 +95,7 @@ def _return_quarters(request, plan: Plan, today: dt.date) -> tuple[list[Quarter]
 @require_http_methods(["GET", "HEAD", "POST"])
 def plan_import(request, plan_id: int):
     plan = get_plan_for_user(request.user, plan_id, write=True)
-    form = PlanUploadForm(*_posted(request), oversized=oversized_uploads(request))
+    form = PlanUploadForm(*posted(request), oversized=oversized_uploads(request))
     if request.method == "POST" and form.is_valid():
         milestones = form.spreadsheets.get("milestones_file")
         preview = PlanImport(plan, form.spreadsheets["plan_file"], milestones).preview()
@@ -116,7 +115,7 @@ def plan_import(request, plan_id: int):
         "kind": "plan",
         "form": form,
         "quarter": quarter_just_ended(timezone.localdate()),
-        **_limits(),
+        **upload_limits(),
     }
     return render(request, "actions/spreadsheet_upload.html", context)
 
@@ -127,7 +126,7 @@ def return_import(request, plan_id: int):
     plan = get_plan_for_user(request.user, plan_id, write=True)
     quarters, default = _return_quarters(request, plan, timezone.localdate())
     form = ReturnUploadForm(
-        *_posted(request),
+        *posted(request),
         quarters=quarters,
         default=default,
         oversized=oversized_uploads(request),
@@ -151,7 +150,7 @@ def return_import(request, plan_id: int):
         "kind": "return",
         "form": form,
         "quarter": _chosen_quarter(form, default),
-        **_limits(),
+        **upload_limits(),
     }
     return render(request, "actions/spreadsheet_upload.html", context)
 
@@ -162,20 +161,6 @@ def _chosen_quarter(form: ReturnUploadForm, default: Quarter) -> Quarter:
     return chosen or default
 
 
-def _posted(request) -> tuple:
-    if request.method == "POST":
-        return request.POST, request.FILES
-    return None, None
-
-
-def _limits() -> dict:
-    return {
-        "max_megabytes": MAX_BYTES // 1024 // 1024,
-        "max_rows": MAX_ROWS,
-        "upload_hours": int(UPLOAD_LIFETIME.total_seconds() // 3600),
-    }
-
-
 # Preview, confirm, cancel ----------------------------------------------------------------
 
 
@@ -184,7 +169,7 @@ def plan_import_preview(request, plan_id: int, upload: str):
     plan = get_plan_for_user(request.user, plan_id, write=True)
     waiting = find_upload(request, upload, kind="plan", plan=plan)
     if waiting is None:
-        return _upload_gone(request, reverse("staff:plan_import", args=[plan.pk]))
+        return upload_gone(request, reverse("staff:plan_import", args=[plan.pk]))
     if waiting.result:
         return _imported(request, plan, waiting)
     sources = {False: PlanImport(plan, *(file.read() for file in waiting.files))}
@@ -196,7 +181,7 @@ def return_import_preview(request, plan_id: int, upload: str):
     plan = get_plan_for_user(request.user, plan_id, write=True)
     waiting = find_upload(request, upload, kind="return", plan=plan)
     if waiting is None:
-        return _upload_gone(request, reverse("staff:return_import", args=[plan.pk]))
+        return upload_gone(request, reverse("staff:return_import", args=[plan.pk]))
     if waiting.result:
         return _imported(request, plan, waiting)
     quarter, file = Quarter.parse(waiting.quarter), waiting.files[0].read()
@@ -218,16 +203,6 @@ def import_cancel(request, plan_id: int, upload: str):
             f"{reverse('staff:return', args=[plan.force.slug])}?quarter={waiting.quarter}"
         )
     return redirect("staff:dashboard", slug=plan.force.slug)
-
-
-def _upload_gone(request, upload_url: str):
-    messages.error(
-        request,
-        "That upload is no longer waiting to be imported (an upload is kept for "
-        f"{_limits()['upload_hours']} hours, until it is imported or cancelled). Nothing was "
-        "written: upload the file again.",
-    )
-    return redirect(upload_url)
 
 
 def _preview_or_confirm(request, plan: Plan, waiting: WaitingUpload, sources: dict):
@@ -277,7 +252,7 @@ def _preview_or_confirm(request, plan: Plan, waiting: WaitingUpload, sources: di
     )
     errors = [ErrorLink("confirm", failure)] if failure else []
     errors += [
-        ErrorLink(_row_anchor(problem.sheet, problem.row) if problem.row else "", str(problem))
+        ErrorLink(row_anchor(problem.sheet, problem.row) if problem.row else "", str(problem))
         for problem in preview.errors
     ]
     context = {
@@ -289,7 +264,7 @@ def _preview_or_confirm(request, plan: Plan, waiting: WaitingUpload, sources: di
         "preview": preview,
         "publish_preview": previews.get(True) if not publishing else None,
         "to_publish": _published_by(previews[True]) if publishable else 0,
-        "tables": _tables(preview),
+        "tables": preview_tables(preview),
         "form": form,
         "errors": errors,
         # A return whose updates cannot all be published may still be saved as drafts.
@@ -306,19 +281,6 @@ def _published_by(preview: ImportPreview) -> int:
         row.outcome == Outcome.CREATED or any(c.field == "Published" for c in row.changes)
         for row in preview.rows
     )
-
-
-def _row_anchor(sheet: str, number: int) -> str:
-    return f"row-{slugify(sheet)}-{number}"
-
-
-def _tables(preview: ImportPreview) -> list[tuple[str, list]]:
-    """The preview's rows by sheet, in order, each with its anchor."""
-    tables: dict[str, list] = {}
-    for row in preview.rows:
-        row.anchor = _row_anchor(row.sheet, row.number)
-        tables.setdefault(row.sheet, []).append(row)
-    return list(tables.items())
 
 
 def _result(applied: ImportPreview, plan: Plan, user, now: dt.datetime) -> dict:

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Deliverable
+from alerts.models import Subscription
 from panels.models import Panel, PanelReply, PanelView
 from plans.models import Force, ReminderLog
 from prap.mail import send_email
@@ -202,6 +203,9 @@ def test_every_admin_page_type_loads_without_a_csp_violation(
         sent_on=timezone.localdate(),
         missing_count=1,
         draft_count=0,
+    )
+    Subscription.objects.create(
+        email="dana@example.org", force=update.deliverable.plan.force, created_at=timezone.now()
     )
     use_the_database_queue(settings)  # a queued e-mail, for the task queue's admin
     send_email.enqueue(to=[sam.email], subject="Hello", body="Hello.")

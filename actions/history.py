@@ -9,22 +9,12 @@ version number, by the same person, moments apart: they are read as one event.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 from actions.models import ORIGINAL_COMMITMENT_FIELDS, Deliverable, Milestone, QuarterlyUpdate
-from plans.history import DEMO_CHANGE_REASON, Change, field_changes
+from plans.history import DEMO_CHANGE_REASON, Change, Entry, field_changes, who_made
 from workstreams.models import NationalAction
 
 SAME_EVENT = dt.timedelta(seconds=5)
-
-
-@dataclass
-class Entry:
-    when: dt.datetime
-    who: str
-    summary: str
-    changes: list[Change] = field(default_factory=list)
-    kind: str = "deliverable"
 
 
 def deliverable_history(deliverable: Deliverable) -> list[Entry]:
@@ -77,14 +67,6 @@ def _events(records: list) -> list[tuple[object | None, list]]:
     return events
 
 
-def _who(record) -> str:
-    if record.history_user is not None:
-        return record.history_user.get_full_name()
-    if record.history_change_reason == DEMO_CHANGE_REASON:
-        return "Demonstration data"
-    return "The system"
-
-
 def _national_action_sets(records: list) -> dict[int, set[str]]:
     """The national-action codes recorded with each historical deliverable (by history_id)."""
     through = Deliverable.history.model.national_actions.model
@@ -104,7 +86,7 @@ def _quoted(text: str) -> str:
 
 def _deliverable_entry(before, group: list, action_sets: dict[int, set[str]]) -> Entry:
     first, last = group[0], group[-1]
-    entry = Entry(when=last.history_date, who=_who(first), summary="")
+    entry = Entry(when=last.history_date, who=who_made(first), summary="", kind="deliverable")
     if first.history_type == "+":
         if first.history_change_reason == DEMO_CHANGE_REASON:
             entry.summary = f"Loaded the deliverable {_quoted(last.title)}"
@@ -150,7 +132,7 @@ def _deliverable_entry(before, group: list, action_sets: dict[int, set[str]]) ->
 def _milestone_entry(before, group: list) -> Entry:
     first, last = group[0], group[-1]
     name = _quoted(last.title)
-    entry = Entry(when=last.history_date, who=_who(first), summary="", kind="milestone")
+    entry = Entry(when=last.history_date, who=who_made(first), summary="", kind="milestone")
     if first.history_type == "+":
         entry.summary = f"Added the milestone {name}, due {last.due_quarter}"
         if last.done_on:
@@ -181,7 +163,7 @@ def _update_entry(before, group: list) -> Entry:
     first, last = group[0], group[-1]
     label = f"{last.quarter} update"
     status = last.get_status_display()
-    entry = Entry(when=last.history_date, who=_who(first), summary="", kind="update")
+    entry = Entry(when=last.history_date, who=who_made(first), summary="", kind="update")
     if first.history_type == "+":
         if last.published_at is not None:
             entry.summary = f"Published the {label}: {status}"

@@ -2,26 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from engagement.models import THEME_LABELS, Activity, EngagementAction
-from plans.history import DEMO_CHANGE_REASON, Change, field_changes
-
-
-@dataclass
-class Entry:
-    when: object
-    who: str
-    summary: str
-    changes: list[Change] = field(default_factory=list)
-
-
-def _who(record) -> str:
-    if record.history_user is not None:
-        return record.history_user.get_full_name()
-    if record.history_change_reason == DEMO_CHANGE_REASON:
-        return "Demonstration data"
-    return "The system"
+from plans.history import DEMO_CHANGE_REASON, Change, Entry, field_changes, who_made
 
 
 def _themes(value: str) -> str:
@@ -47,16 +29,16 @@ def _entries(records: list, noun: str, name) -> list[Entry]:
         if record.history_type == "+":
             verb = "Loaded" if reason == DEMO_CHANGE_REASON else "Added"
             entries.append(
-                Entry(record.history_date, _who(record), f"{verb} the {noun} “{name(record)}”")
+                Entry(record.history_date, who_made(record), f"{verb} the {noun} “{name(record)}”")
             )
         elif record.history_type == "-":
             entries.append(
-                Entry(record.history_date, _who(record), f"Deleted the {noun} “{name(record)}”")
+                Entry(record.history_date, who_made(record), f"Deleted the {noun} “{name(record)}”")
             )
         else:
             changes = _readable(field_changes(before, record)) if before is not None else []
             summary = f"{reason or 'Changed'}: the {noun} “{name(record)}”"
-            entries.append(Entry(record.history_date, _who(record), summary, changes))
+            entries.append(Entry(record.history_date, who_made(record), summary, changes))
     return entries
 
 

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from actions.models import QuarterlyUpdate, clean_evidence_links
@@ -172,6 +173,11 @@ class PanelViewQuerySet(models.QuerySet["PanelView"]):
         """Standing views on deliverables with Some concerns or Disagree."""
         return self.standing().on_deliverables().filter(verdict__in=CHALLENGES)
 
+    def not_replied(self) -> PanelViewQuerySet:
+        """Standing views (statements too) that the force has not replied to. A reply has no
+        draft: it is public as soon as the force writes it."""
+        return self.standing().filter(reply__isnull=True)
+
     def for_force(self, force) -> PanelViewQuerySet:
         return self.filter(force=force)
 
@@ -284,6 +290,12 @@ class PanelView(models.Model):
     @property
     def evidence_links(self) -> list[str]:
         return [line.strip() for line in self.evidence.splitlines() if line.strip()]
+
+    def days_waiting(self, today: dt.date) -> int:
+        """Whole days from the day the view was published to ``today`` (0 for a draft)."""
+        if self.published_at is None:
+            return 0
+        return (today - timezone.localdate(self.published_at)).days
 
     def rule_errors(self) -> dict[str, list[str]]:
         """What breaks a view's rules, by field: the one rule for every write path (the
@@ -427,5 +439,5 @@ def with_panel_counts(forces: models.QuerySet) -> models.QuerySet:
     return forces.annotate(
         has_panel=models.Exists(Panel.objects.active().filter(force=models.OuterRef("pk"))),
         panel_challenges_count=count(PanelView.objects.challenges()),
-        panel_unanswered_count=count(PanelView.objects.standing().filter(reply__isnull=True)),
+        panel_unanswered_count=count(PanelView.objects.not_replied()),
     )

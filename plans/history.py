@@ -3,11 +3,14 @@
 django-simple-history keeps a full copy of a plan, deliverable, milestone or update at every
 change. ``field_changes(older, newer)`` says which fields differ, with the values as a person
 reads them ("Q2 2024/25", "At risk", "3 November 2026"), for the history page and for the
-message shown when someone else saved first.
+message shown when someone else saved first. Every history page (a deliverable's, an
+engagement activity's, a panel view's) lists :class:`Entry` rows, each naming who made the
+change with :func:`who_made`, and shows them with ``templates/includes/_history_entries.html``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -35,6 +38,26 @@ class Change:
     def is_long(self) -> bool:
         """Long text is shown before and after, in full, rather than in one sentence."""
         return len(self.before) > 80 or len(self.after) > 80 or "\n" in self.before + self.after
+
+
+@dataclass
+class Entry:
+    """One event on a history page: when, who, what happened, and the before and after."""
+
+    when: dt.datetime
+    who: str
+    summary: str
+    changes: list[Change] = dataclasses.field(default_factory=list)
+    kind: str = ""
+
+
+def who_made(record) -> str:
+    """Who made the change a historical record keeps, as a person reads it."""
+    if record.history_user is not None:
+        return record.history_user.get_full_name()
+    if record.history_change_reason == DEMO_CHANGE_REASON:
+        return "Demonstration data"
+    return "The system"
 
 
 def tracked_fields(record) -> list[models.Field]:

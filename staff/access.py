@@ -38,6 +38,7 @@ __all__ = [
     "get_national_action_for_user",
     "get_panel_for_user",
     "get_panel_force_for_user",
+    "get_panel_view_for_history",
     "get_panel_view_for_reply",
     "get_panel_view_for_user",
     "get_plan_for_user",
@@ -184,3 +185,17 @@ def get_panel_view_for_reply(user, view_id: int) -> PanelView:
         write=True,
         pk=view_id,
     )
+
+
+def get_panel_view_for_history(user, view_id: int) -> PanelView:
+    """A panel view whose history ``user`` reads: a member of its panel, any of the panel's
+    views (drafts too); anyone else, a published view by the force rule (the force's
+    coordinators, the national team and administrators; another force's view, a draft or
+    another panel's view is a 404)."""
+    views = PanelView.objects.select_related("panel", "force", "deliverable")
+    if user.is_panel_member:
+        panel = Panel.of_member(user)
+        if panel is None:
+            raise Http404("Your panel has not been set up yet: ask an administrator.")
+        return get_object_or_404(views, pk=view_id, panel=panel)
+    return force_object_or_404(user, views.published(), "force", pk=view_id)

@@ -23,4 +23,11 @@ urlpatterns = [
         name="force_panel_views",
     ),
     path("panel-views/<int:view_id>/reply/", panel_views.panel_reply, name="panel_reply"),
+    path(
+        "panel-views/<int:view_id>/history/",
+        panel_views.panel_view_history_page,
+        name="panel_view_history",
+    ),
+    path("panels/", panel_views.panels_overview, name="panels_overview"),
+    path("panels/not-replied/", panel_views.panels_not_replied, name="panels_not_replied"),
 ]

@@ -1,5 +1,7 @@
 """Staff pages of the scrutiny panels: a panel member drafts and publishes the panel's views
-on the force's published returns; the force's coordinators read them and reply once.
+on the force's published returns; the force's coordinators read them and reply once; the
+national team sees every force's panel, what it challenged and what waits for a reply; a
+view's history is read by its panel, the force and the national team.
 
 Every view reaches its objects through a getter of ``staff.access`` on its first line: a
 panel member sees only their own panel's views and the force it scrutinises (another force
@@ -8,6 +10,8 @@ is a 404), anyone else is refused the panel's pages (403); a reply follows the f
 """
 
 from __future__ import annotations
+
+from itertools import groupby
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -18,7 +22,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from indicators.figures import stop_searches_in_quarter
 from panels.forms import PanelReplyForm, PanelViewForm
+from panels.history import panel_view_history
 from panels.models import PanelReply, PanelView, published_updates, returned_quarters
+from panels.reporting import overview, quarters_with_views, waiting_for_reply
 from plans.models import Force
 from plans.quarters import Quarter
 from plans.versioning import EditConflict, conflict_message, with_version
@@ -26,9 +32,14 @@ from staff.access import (
     get_force_for_user,
     get_panel_for_user,
     get_panel_force_for_user,
+    get_panel_view_for_history,
     get_panel_view_for_reply,
     get_panel_view_for_user,
+    require_national_reader,
 )
+
+#: The overview shows this many of the latest quarters with views, unless asked for all.
+RECENT_QUARTERS = 4
 
 _SAVED = {
     "draft": "View saved as a draft: only your panel can see it.",
@@ -216,3 +227,60 @@ def panel_reply(request, view_id: int):
             return redirect("staff:force_panel_views", slug=view.force.slug)
     context = {"force": view.force, "view": view, "form": form}
     return render(request, "panels/panelreply_form.html", context)
+
+
+@require_safe
+def panel_view_history_page(request, view_id: int):
+    """What happened to a view and the force's reply: for its panel (drafts too), and for the
+    force's coordinators and the national team once it is published."""
+    view = get_panel_view_for_history(request.user, view_id)
+    for_panel = request.user.is_panel_member
+    context = {
+        "view": view,
+        "for_panel": for_panel,
+        "entries": panel_view_history(view, for_panel=for_panel),
+    }
+    return render(request, "panels/panelview_history.html", context)
+
+
+@require_safe
+def panels_overview(request):
+    """Every force's panel, how many deliverables it challenged in each recent quarter, and
+    how many views wait for the force's reply (national team)."""
+    require_national_reader(request.user)
+    every_quarter = quarters_with_views()
+    show_all = request.GET.get("quarters") == "all"
+    quarters = every_quarter if show_all else every_quarter[-RECENT_QUARTERS:]
+    report = overview(quarters)
+    context = {
+        "report": report,
+        "regions": [
+            (region, list(rows))
+            for region, rows in groupby(report.forces, key=lambda row: row.force.region)
+        ],
+        "with_panel": sum(1 for row in report.forces if row.has_active_panel),
+        "not_replied": sum(row.not_replied for row in report.forces),
+        "show_all": show_all,
+        "recent": RECENT_QUARTERS,
+        "more_quarters": len(every_quarter) > RECENT_QUARTERS,
+        "quarter_count": len(every_quarter),
+    }
+    return render(request, "panels/panel_overview.html", context)
+
+
+@require_safe
+def panels_not_replied(request):
+    """Standing views the force has not replied to, the longest waiting first, for the
+    national team to chase (``?force=<slug>`` for one force)."""
+    require_national_reader(request.user)
+    force = None
+    if slug := request.GET.get("force"):
+        force = Force.objects.filter(slug=slug).first()
+        if force is None:
+            raise Http404("No such force.")
+    today = timezone.localdate()
+    views = list(waiting_for_reply(force))
+    for view in views:
+        view.waiting = view.days_waiting(today)
+    context = {"chosen": force, "views": views, "today": today}
+    return render(request, "panels/panel_not_replied.html", context)

@@ -140,6 +140,18 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "pat": (OK, OK),
         "pia": ("404", "404"),
     },
+    # A published panel view's history: its panel's members, the force's coordinators (it
+    # is about their force) and the national team and administrators read it; for Bob and
+    # for another panel's member it does not exist.
+    "panel_history": {
+        "anonymous": (LOGIN, LOGIN),
+        "alice": (OK, "405"),
+        "bob": ("404", "405"),
+        "nadia": (OK, "405"),
+        "sam": (OK, "405"),
+        "pat": (OK, "405"),
+        "pia": ("404", "405"),
+    },
     "national_action": {
         "anonymous": (LOGIN, LOGIN),
         "alice": ("405", "403"),
@@ -229,6 +241,10 @@ EXPECTED_KIND = {
     # The force's reply to its panel: force data, as any force form.
     "staff:force_panel_views": "force_page",
     "staff:panel_reply": "force_form",
+    "staff:panel_view_history": "panel_history",
+    # Every force's panel and the views waiting for a reply: the national team's pages.
+    "staff:panels_overview": "national_page",
+    "staff:panels_not_replied": "national_page",
     "staff:engagement_upload": "force_form",
     "staff:engagement_upload_preview": "force_form",
     "staff:engagement_upload_cancel": "force_action",

@@ -148,6 +148,8 @@ def test_every_staff_page_has_no_accessibility_violations(page, reference, force
             violations = axe_violations(page)
             if violations:
                 problems[f"{persona} {url}"] = violations
+            if url == "/staff/panels/":
+                screenshot(page, "staff-panels-overview")
     assert problems == {}
 
 

@@ -88,6 +88,12 @@ def test_every_public_page_type_has_no_accessibility_violations_on_desktop(page,
     screenshot(page, "forces-desktop")
     page.goto(demo_site["deliverable"])
     screenshot(page, "deliverable-desktop")
+    # docs/screenshots/panel.png and engagement.png in the README are copies of these two.
+    page.goto(demo_site["independent scrutiny"])
+    screenshot(page, "panel-desktop")
+    page.goto(demo_site["you said, we did"])
+    clip = {"x": 0, "y": 0, "width": 1280, "height": 1500}  # the summary and two activities
+    page.screenshot(path=str(SCREENSHOTS / "engagement-desktop.png"), full_page=True, clip=clip)
     page.goto("/forces/dorset/")
     screenshot(page, "roadmap-dorset-desktop")
     # docs/screenshots/roadmap.png in the README is a copy of this one: the grid alone.

@@ -19,7 +19,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from actions.models import QuarterlyUpdate, clean_evidence_links
@@ -147,6 +146,10 @@ def published_updates(force, quarter: Quarter):
     )
 
 
+#: Of standing views, those that challenge a deliverable (``PanelViewQuerySet.challenges``).
+IS_CHALLENGE = Q(deliverable__isnull=False, verdict__in=CHALLENGES)
+
+
 class PanelViewQuerySet(models.QuerySet["PanelView"]):
     def published(self) -> PanelViewQuerySet:
         """Published views (withdrawn ones too: the public sees the withdrawal and its
@@ -170,7 +173,7 @@ class PanelViewQuerySet(models.QuerySet["PanelView"]):
 
     def challenges(self) -> PanelViewQuerySet:
         """Standing views on deliverables with Some concerns or Disagree."""
-        return self.standing().on_deliverables().filter(verdict__in=CHALLENGES)
+        return self.standing().filter(IS_CHALLENGE)
 
     def for_force(self, force) -> PanelViewQuerySet:
         return self.filter(force=force)
@@ -406,26 +409,26 @@ class PanelReply(models.Model):
         return reply
 
 
-def with_panel_counts(forces: models.QuerySet) -> models.QuerySet:
-    """``forces`` annotated for the national comparison, in the same query as the forces:
-    ``has_panel`` (an active panel of its own), ``panel_challenges_count`` (standing views on
-    its deliverables that are Some concerns or Disagree: one per deliverable and quarter) and
-    ``panel_unanswered_count`` (standing published views with no reply from the force)."""
-
-    def count(queryset):
-        return Coalesce(
-            models.Subquery(
-                queryset.filter(force=models.OuterRef("pk"))
-                .order_by()
-                .values("force")
-                .annotate(n=models.Count("pk"))
-                .values("n")
-            ),
-            0,
+def panel_counts_by_force() -> dict[int, dict]:
+    """``{force id: figures}`` for the national comparison: ``has_panel`` (an active panel of
+    its own), ``panel_challenges`` (standing views on its deliverables that are Some concerns
+    or Disagree: one per deliverable and quarter) and ``panel_unanswered`` (standing published
+    views with no reply from the force). Forces with none of them are left out. Two
+    grouped queries, whatever the number of forces or views.
+    """
+    figures: dict[int, dict] = {}
+    panels = Panel.objects.active().filter(force__isnull=False).order_by()
+    for force in panels.values_list("force", flat=True):
+        figures.setdefault(force, {})["has_panel"] = True
+    views = (
+        PanelView.objects.standing()
+        .order_by()
+        .values("force")
+        .annotate(
+            panel_challenges=models.Count("pk", filter=IS_CHALLENGE),
+            panel_unanswered=models.Count("pk", filter=Q(reply__isnull=True)),
         )
-
-    return forces.annotate(
-        has_panel=models.Exists(Panel.objects.active().filter(force=models.OuterRef("pk"))),
-        panel_challenges_count=count(PanelView.objects.challenges()),
-        panel_unanswered_count=count(PanelView.objects.standing().filter(reply__isnull=True)),
     )
+    for row in views:
+        figures.setdefault(row.pop("force"), {}).update(row)
+    return figures

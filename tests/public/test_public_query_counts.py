@@ -214,12 +214,13 @@ PAGES = {
     "practice": (lambda force: "/practice/", 8),
     "practice search": (lambda force: "/practice/?q=community+panel&workstream=involved", 9),
     "accessibility": (lambda force: "/accessibility/", 2),
-    "national comparison": (lambda force: "/national/", 7),
+    # One grouped query per figure (latest quarter, re-planning, engagement, panels, status).
+    "national comparison": (lambda force: "/national/", 12),
     "national comparison filtered": (
         lambda force: "/national/?region=Region+1&workstream=involved&sort=-percent_complete",
-        9,
+        14,
     ),
-    "national comparison download": (lambda force: "/national/?format=csv", 5),
+    "national comparison download": (lambda force: "/national/?format=csv", 10),
     "compare forces": (lambda force: f"/national/compare/?forces={force.slug}&forces=force-1", 9),
     "coverage": (lambda force: "/national/coverage/", 5),
     "trend": (lambda force: "/national/trend/", 5),

@@ -126,6 +126,10 @@ FIGURES: dict[str, tuple[str, Any]] = {
 }
 
 
+#: The re-planning figures, counted over all the force's workstreams whichever is chosen.
+REPLANNING = ("replanned", "overdue", "past_original_due")
+
+
 def merge_figures(*parts: Mapping[Any, Mapping[str, Any]]) -> dict[Any, dict[str, Any]]:
     """``{force id: {figure: value}}`` from several such mappings (one per grouped query)."""
     merged: dict[Any, dict[str, Any]] = defaultdict(dict)
@@ -148,18 +152,23 @@ def compare_forces(
     ``rows`` come from ``status_counts_by("plan__force", "workstream")``: each has the force
     id, the workstream id and a ``counts`` :class:`StatusCounts`. Forces without rows (no
     published plan, or nothing in it) get zero counts. With ``only_workstream`` the totals
-    count that workstream only.
+    count that workstream only. Rows from ``status_counts_by(..., today=today)`` also carry
+    the re-planning counts (:data:`REPLANNING`), added up here over every workstream.
 
     The other figures (:data:`FIGURES`: latest quarter reported, re-planning, engagement and
     panel counts) come from ``figures``, ``{force id: {figure: value}}`` as grouped queries
     give them (:func:`merge_figures`), or else from the force's attribute named in
     :data:`FIGURES` (a database annotation); a force with neither gets the default.
     """
-    figures = figures or {}
+    figures = {key: dict(values) for key, values in (figures or {}).items()}
     cells: dict[tuple[Any, Any], StatusCounts] = defaultdict(StatusCounts)
     for row in rows:
         key = (row["plan__force"], row["workstream"])
         cells[key] = cells[key] + row["counts"]
+        for name in REPLANNING:
+            if name in row:
+                known = figures.setdefault(row["plan__force"], {})
+                known[name] = known.get(name, 0) + row[name]
     compared = []
     for force in forces:
         shares = tuple(

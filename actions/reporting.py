@@ -55,16 +55,6 @@ def latest_quarter_reported_by_force() -> dict[int, Quarter]:
     return {row["deliverable__plan__force"]: to_quarter(row["latest"]) for row in rows}
 
 
-def replanning_counts_by_force(today: dt.date) -> dict[int, dict[str, int]]:
-    """``{force id: {"replanned": n, "overdue": n, "past_original_due": n}}`` as of
-    ``today``, counted as :func:`with_replanning_counts` counts them (the force's public active
-    deliverables); forces with none are left out. One grouped query.
-    """
-    return (
-        Deliverable.objects.on_public_roadmaps().active().replanning_counts_by("plan__force", today)
-    )
-
-
 def with_replanning_counts(forces: QuerySet[Force], today: dt.date) -> QuerySet[Force]:
     """Annotate, as of ``today``, counts of the force's *public* active deliverables (its
     newest published plan's, not withdrawn, as the roadmap counts them; drafts never):

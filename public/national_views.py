@@ -18,7 +18,6 @@ from actions.models import Deliverable, QuarterlyUpdate
 from actions.progress import STATUS_LABELS
 from actions.reporting import (
     latest_quarter_reported_by_force,
-    replanning_counts_by_force,
     with_latest_quarter_reported,
     with_replanning_counts,
 )
@@ -56,7 +55,6 @@ def comparison_table(request):
     reported = latest_quarter_reported_by_force()
     figures = comparison.merge_figures(
         {pk: {"latest_quarter": quarter} for pk, quarter in reported.items()},
-        replanning_counts_by_force(today),
         engagement_counts_by_force(),
         panel_counts_by_force(),
     )
@@ -70,7 +68,10 @@ def comparison_table(request):
     rows = comparison.compare_forces(
         filterset.qs,
         workstreams,
-        Deliverable.objects.on_public_roadmaps().status_counts_by("plan__force", "workstream"),
+        # With the re-planning counts, in the same query.
+        Deliverable.objects.on_public_roadmaps().status_counts_by(
+            "plan__force", "workstream", today=today
+        ),
         only_workstream=counted,
         figures=figures,
     )

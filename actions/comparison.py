@@ -97,10 +97,13 @@ class ForceComparison:
         """Share complete; None when the force has no deliverables to count."""
         return self.counts.percent_complete if self.counts.total else None
 
-    @property
-    def share_by_workstream(self) -> dict[str, int | None]:
-        """Share complete by workstream slug (None where there are no deliverables)."""
-        return {cell.workstream.slug: cell.percent_complete for cell in self.workstreams}
+    #: Share complete by workstream slug (None where there are no deliverables): worked out
+    #: once, as the national table reads it for every heat-map cell.
+    share_by_workstream: dict[str, int | None] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        shares = {cell.workstream.slug: cell.percent_complete for cell in self.workstreams}
+        object.__setattr__(self, "share_by_workstream", shares)
 
     @property
     def bar(self) -> list[BarSegment]:

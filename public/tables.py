@@ -8,12 +8,13 @@ headers that say how they sort, a scrollable region on narrow screens) and downl
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.conf import settings
 from django.db import models
 from django.template import Context
 from django.template.base import render_value_in_context
-from django.template.loader import get_template
+from django.utils.formats import localize
 from django.utils.functional import cached_property
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django_tables2.columns import ManyToManyColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
@@ -54,12 +55,18 @@ class GovukTable(tables.Table):
         faster to render."""
         columns = [_ColumnCells(self, bound) for bound in self.columns]
         context = Context()
+        # A whole number shows as itself unless numbers are grouped in thousands: what
+        # rendering it in the template works out for every cell.
+        plain_numbers = not settings.USE_THOUSAND_SEPARATOR
         body = []
         for row in self.rows:
             cells = []
             for index, column in enumerate(columns):
                 content, attrs = column.cell(row)
-                html = render_value_in_context(content, context)
+                if plain_numbers and type(content) is int:
+                    html = str(content)
+                else:
+                    html = render_value_in_context(content, context)
                 tag = '<th scope="row" {}>{}</th>' if index == 0 else "<td {}>{}</td>"
                 cells.append(_CELL.format(tag.format(attrs, html)))
             # Each cell escaped as a template variable is (render_value_in_context).
@@ -183,14 +190,30 @@ class HeatColumn(tables.Column):
 
 
 class StatusBarColumn(tables.Column):
-    """A record's stacked status bar (``plans/includes/_status_bar.html``), drawn from the
-    record alone: a ``TemplateColumn`` renders its template with the whole page's context,
-    context processors included, once per row."""
+    """A record's ``counts`` as a stacked bar in SVG (its ``bar`` segments), named by its
+    counts in words; "No deliverables" when there are none."""
 
     empty_values = ()
 
     def render(self, record):
-        return get_template("plans/includes/_status_bar.html").render({"record": record})
+        if not record.counts.total:
+            return NO_DELIVERABLES_BAR
+        segments = record.bar
+        label = ", ".join(f"{localize(s.count)} {s.label.lower()}" for s in segments)
+        rects = format_html_join(
+            "",
+            '<rect class="prap-fill--{}" x="{}" y="0" width="{}" height="10"></rect>',
+            ((s.status, s.x, s.width) for s in segments),
+        )
+        return format_html(
+            '<svg class="prap-bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" '
+            'aria-label="{}" focusable="false">{}</svg>\n',
+            label,
+            rects,
+        )
+
+
+NO_DELIVERABLES_BAR = mark_safe('<span class="govuk-body-s prap-muted">No deliverables</span>\n')
 
 
 def _band_name(band: int | None) -> str:

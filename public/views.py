@@ -49,8 +49,16 @@ def home(request):
     form = FindForceForm(request.GET if "force" in request.GET else None)
     if form.is_bound and form.is_valid():
         return redirect(form.cleaned_data["force"])
-    public_updates = QuarterlyUpdate.objects.on_public_roadmaps()
-    latest_quarter = to_quarter(public_updates.aggregate(latest=Max("quarter"))["latest"])
+    # Each force's latest quarter reported, in one grouped query: the newest of them is the
+    # latest quarter, and the forces whose latest it is are those reporting it.
+    latest_by_force = [
+        to_quarter(row["latest"])
+        for row in QuarterlyUpdate.objects.on_public_roadmaps()
+        .order_by()
+        .values("deliverable__plan__force")
+        .annotate(latest=Max("quarter"))
+    ]
+    latest_quarter = max(latest_by_force, default=None)
     forces = list(Force.objects.order_by("region", "name"))
     context = {
         "form": form,
@@ -59,14 +67,7 @@ def home(request):
         "forces_with_plan": Plan.objects.published().newest_per_force().count(),
         "counts": Deliverable.objects.on_public_roadmaps().status_counts(),
         "latest_quarter": latest_quarter,
-        "forces_reporting_latest": (
-            public_updates.filter(quarter=latest_quarter)
-            .values("deliverable__plan__force")
-            .distinct()
-            .count()
-            if latest_quarter
-            else 0
-        ),
+        "forces_reporting_latest": latest_by_force.count(latest_quarter) if latest_quarter else 0,
     }
     return render(request, "plans/home.html", context)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.template import Context
 from django.template.base import render_value_in_context
@@ -89,8 +90,8 @@ _CELL = "\n        {}\n        "
 class _ColumnCells:
     """The cells of one column of a :class:`GovukTable`, rendered as django-tables2's
     ``BoundRow.get_cell`` renders them and with the attributes ``BoundColumn.attrs`` gives
-    them. Cells it treats specially (from a model instance, whose field may have choices to
-    display; links; many-to-many values) are left to django-tables2 itself."""
+    them. Cells it treats specially (a model instance's field with choices to display, any
+    cell of a model instance row, links, many-to-many values) are left to django-tables2."""
 
     def __init__(self, table, bound):
         self.table = table
@@ -103,6 +104,9 @@ class _ColumnCells:
         )
         arguments, catch_all = signature(bound.render)
         self.arguments = None if catch_all else arguments
+        # Column.render gives the value back as it is.
+        self.plain = getattr(bound.render, "__func__", None) is tables.Column.render
+        self.displayed: dict[tuple[type, type], bool] = {}
         attrs = {**table.attrs, **self.column.attrs}
         td = attrs.get("td", attrs.get("cell", {}))
         computed = any(callable(value) for value in td.values())
@@ -122,7 +126,7 @@ class _ColumnCells:
         if self.delegated or isinstance(record, models.Model):
             return row.get_cell(self.bound.name)
         penultimate, _ = self.accessor.penultimate(record)
-        if isinstance(penultimate, models.Model):
+        if isinstance(penultimate, models.Model) and self._displayed(record, penultimate):
             return row.get_cell(self.bound.name)
         try:
             value = self.accessor.resolve(record)
@@ -130,6 +134,8 @@ class _ColumnCells:
             value = None
         if value in self.column.empty_values:
             return self.default
+        if self.plain:
+            return value
         kwargs = {
             "value": value,
             "record": record,
@@ -143,6 +149,20 @@ class _ColumnCells:
                 return None
             kwargs = {name: kwargs[name] for name in self.arguments}
         return self.bound.render(**kwargs)
+
+    def _displayed(self, record, instance: models.Model) -> bool:
+        """Whether django-tables2 shows the value through the model's ``get_FOO_display``
+        (a field with choices): the same for every record and instance of the same types."""
+        key = (type(record), type(instance))
+        if key not in self.displayed:
+            remainder = self.accessor.bits[-1]
+            try:
+                field = self.accessor.get_field(record)
+            except FieldDoesNotExist:
+                field = None
+            display = getattr(instance, f"get_{remainder}_display", None)
+            self.displayed[key] = bool(getattr(field, "choices", ()) and display)
+        return self.displayed[key]
 
 
 def _percent(value) -> str:

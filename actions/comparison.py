@@ -97,10 +97,13 @@ class ForceComparison:
         """Share complete; None when the force has no deliverables to count."""
         return self.counts.percent_complete if self.counts.total else None
 
-    @property
-    def share_by_workstream(self) -> dict[str, int | None]:
-        """Share complete by workstream slug (None where there are no deliverables)."""
-        return {cell.workstream.slug: cell.percent_complete for cell in self.workstreams}
+    #: Share complete by workstream slug (None where there are no deliverables): worked out
+    #: once, as the national table reads it for every heat-map cell.
+    share_by_workstream: dict[str, int | None] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        shares = {cell.workstream.slug: cell.percent_complete for cell in self.workstreams}
+        object.__setattr__(self, "share_by_workstream", shares)
 
     @property
     def bar(self) -> list[BarSegment]:
@@ -110,28 +113,65 @@ class ForceComparison:
         return next(cell for cell in self.workstreams if cell.workstream.slug == slug)
 
 
+#: The figures of a :class:`ForceComparison` besides its counts, each with the attribute a
+#: force may carry it as (a database annotation) and its value when it has none.
+FIGURES: dict[str, tuple[str, Any]] = {
+    "latest_quarter": ("latest_quarter", None),
+    "has_published_plan": ("has_published_plan", False),
+    "replanned": ("replanned_count", 0),
+    "overdue": ("overdue_count", 0),
+    "past_original_due": ("past_original_due_count", 0),
+    "engagement": ("engagement_count", 0),
+    "engagement_actions": ("engagement_actions_count", 0),
+    "has_panel": ("has_panel", False),
+    "panel_challenges": ("panel_challenges_count", 0),
+    "panel_unanswered": ("panel_unanswered_count", 0),
+}
+
+
+#: The re-planning figures, counted over all the force's workstreams whichever is chosen.
+REPLANNING = ("replanned", "overdue", "past_original_due")
+
+
+def merge_figures(*parts: Mapping[Any, Mapping[str, Any]]) -> dict[Any, dict[str, Any]]:
+    """``{force id: {figure: value}}`` from several such mappings (one per grouped query)."""
+    merged: dict[Any, dict[str, Any]] = defaultdict(dict)
+    for part in parts:
+        for key, values in part.items():
+            merged[key].update(values)
+    return dict(merged)
+
+
 def compare_forces(
     forces: Iterable[Any],
     workstreams: Sequence[Any],
     rows: Iterable[Mapping[str, Any]],
     *,
     only_workstream: Any | None = None,
+    figures: Mapping[Any, Mapping[str, Any]] | None = None,
 ) -> list[ForceComparison]:
     """One :class:`ForceComparison` per force, in the order given.
 
     ``rows`` come from ``status_counts_by("plan__force", "workstream")``: each has the force
     id, the workstream id and a ``counts`` :class:`StatusCounts`. Forces without rows (no
     published plan, or nothing in it) get zero counts. With ``only_workstream`` the totals
-    count that workstream only. Forces may carry ``latest_quarter``, ``has_published_plan``,
-    ``replanned_count``, ``overdue_count``, ``past_original_due_count``, ``engagement_count``,
-    ``engagement_actions_count``, ``has_panel``, ``panel_challenges_count`` and
-    ``panel_unanswered_count`` attributes
-    (database annotations); they are copied when present.
+    count that workstream only. Rows from ``status_counts_by(..., today=today)`` also carry
+    the re-planning counts (:data:`REPLANNING`), added up here over every workstream.
+
+    The other figures (:data:`FIGURES`: latest quarter reported, re-planning, engagement and
+    panel counts) come from ``figures``, ``{force id: {figure: value}}`` as grouped queries
+    give them (:func:`merge_figures`), or else from the force's attribute named in
+    :data:`FIGURES` (a database annotation); a force with neither gets the default.
     """
+    figures = {key: dict(values) for key, values in (figures or {}).items()}
     cells: dict[tuple[Any, Any], StatusCounts] = defaultdict(StatusCounts)
     for row in rows:
         key = (row["plan__force"], row["workstream"])
         cells[key] = cells[key] + row["counts"]
+        for name in REPLANNING:
+            if name in row:
+                known = figures.setdefault(row["plan__force"], {})
+                known[name] = known.get(name, 0) + row[name]
     compared = []
     for force in forces:
         shares = tuple(
@@ -143,21 +183,19 @@ def compare_forces(
             for share in shares
             if only_workstream is None or share.workstream.pk == only_workstream.pk
         ]
+        known = figures.get(force.pk, {})
+        values = {
+            name: known[name] if name in known else getattr(force, attribute, default)
+            for name, (attribute, default) in FIGURES.items()
+        }
+        values["has_published_plan"] = bool(values["has_published_plan"])
+        values["has_panel"] = bool(values["has_panel"])
         compared.append(
             ForceComparison(
                 force=force,
                 counts=sum(counted, StatusCounts()),
                 workstreams=shares,
-                latest_quarter=getattr(force, "latest_quarter", None),
-                has_published_plan=bool(getattr(force, "has_published_plan", False)),
-                replanned=getattr(force, "replanned_count", 0),
-                overdue=getattr(force, "overdue_count", 0),
-                past_original_due=getattr(force, "past_original_due_count", 0),
-                engagement=getattr(force, "engagement_count", 0),
-                engagement_actions=getattr(force, "engagement_actions_count", 0),
-                has_panel=bool(getattr(force, "has_panel", False)),
-                panel_challenges=getattr(force, "panel_challenges_count", 0),
-                panel_unanswered=getattr(force, "panel_unanswered_count", 0),
+                **values,
             )
         )
     return compared

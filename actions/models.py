@@ -272,74 +272,105 @@ class DeliverableQuerySet(models.QuerySet["Deliverable"]):
         one first published), ``is_overdue_flag`` (not withdrawn, due quarter over and not
         complete) and ``is_past_original_due_flag`` (not withdrawn, original due quarter over
         and not complete, even if re-planned later). Needs ``with_current_status()``."""
-        this_quarter = Quarter.containing(today)
-        active = Q(withdrawn_at__isnull=True)
+        replanned, due_over, original_due_over = _replanning_conditions(today)
         not_complete = ~Q(current_status=Status.COMPLETE.value)
-        replanned = Q(first_published_at__isnull=False) & (
-            ~Q(original_due_quarter=F("due_quarter"))
-            | ~Q(original_start_quarter=F("start_quarter"))
-        )
         return self.annotate(
             is_replanned_flag=_flag(replanned),
-            is_overdue_flag=_flag(active & not_complete & Q(due_quarter__lt=this_quarter)),
-            is_past_original_due_flag=_flag(
-                active & not_complete & Q(original_due_quarter__lt=this_quarter)
-            ),
+            is_overdue_flag=_flag(due_over & not_complete),
+            is_past_original_due_flag=_flag(original_due_over & not_complete),
         )
 
     def replanning_counts_by(self, field: str, today: dt.date) -> dict:
         """``{value of field: {"replanned": n, "overdue": n, "past_original_due": n}}``
         for these deliverables as of ``today``, e.g. ``replanning_counts_by("plan__force",
-        today)`` over public deliverables. One grouped query."""
-        rows = (
-            self.with_current_status()
-            .with_replanning(today)
-            .order_by()
-            .values(field)
-            .annotate(
-                replanned=Count("pk", filter=Q(is_replanned_flag=True)),
-                overdue=Count("pk", filter=Q(is_overdue_flag=True)),
-                past_original_due=Count("pk", filter=Q(is_past_original_due_flag=True)),
-            )
-        )
-        return {
-            row[field]: {
-                "replanned": row["replanned"],
-                "overdue": row["overdue"],
-                "past_original_due": row["past_original_due"],
-            }
-            for row in rows
-        }
+        today)`` over public deliverables (as :meth:`with_replanning` flags them). One
+        grouped query."""
+        counts: dict = {}
+        for row in self._by_current_status((field,), today):
+            tally = counts.setdefault(row[field], dict.fromkeys(REPLANNING_COUNTS, 0))
+            for name in REPLANNING_COUNTS:
+                tally[name] += row[name]
+        return counts
 
     def status_counts(self) -> StatusCounts:
         """Counts of active deliverables by current status, from one grouped query."""
         rows = self.status_counts_by()
         return rows[0]["counts"] if rows else StatusCounts()
 
-    def status_counts_by(self, *fields: str) -> list[dict]:
+    def status_counts_by(self, *fields: str, today: dt.date | None = None) -> list[dict]:
         """One row per distinct value of ``fields`` with a count per status of its active
         deliverables, e.g. ``status_counts_by("plan__force")``. Each row carries a
-        ``counts`` :class:`StatusCounts`.
+        ``counts`` :class:`StatusCounts`; given ``today``, also the counts of
+        :meth:`replanning_counts_by` (``replanned``, ``overdue``, ``past_original_due``),
+        from the same query.
 
         The query groups by ``fields`` and current status, so each deliverable's current
         status is looked up once (a count per status as five filtered aggregates would
         look it up five times); the few grouped rows are folded here.
         """
-        rows = (
-            self.active()
-            .with_current_status()
-            .order_by()
-            .values(*fields, "current_status")
-            .annotate(count=Count("pk"))
-        )
         tallies: dict[tuple, dict[str, int]] = {}
-        for row in rows:
+        replanning: dict[tuple, dict[str, int]] = {}
+        for row in self.active()._by_current_status(fields, today):
             key = tuple(row[name] for name in fields)
             tallies.setdefault(key, {})[row["current_status"]] = row["count"]
+            if today is not None:
+                tally = replanning.setdefault(key, dict.fromkeys(REPLANNING_COUNTS, 0))
+                for name in REPLANNING_COUNTS:
+                    tally[name] += row[name]
         return [
-            {**dict(zip(fields, key, strict=True)), "counts": StatusCounts.from_mapping(tally)}
+            {
+                **dict(zip(fields, key, strict=True)),
+                "counts": StatusCounts.from_mapping(tally),
+                **replanning.get(key, {}),
+            }
             for key, tally in tallies.items()
         ]
+
+    def _by_current_status(self, fields: tuple[str, ...], today: dt.date | None):
+        """Rows grouped by ``fields`` and current status, each with its ``count`` and, given
+        ``today``, how many are re-planned, overdue and past their original due quarter (as
+        :meth:`with_replanning` flags them). The status decides the last two (a complete
+        deliverable is neither), so it is applied to the grouped rows: the current status
+        is looked up once per deliverable, not once per count."""
+        counts = {"count": Count("pk")}
+        if today is not None:
+            replanned, due_over, original_due_over = _replanning_conditions(today)
+            counts |= {
+                "replanned": Count("pk", filter=replanned),
+                "overdue": Count("pk", filter=due_over),
+                "past_original_due": Count("pk", filter=original_due_over),
+            }
+        rows = (
+            self.with_current_status()
+            .order_by()
+            .values(*fields, "current_status")
+            .annotate(**counts)
+        )
+        for row in rows:
+            if today is not None and row["current_status"] == Status.COMPLETE:
+                row["overdue"] = row["past_original_due"] = 0
+            yield row
+
+
+#: The counts of ``DeliverableQuerySet.replanning_counts_by``.
+REPLANNING_COUNTS = ("replanned", "overdue", "past_original_due")
+
+
+def _replanning_conditions(today: dt.date) -> tuple[Q, Q, Q]:
+    """As of ``today``: re-planned (start or due quarter not the one first published); not
+    withdrawn with its due quarter over; not withdrawn with its original due quarter over.
+    Overdue and past the original due quarter are the last two of a deliverable that is not
+    complete (``DeliverableQuerySet.with_replanning``)."""
+    this_quarter = Quarter.containing(today)
+    active = Q(withdrawn_at__isnull=True)
+    replanned = Q(first_published_at__isnull=False) & (
+        ~Q(original_due_quarter=F("due_quarter")) | ~Q(original_start_quarter=F("start_quarter"))
+    )
+    return (
+        replanned,
+        active & Q(due_quarter__lt=this_quarter),
+        active & Q(original_due_quarter__lt=this_quarter),
+    )
 
 
 #: Set once, when a deliverable is first published: its original commitment.

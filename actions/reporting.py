@@ -7,10 +7,23 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
-from django.db.models import Case, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    Func,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from actions.models import Deliverable, QuarterlyUpdate
+from plans.fields import to_quarter
 from plans.models import Force, ReturnState
 from plans.quarters import Quarter
 
@@ -26,6 +39,20 @@ def with_latest_quarter_reported(forces: QuerySet[Force]) -> QuerySet[Force]:
         .values("quarter")[:1]
     )
     return forces.annotate(latest_quarter=Subquery(latest))
+
+
+def latest_quarter_reported_by_force() -> dict[int, Quarter]:
+    """``{force id: the newest quarter of any of its *public* updates}`` (published, in a
+    published plan), as :func:`with_latest_quarter_reported` annotates it; forces with none
+    are left out. One grouped query over the updates, whatever the number of forces.
+    """
+    rows = (
+        QuarterlyUpdate.objects.public()
+        .order_by()
+        .values("deliverable__plan__force")
+        .annotate(latest=Max("quarter"))
+    )
+    return {row["deliverable__plan__force"]: to_quarter(row["latest"]) for row in rows}
 
 
 def with_replanning_counts(forces: QuerySet[Force], today: dt.date) -> QuerySet[Force]:

@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from plans.fields import QuarterField
@@ -373,27 +372,21 @@ class EngagementAction(models.Model):
             save_versioned(self, seen_version)
 
 
-def with_engagement_counts(forces: models.QuerySet) -> models.QuerySet:
-    """``forces`` annotated with ``engagement_count`` (published activities) and
-    ``engagement_actions_count`` (their actions linked to a deliverable): for the national
-    comparison, in the same query as the forces."""
-    activities = (
+def engagement_counts_by_force() -> dict[int, dict[str, int]]:
+    """``{force id: {"engagement": n, "engagement_actions": n}}``: the force's published
+    activities, and their actions (public, as their activity is) linked to a deliverable, for
+    the national comparison. Forces with no published activity are left out. One grouped
+    query, whatever the number of forces.
+    """
+    rows = (
         Activity.objects.published()
-        .filter(force=models.OuterRef("pk"))
         .order_by()
         .values("force")
-        .annotate(n=models.Count("pk"))
-        .values("n")
+        .annotate(
+            engagement=models.Count("pk", distinct=True),
+            engagement_actions=models.Count(
+                "actions", filter=Q(actions__deliverable__isnull=False)
+            ),
+        )
     )
-    actions = (
-        EngagementAction.objects.public()
-        .filter(activity__force=models.OuterRef("pk"), deliverable__isnull=False)
-        .order_by()
-        .values("activity__force")
-        .annotate(n=models.Count("pk"))
-        .values("n")
-    )
-    return forces.annotate(
-        engagement_count=Coalesce(models.Subquery(activities), 0),
-        engagement_actions_count=Coalesce(models.Subquery(actions), 0),
-    )
+    return {row.pop("force"): row for row in rows}

@@ -19,7 +19,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -148,6 +147,10 @@ def published_updates(force, quarter: Quarter):
     )
 
 
+#: Of standing views, those that challenge a deliverable (``PanelViewQuerySet.challenges``).
+IS_CHALLENGE = Q(deliverable__isnull=False, verdict__in=CHALLENGES)
+
+
 class PanelViewQuerySet(models.QuerySet["PanelView"]):
     def published(self) -> PanelViewQuerySet:
         """Published views (withdrawn ones too: the public sees the withdrawal and its
@@ -171,7 +174,7 @@ class PanelViewQuerySet(models.QuerySet["PanelView"]):
 
     def challenges(self) -> PanelViewQuerySet:
         """Standing views on deliverables with Some concerns or Disagree."""
-        return self.standing().on_deliverables().filter(verdict__in=CHALLENGES)
+        return self.standing().filter(IS_CHALLENGE)
 
     def not_replied(self) -> PanelViewQuerySet:
         """Standing views (statements too) that the force has not replied to. A reply has no
@@ -418,26 +421,29 @@ class PanelReply(models.Model):
         return reply
 
 
-def with_panel_counts(forces: models.QuerySet) -> models.QuerySet:
-    """``forces`` annotated for the national comparison, in the same query as the forces:
-    ``has_panel`` (an active panel of its own), ``panel_challenges_count`` (standing views on
-    its deliverables that are Some concerns or Disagree: one per deliverable and quarter) and
-    ``panel_unanswered_count`` (standing published views with no reply from the force)."""
-
-    def count(queryset):
-        return Coalesce(
-            models.Subquery(
-                queryset.filter(force=models.OuterRef("pk"))
-                .order_by()
-                .values("force")
-                .annotate(n=models.Count("pk"))
-                .values("n")
-            ),
-            0,
+def panel_counts_by_force() -> dict[int, dict]:
+    """``{force id: figures}`` for the national comparison: ``has_panel`` (an active panel of
+    its own), ``panel_challenges`` (its deliverables challenged by a standing view of Some
+    concerns or Disagree, each counted once a quarter however many panels challenged it) and
+    ``panel_unanswered`` (standing published views with no reply from the force: the rule of
+    ``PanelView.objects.not_replied()``). Forces with none of them are left out. Two grouped
+    queries, whatever the number of forces or views.
+    """
+    figures: dict[int, dict] = {}
+    panels = Panel.objects.active().filter(force__isnull=False).order_by()
+    for force in panels.values_list("force", flat=True):
+        figures.setdefault(force, {})["has_panel"] = True
+    views = (
+        PanelView.objects.standing()
+        .order_by()
+        .values("force", "quarter")
+        .annotate(
+            challenged=models.Count("deliverable", filter=IS_CHALLENGE, distinct=True),
+            unanswered=models.Count("pk", filter=Q(reply__isnull=True)),
         )
-
-    return forces.annotate(
-        has_panel=models.Exists(Panel.objects.active().filter(force=models.OuterRef("pk"))),
-        panel_challenges_count=count(PanelView.objects.challenges()),
-        panel_unanswered_count=count(PanelView.objects.not_replied()),
     )
+    for row in views:
+        counts = figures.setdefault(row["force"], {})
+        counts["panel_challenges"] = counts.get("panel_challenges", 0) + row["challenged"]
+        counts["panel_unanswered"] = counts.get("panel_unanswered", 0) + row["unanswered"]
+    return figures

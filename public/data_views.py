@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -28,22 +28,25 @@ from public.open_data import DATASETS, LICENCE, data_package
 @require_safe
 @public_page
 def index(request):
+    # The updates counted and their latest publication read in one pass.
+    updates = QuarterlyUpdate.objects.public().aggregate(
+        count=Count("pk"), latest=Max("published_at")
+    )
     row_counts = {
         "forces": Force.objects.count(),
         "deliverables": Deliverable.objects.public().count(),
-        "updates": QuarterlyUpdate.objects.public().count(),
+        "updates": updates["count"],
         "stop-search-rates": sum(1 for _ in StopSearchFigures.load().every_row()),
         "stop-searches-by-quarter": sum(1 for _ in MonthlyStopSearchCount.objects.by_quarter()),
         "engagement": Activity.objects.published().count(),
         "engagement-actions": EngagementAction.objects.public().count(),
         "panel-views": PanelView.objects.published().count(),
     }
-    latest = QuarterlyUpdate.objects.public().aggregate(latest=Max("published_at"))["latest"]
     context = {
         "datasets": [(dataset, row_counts[slug]) for slug, dataset in DATASETS.items()],
         "licence": LICENCE,
         "generated_at": timezone.now(),
-        "latest_publication": latest,
+        "latest_publication": updates["latest"],
     }
     return render(request, "plans/data_index.html", context)
 

@@ -48,7 +48,7 @@ def force_disparities(request, slug):
         .active()
         .filter(workstream__slug=OVER_POLICED)
         .with_current_status()
-        .select_related("plan")
+        .select_related("plan__force")  # each links to its page: no query per deliverable
         .order_by("order", "start_quarter", "pk")
     )
     latest = years[-1] if years else None

@@ -5,8 +5,9 @@ No query runs at import time: region choices are read when a form is built.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import django_filters
-from django.db.models import Q
 
 from plans.models import Force
 from plans.quarters import Quarter
@@ -37,7 +38,8 @@ class ForceFilter(django_filters.FilterSet):
 
 
 class NationalFilter(django_filters.FilterSet):
-    """Filters for ``/national/``. Works on forces annotated with ``latest_quarter``.
+    """Filters for ``/national/``, given each force's latest quarter reported
+    (``latest_reported``: ``{force id: quarter}``, forces that reported nothing left out).
 
     ``workstream`` does not remove forces: the view counts only that workstream's
     deliverables (see ``counted_workstream``).
@@ -65,8 +67,17 @@ class NationalFilter(django_filters.FilterSet):
         model = Force
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, *, latest_quarter: Quarter, **kwargs):
+    def __init__(
+        self,
+        data=None,
+        queryset=None,
+        *,
+        latest_quarter: Quarter,
+        latest_reported: Mapping[int, Quarter],
+        **kwargs,
+    ):
         self.latest_quarter = latest_quarter
+        self.latest_reported = latest_reported
         super().__init__(data, queryset, **kwargs)
         self.filters["reported"].label = f"Reported for {latest_quarter}"
         self.filters["reported"].extra["help_text"] = (
@@ -77,10 +88,12 @@ class NationalFilter(django_filters.FilterSet):
         return queryset
 
     def filter_reported(self, queryset, name, value):
-        reported = Q(latest_quarter__gte=self.latest_quarter)
+        reported = [
+            pk for pk, quarter in self.latest_reported.items() if quarter >= self.latest_quarter
+        ]
         if value == "yes":
-            return queryset.filter(reported)
-        return queryset.filter(~reported | Q(latest_quarter__isnull=True))
+            return queryset.filter(pk__in=reported)
+        return queryset.exclude(pk__in=reported)
 
     @property
     def counted_workstream(self) -> Workstream | None:

@@ -18,7 +18,7 @@ from django.db.models import OuterRef, Subquery
 
 from actions.models import Deliverable, QuarterlyUpdate, Status
 from actions.progress import DISPLAY_ORDER
-from actions.reporting import with_latest_quarter_reported, with_replanning_counts
+from actions.reporting import latest_quarter_reported_by_force
 from engagement.models import Activity, EngagementAction, Kind, Theme
 from indicators.figures import StopSearchFigures
 from indicators.models import Ethnicity, Measure, MonthlyGroup, MonthlyStopSearchCount
@@ -89,21 +89,22 @@ class Dataset:
 
 def _force_rows(site_url: str, today: dt.date) -> Iterator[tuple]:
     current_plan = Plan.objects.published().filter(force=OuterRef("pk")).current()
-    forces = (
-        with_replanning_counts(with_latest_quarter_reported(Force.objects.all()), today)
-        .annotate(
-            plan_title=Subquery(current_plan.values("title")[:1]),
-            plan_first_quarter=Subquery(current_plan.values("first_quarter")[:1]),
-            plan_last_quarter=Subquery(current_plan.values("last_quarter")[:1]),
+    forces = Force.objects.annotate(
+        plan_title=Subquery(current_plan.values("title")[:1]),
+        plan_first_quarter=Subquery(current_plan.values("first_quarter")[:1]),
+        plan_last_quarter=Subquery(current_plan.values("last_quarter")[:1]),
+    ).order_by("slug")
+    # Counts by status and re-planning counts in one grouped query, latest quarters in another.
+    progress = {
+        row["plan__force"]: row
+        for row in Deliverable.objects.on_public_roadmaps().status_counts_by(
+            "plan__force", today=today
         )
-        .order_by("slug")
-    )
-    counts = {
-        row["plan__force"]: row["counts"]
-        for row in Deliverable.objects.on_public_roadmaps().status_counts_by("plan__force")
     }
+    latest = latest_quarter_reported_by_force()
     for force in forces:
-        tally = counts.get(force.pk)
+        row = progress.get(force.pk, {})
+        tally = row.get("counts")
         total = tally.total if tally else 0
         yield (
             force.slug,
@@ -118,10 +119,10 @@ def _force_rows(site_url: str, today: dt.date) -> Iterator[tuple]:
             total,
             *(getattr(tally, status) if tally else 0 for status in DISPLAY_ORDER),
             tally.percent_complete if total else None,
-            force.replanned_count,
-            force.overdue_count,
-            force.past_original_due_count,
-            force.latest_quarter,
+            row.get("replanned", 0),
+            row.get("overdue", 0),
+            row.get("past_original_due", 0),
+            latest.get(force.pk),
             f"{site_url}/forces/{force.slug}/",
         )
 

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from actions.models import Deliverable, QuarterlyUpdate
-from actions.reporting import with_replanning_counts
 from actions.roadmap import build_roadmap
 from panels.models import Panel, PanelView, latest_challenges
 from plans.cache import public_page
@@ -50,8 +49,16 @@ def home(request):
     form = FindForceForm(request.GET if "force" in request.GET else None)
     if form.is_bound and form.is_valid():
         return redirect(form.cleaned_data["force"])
-    public_updates = QuarterlyUpdate.objects.on_public_roadmaps()
-    latest_quarter = to_quarter(public_updates.aggregate(latest=Max("quarter"))["latest"])
+    # Each force's latest quarter reported, in one grouped query: the newest of them is the
+    # latest quarter, and the forces whose latest it is are those reporting it.
+    latest_by_force = [
+        to_quarter(row["latest"])
+        for row in QuarterlyUpdate.objects.on_public_roadmaps()
+        .order_by()
+        .values("deliverable__plan__force")
+        .annotate(latest=Max("quarter"))
+    ]
+    latest_quarter = max(latest_by_force, default=None)
     forces = list(Force.objects.order_by("region", "name"))
     context = {
         "form": form,
@@ -60,14 +67,7 @@ def home(request):
         "forces_with_plan": Plan.objects.published().newest_per_force().count(),
         "counts": Deliverable.objects.on_public_roadmaps().status_counts(),
         "latest_quarter": latest_quarter,
-        "forces_reporting_latest": (
-            public_updates.filter(quarter=latest_quarter)
-            .values("deliverable__plan__force")
-            .distinct()
-            .count()
-            if latest_quarter
-            else 0
-        ),
+        "forces_reporting_latest": latest_by_force.count(latest_quarter) if latest_quarter else 0,
     }
     return render(request, "plans/home.html", context)
 
@@ -76,12 +76,14 @@ def home(request):
 @require_safe
 @public_page(query=("region", "country"))
 def force_list(request):
-    forces = with_replanning_counts(Force.objects.all(), timezone.localdate())
-    filterset = ForceFilter(request.GET or None, queryset=forces)
+    filterset = ForceFilter(request.GET or None, queryset=Force.objects.all())
     forces = list(filterset.qs)
-    counts = {
-        row["plan__force"]: row["counts"]
-        for row in Deliverable.objects.on_public_roadmaps().status_counts_by("plan__force")
+    # Counts by status and re-planning counts, in one grouped query.
+    progress = {
+        row["plan__force"]: row
+        for row in Deliverable.objects.on_public_roadmaps().status_counts_by(
+            "plan__force", today=timezone.localdate()
+        )
     }
     latest = {
         row["deliverable__plan__force"]: to_quarter(row["latest"])
@@ -92,8 +94,12 @@ def force_list(request):
     }
     with_plan = set(Plan.objects.published().newest_per_force().values_list("force_id", flat=True))
     for force in forces:
+        row = progress.get(force.pk, {})
         force.has_public_plan = force.pk in with_plan
-        force.counts = counts.get(force.pk)
+        force.counts = row.get("counts")
+        force.replanned_count = row.get("replanned", 0)
+        force.overdue_count = row.get("overdue", 0)
+        force.past_original_due_count = row.get("past_original_due", 0)
         force.latest_quarter = latest.get(force.pk)
     context = {
         "filter": filterset,

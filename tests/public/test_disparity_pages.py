@@ -8,8 +8,11 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from actions.models import Status
+from plans.cache import all_content_changed
 from plans.models import Force
 from tests.factories import DeliverableFactory, PlanFactory, QuarterlyUpdateFactory
 from workstreams.models import Workstream
@@ -110,6 +113,22 @@ def test_the_force_page_lists_its_published_not_over_policed_deliverables_only(c
     assert "Youth panel" not in page
     assert "Secret draft work" not in page
     assert "Complete" not in section.split("What these figures mean")[0]
+
+
+def test_the_force_page_runs_the_same_queries_however_many_deliverables_it_lists(client, reference):
+    dorset = Force.objects.get(slug="dorset")
+    over_policed = Workstream.objects.get(slug="not-over-policed")
+    plan = PlanFactory(force=dorset)
+
+    def queries_listing(count: int) -> int:
+        DeliverableFactory.create_batch(count, plan=plan, workstream=over_policed)
+        all_content_changed()  # the page is rendered again, not read from the cache
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get("/forces/dorset/disparities/").content.decode()
+        assert html.count("/forces/dorset/deliverables/") >= count
+        return len(queries)
+
+    assert queries_listing(2) == queries_listing(18)
 
 
 def test_the_roadmap_links_to_the_force_figures(client, reference):

@@ -57,3 +57,19 @@ def test_the_comparison_and_its_csv_count_panels_challenges_and_unanswered_views
     ) == ("No", "0", "0")
     page = client.get("/national/").content.decode()
     assert "Challenged by the panel" in page and "Panel views not replied to" in page
+
+
+def test_a_deliverable_two_panels_challenge_in_a_quarter_counts_once(force_a, panel_a):
+    from panels.models import Panel, panel_counts_by_force
+    from tests.panels.panel_data import Q1, Q2, deliverable_of, panel_view
+
+    national = Panel.objects.create(name="National Scrutiny Board", description="Every force.")
+    both = deliverable_of(force_a)
+    panel_view(panel_a, both, Q2, Verdict.DISAGREE)
+    panel_view(national, both, Q2, Verdict.SOME_CONCERNS, replied=True)
+    panel_view(panel_a, both, Q1, Verdict.DISAGREE)  # another quarter: counted again
+    panel_view(national, deliverable_of(force_a), Q2, Verdict.DISAGREE)
+
+    figures = panel_counts_by_force()[force_a.pk]
+
+    assert figures == {"has_panel": True, "panel_challenges": 3, "panel_unanswered": 3}

@@ -215,12 +215,13 @@ PAGES = {
     "practice": (lambda force: "/practice/", 8),
     "practice search": (lambda force: "/practice/?q=community+panel&workstream=involved", 9),
     "accessibility": (lambda force: "/accessibility/", 2),
-    "national comparison": (lambda force: "/national/", 7),
+    # One grouped query per figure (latest quarter, engagement, panels; status and re-planning).
+    "national comparison": (lambda force: "/national/", 12),
     "national comparison filtered": (
         lambda force: "/national/?region=Region+1&workstream=involved&sort=-percent_complete",
-        9,
+        14,
     ),
-    "national comparison download": (lambda force: "/national/?format=csv", 5),
+    "national comparison download": (lambda force: "/national/?format=csv", 10),
     "compare forces": (lambda force: f"/national/compare/?forces={force.slug}&forces=force-1", 9),
     "coverage": (lambda force: "/national/coverage/", 5),
     "trend": (lambda force: "/national/trend/", 5),
@@ -237,10 +238,10 @@ PAGES = {
     "search close matches": (lambda force: "/search/?q=delivrable", 11),
     "search.json": (lambda force: "/search.json?q=community+panel&force=force-1", 9),
     "open data": (lambda force: "/data/", 13),  # with the panel views' count
-    "forces.csv": (lambda force: "/data/forces.csv", 3),
+    "forces.csv": (lambda force: "/data/forces.csv", 4),  # the latest quarters grouped apart
     "deliverables.csv": (lambda force: "/data/deliverables.csv", 2),
     "updates.csv": (lambda force: "/data/updates.csv", 2),
-    "forces.json": (lambda force: "/data/forces.json", 3),
+    "forces.json": (lambda force: "/data/forces.json", 4),
     "deliverables.json": (lambda force: "/data/deliverables.json", 2),
     "updates.json": (lambda force: "/data/updates.json", 2),
     "panel-views.csv": (lambda force: "/data/panel-views.csv", 2),

@@ -338,12 +338,16 @@ def targets(report: dict) -> list[dict]:
         for row in load["results"][1:]:
             rows.append(
                 {
-                    "target": f"{row['path']} >= 0.5 x /healthz req/s, p95 < 50 ms",
+                    "target": (
+                        f"{row['path']} >= {CACHED_RATIO_GOAL} x /healthz req/s, "
+                        f"p95 < {PAGE_P95_MS} ms"
+                    ),
                     "figure": (
                         f"{row['ratio_to_healthz']} x ({row['ratio_spread']}), "
                         f"p95 {row['p95_ms']} ms"
                     ),
-                    "met": row["ratio_to_healthz"] >= 0.5 and row["p95_ms"] < 50,
+                    "met": row["ratio_to_healthz"] >= CACHED_RATIO_GOAL
+                    and row["p95_ms"] < PAGE_P95_MS,
                 }
             )
     return rows
@@ -353,6 +357,8 @@ def targets(report: dict) -> list[dict]:
 #: comparison at the last one. The CSV export writes every row, so it is judged by its memory.
 PAGE_P95_MS = 50
 NATIONAL_P95_MS_AT_LARGEST = 100
+#: Cached pages under load: requests per second as a share of /healthz's in the same round.
+CACHED_RATIO_GOAL = 0.8
 
 
 def page_targets(report: dict) -> list[dict]:

@@ -417,6 +417,21 @@ class QuarterFigures:
         return ""
 
 
+def _quarter_figures(counts, populations: dict[str, int | None]) -> list[QuarterFigures]:
+    """``counts`` (monthly counts) summed into each quarter and measure they hold, oldest
+    quarter first, self-defined before officer-defined. One query."""
+    cells: dict[tuple, dict[str, int]] = {}
+    months: dict[tuple, int] = {}
+    for count in counts.by_quarter():
+        key = (count.quarter, count.measure)
+        cells.setdefault(key, {})[count.ethnicity] = count.searches
+        months[key] = count.months
+    return [
+        QuarterFigures(quarter, measure, months[(quarter, measure)], searches, populations)
+        for (quarter, measure), searches in cells.items()
+    ]
+
+
 def quarterly_series(
     force: Force, populations: dict[str, int | None]
 ) -> dict[str, list[QuarterFigures]]:
@@ -424,29 +439,26 @@ def quarterly_series(
     first, for each measure (self-defined first); ``populations`` are its residents by
     group. One query."""
     series: dict[str, list[QuarterFigures]] = {measure: [] for measure in Measure.values}
-    cells: dict[tuple, dict[str, int]] = {}
-    months: dict[tuple, int] = {}
-    for count in MonthlyStopSearchCount.objects.filter(force=force).by_quarter():
-        key = (count.quarter, count.measure)
-        cells.setdefault(key, {})[count.ethnicity] = count.searches
-        months[key] = count.months
-    for (quarter, measure), searches in cells.items():
-        series[measure].append(
-            QuarterFigures(quarter, measure, months[(quarter, measure)], searches, populations)
-        )
+    counts = MonthlyStopSearchCount.objects.filter(force=force)
+    for figures in _quarter_figures(counts, populations):
+        series[figures.measure].append(figures)
     return series
 
 
 @dataclass(frozen=True)
 class QuarterStopSearches:
     """A force's data.police.uk searches in one quarter, beside its return for the quarter:
-    each measure's figures (self-defined first; empty when no month of the quarter is loaded)
-    and, for the City of London, why its rates per resident are not meaningful."""
+    each measure's figures (self-defined first; empty when no month of the quarter is
+    loaded)."""
 
     force: Force
     quarter: Quarter
     measures: list[QuarterFigures]
-    not_meaningful: str = ""
+
+    @property
+    def not_meaningful(self) -> str:
+        """Why the force's rates per resident are not meaningful (the City of London), or ''."""
+        return NOT_MEANINGFUL.get(self.force.slug, "")
 
     @property
     def groups(self) -> list[str]:
@@ -464,10 +476,7 @@ def stop_searches_by_quarter(
     """The force's loaded months of each of ``quarters`` with its Census 2021 residents by
     group, for the pages of those quarters' returns. Two queries, however many quarters."""
     quarters = sorted(set(quarters))
-    found: dict[Quarter, QuarterStopSearches] = {
-        quarter: QuarterStopSearches(force, quarter, [], NOT_MEANINGFUL.get(force.slug, ""))
-        for quarter in quarters
-    }
+    found = {quarter: QuarterStopSearches(force, quarter, []) for quarter in quarters}
     if not quarters:
         return found
     populations = dict(
@@ -478,17 +487,9 @@ def stop_searches_by_quarter(
     counts = MonthlyStopSearchCount.objects.filter(
         force=force, month__gte=quarters[0].first_day, month__lte=quarters[-1].last_day
     )
-    cells: dict[tuple[Quarter, str], dict[str, int]] = {}
-    months: dict[tuple[Quarter, str], int] = {}
-    for count in counts.by_quarter():
-        if count.quarter in found:
-            key = (count.quarter, count.measure)
-            cells.setdefault(key, {})[count.ethnicity] = count.searches
-            months[key] = count.months
-    for (quarter, measure), searches in cells.items():
-        found[quarter].measures.append(
-            QuarterFigures(quarter, measure, months[(quarter, measure)], searches, populations)
-        )
+    for figures in _quarter_figures(counts, populations):
+        if figures.quarter in found:
+            found[figures.quarter].measures.append(figures)
     return found
 
 

@@ -149,6 +149,8 @@ def published_updates(force, quarter: Quarter):
 
 #: Of standing views, those that challenge a deliverable (``PanelViewQuerySet.challenges``).
 IS_CHALLENGE = Q(deliverable__isnull=False, verdict__in=CHALLENGES)
+#: Of standing views, those the force has not replied to (``PanelViewQuerySet.not_replied``).
+IS_NOT_REPLIED = Q(reply__isnull=True)
 
 
 class PanelViewQuerySet(models.QuerySet["PanelView"]):
@@ -179,7 +181,7 @@ class PanelViewQuerySet(models.QuerySet["PanelView"]):
     def not_replied(self) -> PanelViewQuerySet:
         """Standing views (statements too) that the force has not replied to. A reply has no
         draft: it is public as soon as the force writes it."""
-        return self.standing().filter(reply__isnull=True)
+        return self.standing().filter(IS_NOT_REPLIED)
 
     def for_force(self, force) -> PanelViewQuerySet:
         return self.filter(force=force)
@@ -439,7 +441,7 @@ def panel_counts_by_force() -> dict[int, dict]:
         .values("force", "quarter")
         .annotate(
             challenged=models.Count("deliverable", filter=IS_CHALLENGE, distinct=True),
-            unanswered=models.Count("pk", filter=Q(reply__isnull=True)),
+            unanswered=models.Count("pk", filter=IS_NOT_REPLIED),
         )
     )
     for row in views:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from actions.models import ORIGINAL_COMMITMENT_FIELDS, Deliverable, Milestone, QuarterlyUpdate
-from plans.history import DEMO_CHANGE_REASON, Change, Entry, field_changes, who_made
+from plans.history import DEMO_CHANGE_REASON, Change, Entry, field_changes, listed, who_made
 from workstreams.models import NationalAction
 
 SAME_EVENT = dt.timedelta(seconds=5)
@@ -121,7 +121,7 @@ def _deliverable_entry(before, group: list, action_sets: dict[int, set[str]]) ->
     elif before.withdrawn_at is not None and last.withdrawn_at is None:
         entry.summary = "Reinstated the deliverable (it had been withdrawn)"
     elif changes:
-        entry.summary = "Changed " + _listed(c.label.lower() for c in changes)
+        entry.summary = "Changed " + listed(c.label.lower() for c in changes)
     elif before.order != last.order:
         entry.summary = "Moved the deliverable within its workstream"
     else:
@@ -151,9 +151,7 @@ def _milestone_entry(before, group: list) -> Entry:
     elif before.done_on is not None and last.done_on is None:
         entry.summary = f"Marked the milestone {name} as not done"
     elif changes:
-        entry.summary = f"Changed the milestone {name}: " + _listed(
-            c.label.lower() for c in changes
-        )
+        entry.summary = f"Changed the milestone {name}: " + listed(c.label.lower() for c in changes)
     else:
         entry.summary = f"Saved the milestone {name} without changes"
     return entry
@@ -185,20 +183,11 @@ def _update_entry(before, group: list) -> Entry:
     elif before.published_at is not None and last.published_at is None:
         entry.summary = f"Returned the {label} to draft: it is no longer public"
     elif last.published_at is not None:
-        entry.summary = f"Corrected the published {label}: " + _listed(
+        entry.summary = f"Corrected the published {label}: " + listed(
             c.label.lower() for c in changes
         )
     elif changes:
-        entry.summary = f"Edited the draft {label}: " + _listed(c.label.lower() for c in changes)
+        entry.summary = f"Edited the draft {label}: " + listed(c.label.lower() for c in changes)
     else:
         entry.summary = f"Saved the draft {label} without changes"
     return entry
-
-
-def _listed(words) -> str:
-    words = list(words)
-    if not words:
-        return "nothing"
-    if len(words) == 1:
-        return words[0]
-    return ", ".join(words[:-1]) + " and " + words[-1]

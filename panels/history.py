@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from accounts.models import User
 from panels.models import PanelReply, PanelView
-from plans.history import Change, Entry, field_changes, who_made
+from plans.history import Change, Entry, field_changes, listed, who_made
 
 #: What a panel writes in a view: the fields whose changes a draft's history lists.
 WRITTEN = {"verdict", "reasons", "evidence"}
@@ -84,7 +84,7 @@ def _view_entry(view: PanelView, before, record, *, for_panel: bool) -> Entry:
             entry.summary = "Saved the view without changes"
         else:
             noun = "draft" if record.published_at is None else "published view"
-            entry.summary = f"Edited the {noun}: " + _listed(c.label.lower() for c in entry.changes)
+            entry.summary = f"Edited the {noun}: " + listed(c.label.lower() for c in entry.changes)
     return entry
 
 
@@ -98,10 +98,3 @@ def _reply_entry(view: PanelView, record, *, for_panel: bool) -> Entry:
     else:
         entry.summary = "Saved the force's reply"
     return entry
-
-
-def _listed(words) -> str:
-    words = list(words)
-    if len(words) == 1:
-        return words[0]
-    return ", ".join(words[:-1]) + " and " + words[-1]

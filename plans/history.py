@@ -51,6 +51,16 @@ class Entry:
     kind: str = ""
 
 
+def listed(words) -> str:
+    """``"status, what was done and evidence"``: words as a sentence lists them."""
+    words = list(words)
+    if not words:
+        return "nothing"
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def who_made(record) -> str:
     """Who made the change a historical record keeps, as a person reads it."""
     if record.history_user is not None:

@@ -192,10 +192,7 @@ def get_panel_view_for_history(user, view_id: int) -> PanelView:
     views (drafts too); anyone else, a published view by the force rule (the force's
     coordinators, the national team and administrators; another force's view, a draft or
     another panel's view is a 404)."""
-    views = PanelView.objects.select_related("panel", "force", "deliverable")
     if user.is_panel_member:
-        panel = Panel.of_member(user)
-        if panel is None:
-            raise Http404("Your panel has not been set up yet: ask an administrator.")
-        return get_object_or_404(views, pk=view_id, panel=panel)
-    return force_object_or_404(user, views.published(), "force", pk=view_id)
+        return get_panel_view_for_user(user, view_id)
+    views = PanelView.objects.published().select_related("panel", "force", "deliverable")
+    return force_object_or_404(user, views, "force", pk=view_id)

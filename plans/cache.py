@@ -33,9 +33,12 @@ response that is streamed, sets a cookie or is not a 200 is never stored.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 import secrets
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import wraps
 
@@ -45,7 +48,7 @@ from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.http import HttpResponse, QueryDict
 from django.template.loader import render_to_string
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_resolver, get_urlconf
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
@@ -290,14 +293,10 @@ def public_page(
                     raise
                 return copy
             if key is not None and _storable(request, response):
-                # The view's own headers (type; a feed's Last-Modified): the middleware adds
-                # the security headers to every response, cached or not.
-                page = (response.content, dict(response.headers))
-                # Also where the address last stored its page, for a database outage.
-                latest = (key, timezone.now().isoformat(timespec="seconds"))
-                cache.set_many(
-                    {key: page, _latest_key(request): latest}, settings.PUBLIC_PAGE_CACHE_SECONDS
-                )
+                # Stored by PublicPageCacheMiddleware on the way out, once the middleware
+                # below it has added the security headers: a page from the cache is answered
+                # above them, with the headers it was first sent with.
+                response._prap_store = (key, _latest_key(request))
             return _public(response, etag)
 
         wrapped.public_page_force_kwarg = force_kwarg
@@ -308,43 +307,146 @@ def public_page(
 
 
 class PublicPageCacheMiddleware:
-    """Answer a public page that is in the cache (or a conditional GET for it) before the
-    session, CSRF, authentication and message middleware and the view's decorators run:
-    for a visitor without cookies they would do nothing, and skipping them saves about a
-    sixth of what such a request costs. Everything else (misses, signed-in visitors, other
-    pages) goes
-    on to :func:`public_page` and the rest of the stack. Sits below the middleware that
-    adds the security headers, the request log and the HTTPS redirect.
+    """Answer a public page that is in the cache (or a conditional GET for it) right below
+    the request log, before every other middleware and the view's decorators run: for a
+    visitor without cookies they would do nothing but add the same headers again, so the
+    page is kept with the headers it was first sent with (security headers, Content-Security-
+    Policy, caching) and answered with them. Everything else (misses, signed-in visitors,
+    other pages) goes on to the rest of the stack and :func:`public_page`, and a page that
+    :func:`public_page` marks as storable is stored here on its way out, with its final
+    headers.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self._answer(request) or self.get_response(request)
+        answer = self._answer(request)
+        if answer is not None:
+            return answer
+        response = self.get_response(request)
+        store = getattr(response, "_prap_store", None)
+        if store is not None:
+            _store(response, *store)
+        return response
 
     @staticmethod
     def _answer(request):
         if request.method not in ("GET", "HEAD") or not settings.PUBLIC_PAGE_CACHE:
             return None
-        if not is_shared_visit(request):
+        if not is_shared_visit(request) or _has_null_character(request):
             return None
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return None
-        if getattr(match.func, "login_required", True):
-            return None
-        force_kwarg = getattr(match.func, "public_page_force_kwarg", _NOT_PUBLIC)
-        if force_kwarg is _NOT_PUBLIC:
+        match = _public_match(request.path_info)
+        if match is None:
             return None
         normalise_query(request, match.func.public_page_query)
-        answer, _, _ = _look_up(request, force_kwarg, match.kwargs)
-        if answer is not None:
-            request.resolver_match = match  # for the request log
-            if not answer.has_header("Content-Length"):
-                answer["Content-Length"] = str(len(answer.content))
+        answer, key, _ = _look_up(request, match.func.public_page_force_kwarg, match.kwargs)
+        if answer is None:
+            return None
+        if answer.status_code == 304:
+            # With the headers the page was sent with; without the page at hand, the rest
+            # of the stack answers and adds them.
+            page = _cached_page(request, key) if key is not None else None
+            if page is None:
+                return None
+            for name, value in page[1].items():
+                if name.lower() not in ("content-type", "content-length"):
+                    answer.headers.setdefault(name, value)
+        request.resolver_match = match  # for the request log
         return answer
+
+
+def _has_null_character(request) -> bool:
+    """A NUL character in the address: the rest of the stack refuses it (400,
+    ``RefuseNullCharactersMiddleware``), even where the page would not read that parameter."""
+    query = request.META.get("QUERY_STRING", "")
+    return "\x00" in request.path or "%00" in query or "\x00" in query
+
+
+def _public_match(path: str):
+    """The URL match of a public page at ``path``, or None (another page, or none)."""
+    return _public_match_in(get_resolver(get_urlconf()), path)
+
+
+@functools.lru_cache(maxsize=4096)
+def _public_match_in(resolver, path: str):
+    """Remembered by path (and URL configuration: a new one is a new resolver): matching
+    an address against every pattern costs more than the rest of a page from the cache."""
+    try:
+        match = resolver.resolve(path)
+    except Resolver404:
+        return None
+    if getattr(match.func, "login_required", True):
+        return None
+    if getattr(match.func, "public_page_force_kwarg", _NOT_PUBLIC) is _NOT_PUBLIC:
+        return None
+    return match
+
+
+def _store(response, key: str, latest_key: str) -> None:
+    """Keep the page under ``key`` with the headers it is sent with, and where the address
+    last stored its page (``latest_key``), for a database outage."""
+    page = (response.content, dict(response.headers))
+    latest = (key, timezone.now().isoformat(timespec="seconds"))
+    cache.set_many({key: page, latest_key: latest}, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    _pages_in_memory.put(key, page)
+
+
+class PagesInMemory:
+    """The pages this process last answered, by cache key, up to ``limit`` bytes of content
+    (``PUBLIC_PAGE_MEMORY_BYTES``), least recently used dropped first.
+
+    A page's key holds everything the page depends on (release, content version, date,
+    address), so what is under a key never changes: a page found here is the page the shared
+    cache holds under that key, without fetching its bytes from Redis on every request. The
+    content version is still read for each request (from the shared cache or the database),
+    so a write is seen at the very next request as before. Entries expire with the shared
+    cache's (``PUBLIC_PAGE_CACHE_SECONDS``). Off (0) with the local-memory cache, which is in
+    the process already.
+    """
+
+    def __init__(self):
+        self._pages: OrderedDict[str, tuple[float, tuple[bytes, dict]]] = OrderedDict()
+        self._size = 0
+
+    def get(self, key: str):
+        entry = self._pages.get(key)
+        if entry is None:
+            return None
+        expires, page = entry
+        if expires < time.monotonic():
+            self._drop(key)
+            return None
+        self._pages.move_to_end(key)
+        return page
+
+    def put(self, key: str, page: tuple[bytes, dict]) -> None:
+        limit = settings.PUBLIC_PAGE_MEMORY_BYTES
+        if limit <= 0 or len(page[0]) > limit:
+            return
+        self._drop(key)
+        self._pages[key] = (time.monotonic() + settings.PUBLIC_PAGE_CACHE_SECONDS, page)
+        self._size += len(page[0])
+        while self._size > limit:
+            self._drop(next(iter(self._pages)))
+
+    def clear(self) -> None:
+        self._pages.clear()
+        self._size = 0
+
+    def _drop(self, key: str) -> None:
+        entry = self._pages.pop(key, None)
+        if entry is not None:
+            self._size -= len(entry[1][0])
+
+
+_pages_in_memory = PagesInMemory()
+
+
+def forget_pages_in_memory() -> None:
+    """Empty this process's copies of pages (:class:`PagesInMemory`): with the shared cache
+    emptied too, the next request renders the page (the benchmark's uncached figures)."""
+    _pages_in_memory.clear()
 
 
 _NOT_PUBLIC = object()
@@ -404,11 +506,27 @@ def _look_up(request, force_kwarg: str | None, kwargs: dict):
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:
         return _public(not_modified, etag), key, etag
-    page = cache.get(key)
+    page = _cached_page(request, key)
     if page is not None:
+        # Stored with the caching headers it was sent with (public_page).
         content, headers = page
-        return _public(HttpResponse(content, headers=headers), etag), key, etag
+        return HttpResponse(content, headers=headers), key, etag
     return None, key, etag
+
+
+def _cached_page(request, key: str):
+    """The page under ``key``: from this process's memory, or from the shared cache (and
+    then kept in memory); looked up once per request."""
+    if getattr(request, "_prap_page_missed", None) == key:
+        return None
+    page = _pages_in_memory.get(key)
+    if page is None:
+        page = cache.get(key)
+        if page is None:
+            request._prap_page_missed = key
+            return None
+        _pages_in_memory.put(key, page)
+    return page
 
 
 def _latest_key(request) -> str:
@@ -425,6 +543,12 @@ def _copy_during_outage(request) -> HttpResponse | None:
     if page is None:
         return None
     content, headers = page
+    # Sent as it was, but never as a page a shared cache may keep or revalidate by tag.
+    headers = {
+        name: value
+        for name, value in headers.items()
+        if name.lower() not in ("cache-control", "etag", "content-length")
+    }
     stored_at = dt.datetime.fromisoformat(latest[1])
     notice = render_to_string("includes/_outage_notice.html", {"stored_at": stored_at})
     content = content.replace(OUTAGE_PLACEHOLDER, notice.encode(), 1)

@@ -81,6 +81,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "prap.middleware.HealthCheckMiddleware",
     "prap.middleware.RequestLogMiddleware",
+    # Public pages in the cache are answered here, for visitors without cookies, with the
+    # headers the middleware below gave them when they were rendered (plans/cache.py).
+    "plans.cache.PublicPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -88,9 +91,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "prap.middleware.NoStoreMiddleware",
     "prap.middleware.RefuseNullCharactersMiddleware",
-    # Public pages in the cache are answered here, for visitors without cookies, before the
-    # session, CSRF, authentication and messages middleware (plans/cache.py).
-    "plans.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # The quarterly return's form has six fields a row: more than Django's 1,000 for a
@@ -186,6 +186,13 @@ PUBLIC_VERSIONS_IN_CACHE = env.bool(
     default=CACHES["default"]["BACKEND"] == "prap.cache_backends.ResilientRedisCache",
 )
 PUBLIC_VERSION_CACHE_SECONDS = env.int("PUBLIC_VERSION_CACHE_SECONDS", default=5)
+# Each process also keeps the pages it last answered (plans/cache.py, PagesInMemory), up to
+# this many bytes, so that a page from the shared cache is not fetched from Redis on every
+# request; its freshness is still checked every time. 0 turns it off (the default with the
+# local-memory cache, which is in the process already).
+PUBLIC_PAGE_MEMORY_BYTES = env.int(
+    "PUBLIC_PAGE_MEMORY_BYTES", default=16 * 1024 * 1024 if PUBLIC_VERSIONS_IN_CACHE else 0
+)
 # The release running (a commit id or version), part of every public page's cache key so
 # that two releases sharing a cache during a deploy never serve each other's pages; unset, a
 # digest of the code is used (prap/release.py).

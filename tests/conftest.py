@@ -15,6 +15,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 from panels.models import Panel
+from plans.cache import forget_pages_in_memory
 from prap.logs import JsonFormatter, RequestContextFilter
 from tests.clock import DEMO_TODAY, on
 from tests.factories import ForceFactory, UserFactory
@@ -41,8 +42,10 @@ def _fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     cache.clear()
+    forget_pages_in_memory()
     yield
     cache.clear()
+    forget_pages_in_memory()
 
 
 @pytest.fixture

@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    # Search lookups (trigram similarity) for PostgreSQL; nothing of it runs on SQLite.
+    # Full-text search lookups for PostgreSQL; nothing of it runs on SQLite.
     "django.contrib.postgres",
     "django_filters",
     "django_tables2",

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_safe
 
 from plans.cache import public_page
 from public.search_filters import SearchFilter
-from search.models import Kind, SearchDocument
+from search.models import CloseWords, Kind, SearchDocument, words_like
 from search.terms import START, STOP, Terms, excerpt, mark, parse
 
 RESULTS_PER_PAGE = 20
@@ -34,6 +34,7 @@ class Search:
     page: Page | None = None
     kinds: list[tuple[str, str, int]] = field(default_factory=list)
     close_matches: bool = False  # nothing matched the words exactly: these are like them
+    close_words: tuple[str, ...] = ()  # then, the word most like each word searched for
 
     @property
     def status(self) -> int:
@@ -48,11 +49,12 @@ def _search(request) -> Search:
         return search
     documents = SearchDocument.objects.select_related("force", "workstream")
     matched = documents.matching(terms)
-    close = not matched.exists()
-    if close:
+    close: CloseWords | None = None
+    if not matched.exists():
         # Nothing anywhere has these words: offer texts with words like them (typing
         # mistakes), under the same filters.
-        matched = documents.similar_to(terms)
+        close = words_like(terms)
+        matched = documents.similar_to(close)
     found = filterset.filter_queryset(matched)
     counts = dict(
         filterset.filter_all_but(matched, "kind")
@@ -61,9 +63,11 @@ def _search(request) -> Search:
         .annotate(n=Count("pk"))
     )
     search.kinds = [(kind.value, kind.label, counts.get(kind.value, 0)) for kind in Kind]
-    paginator = Paginator(found.with_headlines(terms), RESULTS_PER_PAGE)
+    paginator = Paginator(found.with_headlines(terms, close), RESULTS_PER_PAGE)
     search.page = paginator.get_page(request.GET.get("page"))
-    search.close_matches = close and paginator.count > 0
+    search.close_matches = close is not None and paginator.count > 0
+    if search.close_matches:
+        search.close_words = close.closest
     for document in search.page:
         _describe(document, terms)
     return search
@@ -118,6 +122,7 @@ def search_json(request):
     body = {
         "query": search.terms.text,
         "close_matches": search.close_matches,
+        "close_words": list(search.close_words),
         "count": page.paginator.count if page else 0,
         "page": page.number if page else 1,
         "pages": page.paginator.num_pages if page else 0,

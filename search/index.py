@@ -3,8 +3,9 @@
 :func:`reindex_forces` runs inside the transaction of every write that changes public pages
 (registered with ``plans.cache.on_content_change``): it rewrites the documents of the forces
 whose pages changed, and the practice examples (shown on the national pages, so any change
-may concern them; there are few). :func:`rebuild` rewrites everything
-(``manage.py rebuild_search_index``).
+may concern them; there are few), and adds the words of the documents it writes to the
+lexicon (``SearchWord``) that close matches look in. :func:`rebuild` rewrites everything
+(``manage.py rebuild_search_index``), the lexicon too.
 
 Only published content is copied: deliverables of published plans, published updates of
 those deliverables, published engagement activities (never the partners' contact points), standing
@@ -29,7 +30,7 @@ from actions.models import Deliverable, QuarterlyUpdate
 from engagement.models import Activity, EngagementAction
 from panels.models import PanelView
 from plans.models import Force, Plan
-from search.models import Kind, SearchDocument
+from search.models import Kind, SearchDocument, SearchWord, lexicon_words
 from workstreams.models import PracticeExample, Workstream
 
 WITHDRAWN = "withdrawn"
@@ -71,10 +72,12 @@ def reindex_forces(force_ids: Iterable[int]) -> None:
 
 
 def rebuild() -> int:
-    """Rewrite the whole index; returns the number of documents."""
+    """Rewrite the whole index, and the lexicon (dropping the words no document holds any
+    more); returns the number of documents."""
     force_ids = list(Force.objects.values_list("pk", flat=True))
     with transaction.atomic():
         SearchDocument.objects.all().delete()
+        SearchWord.objects.all().delete()
         reindex_forces(force_ids)
         return SearchDocument.objects.count()
 
@@ -104,6 +107,17 @@ def _replace(scope: Q, documents: list[SearchDocument]) -> None:
         SearchDocument.objects.bulk_create(added, batch_size=500)
         if connection.vendor == "postgresql" and added:
             SearchDocument.objects.filter(search_vector__isnull=True).update(search_vector=vector())
+        _add_words(added)
+
+
+def _add_words(documents: list[SearchDocument]) -> None:
+    """Add the words of ``documents`` that the lexicon lacks (``INSERT ... ON CONFLICT DO
+    NOTHING``), in one order, so that two writes adding the same new words wait for each
+    other instead of deadlocking. Words of rewritten or deleted documents stay."""
+    words = sorted(set().union(*(lexicon_words(document.plain) for document in documents)))
+    SearchWord.objects.bulk_create(
+        [SearchWord(word=word) for word in words], batch_size=1000, ignore_conflicts=True
+    )
 
 
 def _document(**fields) -> SearchDocument:

@@ -8,13 +8,13 @@ published content of published plans is ever copied here, so a draft cannot matc
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
     SearchVectorField,
-    TrigramWordSimilarity,
 )
 from django.db import connection, models
 from django.db.models import Case, F, IntegerField, Q, Value, When
@@ -53,14 +53,141 @@ FIELD_LABELS = {
 }
 
 
-#: How alike (0 to 1, pg_trgm word similarity) each word searched for must be to a word of
-#: a text for the text to be offered when nothing matches exactly.
+#: How alike (0 to 1, pg_trgm word similarity) a word of the lexicon must be to a word searched
+#: for to stand in for it when nothing matches exactly.
 SIMILARITY = 0.4
+#: At most this many stand in for one word searched for: the most similar, as whole words.
+MOST_ALIKE = 20
+#: Close matches with, for each word searched for, a word whose similarity is within this of
+#: the most similar one's come first.
+MARGIN = 0.1
+#: The lexicon keeps words of two to this many letters or digits.
+LONGEST_WORD = 60
+_LEXICON_WORD = re.compile(r"[^\W_]+")
 _BETWEEN_PHRASE_WORDS = r"\w*\W+(?:(?:" + "|".join(sorted(STOP_WORDS)) + r")\W+)*"
 
 
 def _is_postgresql() -> bool:
     return connection.vendor == "postgresql"
+
+
+def lexicon_words(plain: str) -> set[str]:
+    """The words of a document's plain (lower-case) text kept in the lexicon
+    (:class:`SearchWord`): runs of letters and digits, of two to :data:`LONGEST_WORD`, but
+    not the common words every search leaves out. Each is one word to PostgreSQL's
+    ``to_tsquery`` (no operator, no quote)."""
+    return {
+        word
+        for word in _LEXICON_WORD.findall(plain)
+        if 1 < len(word) <= LONGEST_WORD and word not in STOP_WORDS
+    }
+
+
+@dataclass(frozen=True)
+class CloseWords:
+    """What to search for when nothing matches ``terms`` exactly: for each word searched
+    for (its stem), the words of the lexicon like it with their similarity, the most similar
+    first."""
+
+    terms: Terms
+    like: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
+
+    def _words(self, stem: str) -> tuple[str, ...]:
+        return tuple(word for word, _ in self.like[stem])
+
+    def _nearest(self, stem: str) -> tuple[str, ...]:
+        """The words like ``stem`` whose similarity is within :data:`MARGIN` of the most
+        similar one's."""
+        best = self.like[stem][0][1]
+        return tuple(word for word, similarity in self.like[stem] if similarity >= best - MARGIN)
+
+    @property
+    def closest(self) -> tuple[str, ...]:
+        """The word most like each word searched for (that has one), in the order typed."""
+        return tuple(
+            dict.fromkeys(self.like[stem][0][0] for stem in self.terms.stems if stem in self.like)
+        )
+
+    def _alternatives(self) -> list[str]:
+        """Each alternative of the search (``or``) as a ``to_tsquery`` expression: every word
+        searched for by an OR of the words like it. An alternative with a word like nothing is
+        left out."""
+        found = []
+        for group in self.terms.alternatives:
+            stems = list(dict.fromkeys(stem for term in group for stem in term))
+            if all(stem in self.like for stem in stems):
+                found.append(" & ".join(_any(self._words(stem)) for stem in stems))
+        return found
+
+    @property
+    def query(self) -> SearchQuery | None:
+        """The full-text query of the close matches, ``None`` if there can be none: the
+        alternatives, less the words and phrases to leave out (as the exact search reads
+        them)."""
+        alternatives = self._alternatives()
+        if not alternatives:
+            return None
+        query = SearchQuery(
+            " | ".join(f"({alternative})" for alternative in alternatives),
+            search_type="raw",
+            config="english",
+        )
+        if self.terms.excluded_text:
+            query &= SearchQuery(
+                self.terms.excluded_text, search_type="websearch", config="english"
+            )
+        return query
+
+    def nearest_queries(self) -> list[SearchQuery]:
+        """For each word searched for, the query of the words nearest it: a document with
+        the nearest words comes first."""
+        return [
+            SearchQuery(_any(self._nearest(stem)), search_type="raw", config="english")
+            for stem in dict.fromkeys(self.terms.stems)
+            if stem in self.like
+        ]
+
+
+def _any(words: tuple[str, ...]) -> str:
+    return "(" + " | ".join(words) + ")"
+
+
+def words_like(terms: Terms) -> CloseWords:
+    """On PostgreSQL, the words of the lexicon like each word of ``terms``: of pg_trgm word
+    similarity at least :data:`SIMILARITY` (the word searched for is like a word of the
+    lexicon or a part of it), at most :data:`MOST_ALIKE`, the most similar (as whole words)
+    first. On SQLite, none: no close matches.
+
+    One query. The lexicon's trigram GIN index answers ``<%``, whose threshold is a setting
+    of the connection: the query sets it for itself (``set_config`` in a subquery that the
+    lookup depends on, so it runs first; local to the statement's transaction)."""
+    if terms.is_empty or terms.problem or not _is_postgresql():
+        return CloseWords(terms)
+    stems = list(dict.fromkeys(terms.stems))
+    like: dict[str, list[tuple[str, float]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT searched.word, alike.word, alike.similarity
+            FROM (
+                SELECT set_config('pg_trgm.word_similarity_threshold', %s, true) AS threshold
+            ) AS config
+            CROSS JOIN unnest(%s::text[]) AS searched (word)
+            CROSS JOIN LATERAL (
+                SELECT lexicon.word, similarity(searched.word, lexicon.word) AS similarity
+                FROM search_searchword AS lexicon
+                WHERE config.threshold IS NOT NULL AND searched.word <%% lexicon.word
+                ORDER BY similarity DESC, lexicon.word
+                LIMIT %s
+            ) AS alike
+            ORDER BY searched.word, alike.similarity DESC, alike.word
+            """,
+            [str(SIMILARITY), stems, MOST_ALIKE],
+        )
+        for searched, alike, similarity in cursor.fetchall():
+            if _LEXICON_WORD.fullmatch(alike):
+                like.setdefault(searched, []).append((alike, similarity))
+    return CloseWords(terms, {searched: tuple(alike) for searched, alike in like.items()})
 
 
 class SearchDocumentQuerySet(models.QuerySet["SearchDocument"]):
@@ -101,37 +228,45 @@ class SearchDocumentQuerySet(models.QuerySet["SearchDocument"]):
         )
         return found.annotate(rank=in_title).order_by("-rank", "heading", "pk")
 
-    def similar_to(self, terms: Terms) -> SearchDocumentQuerySet:
+    def similar_to(self, close: CloseWords) -> SearchDocumentQuerySet:
         """When nothing matches exactly, on PostgreSQL: documents holding, for each word
-        searched for, a word like it (pg_trgm word similarity of at least
-        :data:`SIMILARITY`): "stopp serch" finds "stop and search". Most alike first
-        (annotated ``rank``). Nothing on SQLite."""
-        if terms.is_empty or terms.problem or not _is_postgresql():
+        searched for, a word like it (:func:`words_like`: "stopp serch" finds "stop and
+        search"), less the words to leave out. The stored vector answers, as for an exact
+        match, with each word searched for replaced by an OR of the words like it. Those with
+        the closest words come first (annotated ``closest``: how many of the words searched
+        for have their closest word there), then by ``rank`` as an exact match. Nothing on
+        SQLite."""
+        query = close.query
+        if query is None or not _is_postgresql():
             return self.none()
-        words = list(dict.fromkeys(terms.stems))
-        # The threshold of pg_trgm's word-similarity operator, which the trigram index
-        # answers, for this connection (pg_trgm's default is 0.6).
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
-                [str(SIMILARITY)],
-            )
-        found = self
-        for word in words:
-            found = found.filter(plain__trigram_word_similar=word)
-        rank = sum(
-            (TrigramWordSimilarity(Value(word), "plain") for word in words[1:]),
-            TrigramWordSimilarity(Value(words[0]), "plain"),
+        closest = sum(
+            (
+                Case(When(search_vector=word, then=Value(1)), default=Value(0))
+                for word in close.nearest_queries()
+            ),
+            Value(0),
         )
-        return found.annotate(rank=rank).order_by("-rank", "heading", "pk")
+        return (
+            self.filter(search_vector=query)
+            .annotate(
+                closest=closest,
+                rank=SearchRank(F("search_vector"), query, normalization=Value(1)),
+            )
+            .order_by("-closest", "-rank", "heading", "pk")
+        )
 
-    def with_headlines(self, terms: Terms) -> SearchDocumentQuerySet:
+    def with_headlines(
+        self, terms: Terms, close: CloseWords | None = None
+    ) -> SearchDocumentQuerySet:
         """On PostgreSQL, annotate ``headline_heading``, ``headline_text`` and
         ``headline_extra``: ``ts_headline`` excerpts with the matched words between
-        ``search.terms.START`` and ``STOP``. Apply it to one page of results: it costs."""
+        ``search.terms.START`` and ``STOP`` (the words like them for ``close`` matches).
+        Apply it to one page of results: it costs."""
         if not _is_postgresql() or terms.is_empty or terms.problem:
             return self
-        query = SearchQuery(terms.text, search_type="websearch", config="english")
+        query = close.query if close is not None else None
+        if query is None:
+            query = SearchQuery(terms.text, search_type="websearch", config="english")
         options = {
             "config": "english",
             "start_sel": START,
@@ -173,7 +308,7 @@ class SearchDocument(models.Model):
     title = models.CharField(max_length=300, blank=True, help_text="Searched, most weight.")
     text = models.TextField(blank=True, help_text="Searched, the main text.")
     extra = models.TextField(blank=True, help_text="Searched, least weight.")
-    # Everything searched, lower case: SQLite's matching and PostgreSQL's trigram similarity.
+    # Everything searched, lower case: SQLite's matching, and the words of the lexicon.
     plain = models.TextField(blank=True)
     url = models.CharField(max_length=300)
     # Of every value above: a write rewrites only the documents whose digest changed.
@@ -192,6 +327,12 @@ class SearchDocument(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "object_id"], name="one_document_per_object")
         ]
+        # The search form's quarters run from the first quarter of any document to the last
+        # of any: with these, MIN and MAX read one row each instead of every document.
+        indexes = [
+            models.Index(fields=["first_quarter"], name="search_document_first_quarter"),
+            models.Index(fields=["last_quarter"], name="search_document_last_quarter"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.heading}"
@@ -207,3 +348,20 @@ class SearchDocument(models.Model):
     @property
     def extra_label(self) -> str:
         return FIELD_LABELS[Kind(self.kind)][1]
+
+
+class SearchWord(models.Model):
+    """The lexicon: every distinct word of the search documents (:func:`lexicon_words`),
+    with a trigram index on PostgreSQL (migration 0005), where close matches find the words
+    like a word searched for. ``search.index`` adds the words of every document it writes, in
+    the same transaction; a word no document holds any more stays until
+    ``rebuild_search_index`` (it can only widen a close match by a word that matches
+    nothing)."""
+
+    word = models.CharField(max_length=LONGEST_WORD, unique=True)
+
+    class Meta:
+        ordering = ["word"]
+
+    def __str__(self) -> str:
+        return self.word

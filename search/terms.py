@@ -40,6 +40,9 @@ class Terms:
     #: words, and phrases (several stems in a row).
     alternatives: tuple[tuple[tuple[str, ...], ...], ...] = ()
     excluded: tuple[tuple[str, ...], ...] = ()
+    #: The words and phrases to leave out as typed (``-word -"a phrase"``): what PostgreSQL
+    #: reads to leave them out of close matches, as it does from ``text``.
+    excluded_text: str = ""
     problem: str = ""
     stems: tuple[str, ...] = field(default=())  # every stem to find, for excerpts
 
@@ -85,6 +88,7 @@ def parse(raw: str | None) -> Terms:
         return Terms(text=text, problem="Enter words to search for, for example strip search")
     alternatives: list[list[tuple[str, ...]]] = [[]]
     excluded: list[tuple[str, ...]] = []
+    excluded_text: list[str] = []
     count = 0
     for match in _TOKEN.finditer(text):
         minus, phrase, bare = match.group(1), match.group(2), match.group(3)
@@ -100,6 +104,7 @@ def parse(raw: str | None) -> Terms:
         count += len(words)
         if minus:
             excluded.append(words)
+            excluded_text.append(match.group(0))
         elif phrase is not None and len(words) > 1:
             alternatives[-1].append(words)
         else:
@@ -119,6 +124,7 @@ def parse(raw: str | None) -> Terms:
         text=text,
         alternatives=tuple(tuple(group) for group in alternatives),
         excluded=tuple(excluded),
+        excluded_text=" ".join(excluded_text),
         stems=stems,
     )
 

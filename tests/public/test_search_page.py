@@ -243,6 +243,7 @@ def test_nothing_typed_explains_what_can_be_searched(client, forces):
     assert found(client, q="") == {
         "query": "",
         "close_matches": False,
+        "close_words": [],
         "count": 0,
         "page": 1,
         "pages": 0,

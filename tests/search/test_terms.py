@@ -38,6 +38,15 @@ def test_quotes_make_a_phrase_minus_leaves_out_and_or_gives_alternatives():
 
     assert terms.alternatives == ((("stop", "search"),), (("scrutiny", "panel"),))
     assert terms.excluded == (("custody",),)
+    assert terms.excluded_text == "-custody"
+
+
+def test_what_to_leave_out_is_kept_as_typed_for_postgresql():
+    terms = parse('stopp -Youths -"body-worn  video" serch -"unclosed')
+
+    assert terms.excluded == (("youth",), ("body", "worn", "video"), ("unclos",))
+    assert terms.excluded_text == '-Youths -"body-worn video" -"unclosed'
+    assert parse("stop search").excluded_text == ""
 
 
 def test_a_hyphenated_word_needs_each_of_its_words():

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -19,7 +19,7 @@ from actions.replanning import Commitment, as_text, changed_fields, reason_neede
 from alerts import record_event
 from alerts.events import shorten
 from alerts.models import EventKind
-from plans.fields import QuarterField
+from plans.fields import QuarterField, to_quarter
 from plans.quarters import Quarter
 from plans.versioning import save_content, save_versioned
 
@@ -202,20 +202,74 @@ class DeliverableQuerySet(models.QuerySet["Deliverable"]):
     def with_current_status(self, *, include_drafts: bool = False) -> DeliverableQuerySet:
         """Annotate ``current_status`` (status of the latest published update, or
         Not started) and ``current_quarter`` (that update's quarter, or None) in one query.
+        They are the stored ``published_status`` and ``published_status_quarter``, which
+        every write of updates keeps right (:meth:`refresh_published_status`): reading them
+        costs nothing per deliverable, where looking the latest update up would cost a
+        subquery each.
 
-        ``include_drafts=True`` counts draft updates too: for a coordinator's preview of
-        what the public will see once the drafts are published. Never on a public page.
+        ``include_drafts=True`` counts draft updates too, computed from the updates: for a
+        coordinator's preview of what the public will see once the drafts are published.
+        Never on a public page.
         """
-        updates = QuarterlyUpdate.objects.all()
         if not include_drafts:
-            updates = updates.published()
-        latest = updates.filter(deliverable=OuterRef("pk")).order_by("-quarter")
-        return self.annotate(
-            current_status=Coalesce(
-                Subquery(latest.values("status")[:1]), Value(Status.NOT_STARTED.value)
-            ),
-            current_quarter=Subquery(latest.values("quarter")[:1]),
+            return self.annotate(
+                current_status=F("published_status"),
+                current_quarter=F("published_status_quarter"),
+            )
+        status, quarter = _latest_update(QuarterlyUpdate.objects.all())
+        return self.annotate(current_status=status, current_quarter=quarter)
+
+    def latest_quarter_by_force(self) -> dict[int, Quarter]:
+        """``{force id: the newest quarter of any published update of these deliverables}``,
+        forces with none left out: the newest of their stored ``published_status_quarter``
+        (each deliverable's latest published update), so one grouped query over the
+        deliverables rather than over every published update."""
+        rows = (
+            self.filter(published_status_quarter__isnull=False)
+            .order_by()
+            .values("plan__force")
+            .annotate(latest=Max("published_status_quarter"))
         )
+        return {row["plan__force"]: to_quarter(row["latest"]) for row in rows}
+
+    def stale_published_status(self) -> list[int]:
+        """The primary keys of those whose stored ``published_status`` or
+        ``published_status_quarter`` is not what their updates say: none, unless a write
+        forgot :meth:`refresh_published_status`. One query (``manage.py verify_derived``, the
+        tests, and the refresh itself)."""
+        status, quarter = _latest_update(QuarterlyUpdate.objects.published())
+        rows = (
+            self.order_by()
+            .annotate(computed_status=status, computed_quarter=quarter)
+            .values_list(
+                "pk",
+                "published_status",
+                "published_status_quarter",
+                "computed_status",
+                "computed_quarter",
+            )
+        )
+        return [pk for pk, *stored, status, quarter in rows if tuple(stored) != (status, quarter)]
+
+    def refresh_published_status(self) -> int:
+        """Bring the stored ``published_status`` and ``published_status_quarter`` of these
+        deliverables up to date with their updates: the status and quarter of their latest
+        published update (Not started and None when there is none), which the public pages
+        read (:meth:`with_current_status`). The one function every write that can change
+        them runs, through :func:`refresh_published_statuses`.
+
+        One query finds those whose stored values differ (:meth:`stale_published_status`);
+        only if there are some, a second writes them, computed again in the database: a
+        write that changed no status writes, and locks, no deliverable. Returns how many
+        deliverables it wrote.
+        """
+        stale = self.stale_published_status()
+        if not stale:
+            return 0
+        status, quarter = _latest_update(QuarterlyUpdate.objects.published())
+        # Many (demo data, a restore): the same set again rather than a long list of ids.
+        target = self if len(stale) > _MANY_IDS else Deliverable.objects.filter(pk__in=stale)
+        return target.update(published_status=status, published_status_quarter=quarter)
 
     def with_return(self, quarter: Quarter) -> DeliverableQuerySet:
         """Annotate each deliverable's place in the return for ``quarter``:
@@ -352,6 +406,44 @@ class DeliverableQuerySet(models.QuerySet["Deliverable"]):
             yield row
 
 
+#: Above this many deliverables to write, the refresh writes its whole set again instead.
+_MANY_IDS = 500
+
+
+def _latest_update(updates: QuarterlyUpdateQuerySet) -> tuple[Coalesce, Subquery]:
+    """The status (Not started when none) and the quarter (None when none) of the latest of
+    ``updates`` of the deliverable in the outer query: correlated subqueries."""
+    latest = updates.filter(deliverable=OuterRef("pk")).order_by("-quarter")
+    return (
+        Coalesce(Subquery(latest.values("status")[:1]), Value(Status.NOT_STARTED.value)),
+        Subquery(latest.values("quarter")[:1]),
+    )
+
+
+def refresh_published_statuses(force_ids) -> int:
+    """Refresh the stored published status of every deliverable of ``force_ids``
+    (:meth:`DeliverableQuerySet.refresh_published_status`). Registered with
+    ``plans.cache.on_content_change``, it runs in the transaction of every write that changes
+    public pages, with the forces whose pages changed (every force for demo data, reference
+    data, a restore and the admin), after the content versions: every such write waits for
+    the one before it there, so it reads what that write committed. Returns how many
+    deliverables it wrote."""
+    force_ids = list(force_ids)
+    if not force_ids:
+        return 0
+    return Deliverable.objects.filter(plan__force_id__in=force_ids).refresh_published_status()
+
+
+def refresh_after_saving(sender, instance, raw=False, **kwargs) -> None:
+    """After any save of one update (``post_save``), even outside the write paths (a test's
+    data, the shell), refresh its deliverable's stored status. Not on loading a fixture
+    (``raw``: the restore refreshes everything once loaded). The write paths do not rely on
+    it: bulk writes send no signal, and they refresh through
+    :func:`refresh_published_statuses`."""
+    if not raw:
+        Deliverable.objects.filter(pk=instance.deliverable_id).refresh_published_status()
+
+
 #: The counts of ``DeliverableQuerySet.replanning_counts_by``.
 REPLANNING_COUNTS = ("replanned", "overdue", "past_original_due")
 
@@ -402,6 +494,11 @@ def _public_roadmap_plans():
     return Plan.objects.published().newest_per_force()
 
 
+#: Deliverable fields derived from its updates (``refresh_published_status``): no form,
+#: import or history record holds them.
+DERIVED_STATUS_FIELDS = ("published_status", "published_status_quarter")
+
+
 class Deliverable(models.Model):
     """One commitment in a force's plan, placed in the quarters it spans.
 
@@ -448,11 +545,20 @@ class Deliverable(models.Model):
     original_due_quarter = QuarterField(null=True, blank=True, editable=False)
     original_title = models.CharField(max_length=150, blank=True, editable=False)
     original_description = models.TextField(max_length=5000, blank=True, editable=False)
+    #: Derived, never typed: the status of its latest published update (Not started when it
+    #: has none) and that update's quarter, which the public pages read. Kept right by every
+    #: write of updates (``refresh_published_statuses``), in the write's transaction.
+    published_status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.NOT_STARTED, editable=False
+    )
+    published_status_quarter = QuarterField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[national_actions])
+    history = HistoricalRecords(
+        m2m_fields=[national_actions], excluded_fields=list(DERIVED_STATUS_FIELDS)
+    )
     objects = DeliverableQuerySet.as_manager()
 
     class Meta:

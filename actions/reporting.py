@@ -12,7 +12,6 @@ from django.db.models import (
     Exists,
     F,
     Func,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -23,20 +22,21 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from actions.models import Deliverable, QuarterlyUpdate
-from plans.fields import to_quarter
 from plans.models import Force, ReturnState
 from plans.quarters import Quarter
 
 
 def with_latest_quarter_reported(forces: QuerySet[Force]) -> QuerySet[Force]:
     """Annotate ``latest_quarter``: the newest quarter of any *public* update (published,
-    in a published plan) of the force, or None. One query, whatever the data size.
+    in a published plan) of the force, or None: the newest stored quarter of its
+    deliverables' latest published updates (``Deliverable.published_status_quarter``). One
+    query, whatever the data size.
     """
     latest = (
-        QuarterlyUpdate.objects.public()
-        .filter(deliverable__plan__force=OuterRef("pk"))
-        .order_by("-quarter")
-        .values("quarter")[:1]
+        Deliverable.objects.public()
+        .filter(plan__force=OuterRef("pk"), published_status_quarter__isnull=False)
+        .order_by("-published_status_quarter")
+        .values("published_status_quarter")[:1]
     )
     return forces.annotate(latest_quarter=Subquery(latest))
 
@@ -44,15 +44,10 @@ def with_latest_quarter_reported(forces: QuerySet[Force]) -> QuerySet[Force]:
 def latest_quarter_reported_by_force() -> dict[int, Quarter]:
     """``{force id: the newest quarter of any of its *public* updates}`` (published, in a
     published plan), as :func:`with_latest_quarter_reported` annotates it; forces with none
-    are left out. One grouped query over the updates, whatever the number of forces.
+    are left out. One grouped query over the deliverables' stored latest quarters, whatever
+    the number of forces.
     """
-    rows = (
-        QuarterlyUpdate.objects.public()
-        .order_by()
-        .values("deliverable__plan__force")
-        .annotate(latest=Max("quarter"))
-    )
-    return {row["deliverable__plan__force"]: to_quarter(row["latest"]) for row in rows}
+    return Deliverable.objects.public().latest_quarter_by_force()
 
 
 def with_replanning_counts(forces: QuerySet[Force], today: dt.date) -> QuerySet[Force]:

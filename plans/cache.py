@@ -105,18 +105,23 @@ def all_content_changed() -> None:
 
 
 #: Called as ``hook(force_ids)`` inside the transaction of every content change, after the
-#: new versions: derived data that must change with the public pages (the search index)
-#: registers here, from its app's ``ready()``, since this lowest layer imports nothing above it.
+#: new versions: derived data that must change with the public pages (the deliverables'
+#: stored statuses, the search index) registers here, from its app's ``ready()``, since this
+#: lowest layer imports nothing above it.
 _content_hooks: list = []
+#: The hooks registered with ``first=True``, run before the others.
+_first_hooks: list = []
 
 
-def on_content_change(hook) -> None:
+def on_content_change(hook, *, first: bool = False) -> None:
     """Run ``hook(force_ids)`` in every write that changes public pages, with the ids of the
     forces whose pages changed (every force for :func:`all_content_changed`; none when only
     the national pages did). It runs in the write's transaction: a rolled-back write leaves
-    what the hook wrote unwritten too."""
-    if hook not in _content_hooks:
-        _content_hooks.append(hook)
+    what the hook wrote unwritten too. ``first``: before every hook registered without it,
+    for derived data that those read (the search index reads the stored statuses)."""
+    hooks = _first_hooks if first else _content_hooks
+    if hook not in hooks:
+        hooks.append(hook)
 
 
 def _give_new_versions(force_ids: list[int]) -> None:
@@ -133,7 +138,7 @@ def _give_new_versions(force_ids: list[int]) -> None:
         slugs = Force.objects.filter(pk__in=force_ids).values_list("slug", flat=True)
         keys = [_version_key(None), *(_version_key(slug) for slug in slugs)]
         transaction.on_commit(lambda: _share_versions(keys, version))
-    for hook in _content_hooks:
+    for hook in (*_first_hooks, *_content_hooks):
         hook(force_ids)
 
 

@@ -71,12 +71,14 @@ def who_made(record) -> str:
 
 
 def tracked_fields(record) -> list[models.Field]:
-    """The fields of the original model that a historical record copies, in model order."""
+    """The fields of the original model that a historical record copies, in model order
+    (not those its history leaves out, such as a deliverable's stored status)."""
     model = record.instance_type
+    copied = {field.name for field in record._meta.concrete_fields}
     return [
         field
         for field in model._meta.concrete_fields
-        if field.name not in IGNORED and not field.auto_created
+        if field.name not in IGNORED and not field.auto_created and field.name in copied
     ]
 
 

@@ -2,16 +2,14 @@ from itertools import groupby
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Max
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from actions.models import Deliverable, QuarterlyUpdate
+from actions.models import Deliverable
 from actions.roadmap import build_roadmap
 from panels.models import Panel, PanelView, latest_challenges
 from plans.cache import public_page
-from plans.fields import to_quarter
 from plans.forms import FindForceForm
 from plans.models import Force, Plan
 from public.filters import ForceFilter
@@ -51,13 +49,9 @@ def home(request):
         return redirect(form.cleaned_data["force"])
     # Each force's latest quarter reported, in one grouped query: the newest of them is the
     # latest quarter, and the forces whose latest it is are those reporting it.
-    latest_by_force = [
-        to_quarter(row["latest"])
-        for row in QuarterlyUpdate.objects.on_public_roadmaps()
-        .order_by()
-        .values("deliverable__plan__force")
-        .annotate(latest=Max("quarter"))
-    ]
+    latest_by_force = list(
+        Deliverable.objects.on_public_roadmaps().latest_quarter_by_force().values()
+    )
     latest_quarter = max(latest_by_force, default=None)
     forces = list(Force.objects.order_by("region", "name"))
     context = {
@@ -85,13 +79,7 @@ def force_list(request):
             "plan__force", today=timezone.localdate()
         )
     }
-    latest = {
-        row["deliverable__plan__force"]: to_quarter(row["latest"])
-        for row in QuarterlyUpdate.objects.on_public_roadmaps()
-        .order_by()
-        .values("deliverable__plan__force")
-        .annotate(latest=Max("quarter"))
-    }
+    latest = Deliverable.objects.on_public_roadmaps().latest_quarter_by_force()
     with_plan = set(Plan.objects.published().newest_per_force().values_list("force_id", flat=True))
     for force in forces:
         row = progress.get(force.pk, {})

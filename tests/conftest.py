@@ -48,6 +48,28 @@ def _empty_cache():
     forget_pages_in_memory()
 
 
+@pytest.fixture(autouse=True)
+def _stored_statuses_kept_right(request):
+    """After every test that used the database, each deliverable's stored published status
+    is what its updates say (``Deliverable.published_status``): whatever the test wrote,
+    through whichever write path, kept it right."""
+    uses_database = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+    } & set(request.fixturenames)
+    if not uses_database:
+        yield
+        return
+    # The database is set up before this fixture, so it is still there when this checks.
+    request.getfixturevalue("_django_db_helper")
+    yield
+    from actions.models import Deliverable
+
+    assert Deliverable.objects.stale_published_status() == [], (
+        "a write left deliverables' stored published status out of date"
+    )
+
+
 @pytest.fixture
 def client():
     """The test client; ``force_login`` completes the second step too (tests/mfa.py)."""

@@ -76,6 +76,8 @@ def build_plans(forces, per_force: int, *, today: dt.date | None = None, seed: i
                 )
             )
     QuarterlyUpdate.objects.bulk_create(updates)
+    # What every write of updates does (bulk inserts send no signal).
+    Deliverable.objects.filter(plan__in=plans).refresh_published_status()
 
 
 def forces(count: int) -> list[Force]:

@@ -480,6 +480,8 @@ def normalise_query(request, parameters: QueryParameters) -> None:
     if getattr(request, "_prap_query_normalised", False):
         return
     request._prap_query_normalised = True
+    if not request.META.get("QUERY_STRING"):
+        return  # nothing to leave out (most requests)
     query = QueryDict(mutable=True)
     for name in sorted(set(request.GET) & parameters.names):
         values = [value for value in request.GET.getlist(name) if value != ""]

@@ -12,11 +12,17 @@ dropped, instead of an exception that turns every page into a 500:
 - every failure is logged (``prap.cache``, ``event=cache_error``) with the operation, the
   error's type and ``cache_errors_total``, the process's running count (:func:`error_count`),
   for a log-based metric and alert.
+
+Keys read on every request (the public pages' content versions) can also be kept in each
+process (the ``kept_in_process`` option, :class:`KeptKeys`): Redis tells the process of
+every change to them, so reading them costs no round trip.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import threading
 import time
 
@@ -48,18 +54,230 @@ def reset() -> None:
         _skip_until = 0.0
 
 
+#: Where Redis sends the names of tracked keys that changed (client tracking, RESP2).
+INVALIDATE_CHANNEL = "__redis__:invalidate"
+#: The name of each process's tracking connection in Redis's ``CLIENT LIST``.
+CLIENT_NAME = "prap-kept-keys"
+
+
+class KeptKeys:
+    """The values of the cache's keys under some prefixes, kept in this process while Redis
+    tells it of every change to them.
+
+    One connection per process asks Redis to track the prefixes in broadcast mode
+    (``CLIENT TRACKING ON BCAST PREFIX ... REDIRECT`` to itself) and subscribes to the
+    invalidation channel: whenever any client sets, deletes or expires such a key, or the
+    database is flushed, Redis sends the key's name there, before it answers the write.
+    Each read first takes the waiting messages off that connection without waiting (a poll
+    of its socket, no round trip) and forgets the keys they name; a value still kept is
+    then current, and the others are read from Redis and kept. A write through this
+    process's cache forgets the keys it wrote at once.
+
+    Safe by default: nothing is kept unless the connection is up (a value is only kept once
+    the subscription is in place, so no change can be missed in between), and when it fails
+    (Redis restarted, the connection dropped) everything kept is forgotten, reads go to Redis
+    as without this, and the connection is tried again after ``retry_seconds``. A value is
+    kept ``seconds`` at most, which bounds how long a change Redis could not announce (a
+    Redis that hangs without closing the connection) goes unseen. Shared by the threads of a
+    process; a forked process makes its own connection.
+    """
+
+    def __init__(self, location: str, pool_options: dict, prefixes, seconds: float, retry: float):
+        self.location = location
+        self.pool_options = pool_options
+        self.prefixes = tuple(prefixes)
+        self.seconds = seconds
+        self.retry = retry
+        self._lock = threading.Lock()
+        self._values: dict[str, tuple[float, object]] = {}
+        self._generation = 0
+        self._connection = None
+        self._pid = None
+        self._retry_at = 0.0
+
+    def look_up(self, keys, tracked_prefixes) -> tuple[dict, int | None]:
+        """``(kept, generation)``: the values kept of ``keys`` (the cache's full keys), and
+        the generation to pass to :meth:`keep` with those read from Redis; ``({}, None)``
+        when nothing can be kept now."""
+        now = time.monotonic()
+        with self._lock:
+            if not self._watching(now, tracked_prefixes):
+                return {}, None
+            kept = {}
+            for key in keys:
+                entry = self._values.get(key)
+                if entry is not None and entry[0] > now:
+                    kept[key] = entry[1]
+            return kept, self._generation
+
+    def keep(self, values: dict, generation: int | None) -> None:
+        """Keep ``values`` read from Redis, unless a change arrived since :meth:`look_up`
+        gave ``generation`` (the value read may be the one before it)."""
+        if generation is None or not values:
+            return
+        expires = time.monotonic() + self.seconds
+        with self._lock:
+            if generation == self._generation and self._connection is not None:
+                for key, value in values.items():
+                    self._values[key] = (expires, value)
+
+    def forget(self, keys=None) -> None:
+        """Forget ``keys`` (full keys), or everything."""
+        with self._lock:
+            self._generation += 1
+            if keys is None:
+                self._values.clear()
+            else:
+                for key in keys:
+                    self._values.pop(key, None)
+
+    def close(self) -> None:
+        """Drop the connection and everything kept (tests; the next read connects again)."""
+        with self._lock:
+            self._drop_connection()
+            self._retry_at = 0.0
+
+    def is_watching(self) -> bool:
+        return self._connection is not None and self._pid == os.getpid()
+
+    def _watching(self, now: float, tracked_prefixes) -> bool:
+        if self._connection is not None and self._pid != os.getpid():
+            # A forked process: the connection is its parent's.
+            self._connection = None
+            self._values.clear()
+        if self._connection is None:
+            if now < self._retry_at or is_degraded(now):
+                return False
+            return self._connect(tracked_prefixes)
+        return self._drain()
+
+    def _connect(self, tracked_prefixes) -> bool:
+        import redis
+
+        try:
+            options = {**self.pool_options, "protocol": 2}
+            connection = redis.ConnectionPool.from_url(self.location, **options).make_connection()
+            connection.connect()
+            connection.send_command("CLIENT", "SETNAME", CLIENT_NAME)
+            connection.read_response()
+            connection.send_command("CLIENT", "ID")
+            client_id = connection.read_response()
+            prefixes = [part for prefix in tracked_prefixes for part in ("PREFIX", prefix)]
+            connection.send_command(
+                "CLIENT", "TRACKING", "ON", "REDIRECT", client_id, "BCAST", *prefixes
+            )
+            connection.read_response()
+            connection.send_command("SUBSCRIBE", INVALIDATE_CHANNEL)
+            connection.read_response()
+        except Exception as error:  # any failure: read from Redis, try again later
+            self._lost(error, "connect")
+            return False
+        self._connection = connection
+        self._pid = os.getpid()
+        self._values.clear()
+        self._generation += 1
+        return True
+
+    def _drain(self) -> bool:
+        connection = self._connection
+        try:
+            while connection.can_read(timeout=0):
+                message = connection.read_response()
+                if message[0] != b"message":
+                    continue
+                self._generation += 1
+                if message[2] is None:  # the database was flushed
+                    self._values.clear()
+                else:
+                    for key in message[2]:
+                        self._values.pop(key.decode(), None)
+        except Exception as error:  # the connection failed: nothing kept can be trusted
+            self._lost(error, "read")
+            return False
+        return True
+
+    def _lost(self, error: Exception, operation: str) -> None:
+        self._drop_connection()
+        self._retry_at = time.monotonic() + self.retry
+        logger.warning(
+            "cache tracking unavailable: %s failed, reading from the cache on every request",
+            operation,
+            extra={
+                "event": "cache_tracking_lost",
+                "operation": operation,
+                "error": type(error).__name__,
+            },
+        )
+
+    def _drop_connection(self) -> None:
+        connection, self._connection = self._connection, None
+        self._values.clear()
+        self._generation += 1
+        if connection is not None:
+            with contextlib.suppress(Exception):  # already broken: nothing more to do
+                connection.disconnect()
+
+
+_kept_lock = threading.Lock()
+_kept: dict[tuple, KeptKeys] = {}
+
+
+def kept_keys(location: str, pool_options: dict, prefixes, seconds: float, retry: float):
+    """The process's :class:`KeptKeys` for that Redis and those prefixes (one per process,
+    whatever the number of threads and cache objects)."""
+    identity = (location, tuple(prefixes), seconds, retry)
+    with _kept_lock:
+        kept = _kept.get(identity)
+        if kept is None:
+            kept = _kept[identity] = KeptKeys(location, pool_options, prefixes, seconds, retry)
+        return kept
+
+
+def close_kept_keys() -> None:
+    """Close every tracking connection of this process and forget what it kept (tests:
+    each starts without any)."""
+    with _kept_lock:
+        everything = list(_kept.values())
+    for kept in everything:
+        kept.close()
+
+
 class ResilientRedisCache(RedisCache):
-    """Django's Redis cache, with failures as misses (see the module docstring)."""
+    """Django's Redis cache, with failures as misses (see the module docstring).
+
+    ``OPTIONS``: ``retry_seconds`` (the circuit breaker's pause); ``kept_in_process``, key
+    prefixes whose values each process keeps while Redis announces their changes
+    (:class:`KeptKeys`, read with ``get_many``), for at most ``kept_seconds``.
+    """
 
     def __init__(self, server, params):
         params = dict(params)
         options = dict(params.get("OPTIONS", {}))
         self.retry_seconds = float(options.pop("retry_seconds", 5))
+        kept_prefixes = tuple(options.pop("kept_in_process", ()))
+        kept_seconds = float(options.pop("kept_seconds", 5))
         options.setdefault("socket_connect_timeout", 0.5)
         options.setdefault("socket_timeout", 0.5)
         options.setdefault("retry_on_timeout", False)
         params["OPTIONS"] = options
         super().__init__(server, params)
+        self._kept_prefixes = kept_prefixes
+        self._kept = None
+        if kept_prefixes:
+            self._kept = kept_keys(
+                self._servers[0], options, kept_prefixes, kept_seconds, self.retry_seconds
+            )
+            self._tracked_prefixes = [self.make_key(prefix) for prefix in kept_prefixes]
+
+    def _is_kept(self, keys) -> bool:
+        return self._kept is not None and all(key.startswith(self._kept_prefixes) for key in keys)
+
+    def _forget(self, keys, version=None) -> None:
+        """After a write through this process: what it wrote is not kept any longer."""
+        if self._kept is not None:
+            kept = [key for key in keys if key.startswith(self._kept_prefixes)]
+            if kept:
+                self._kept.forget([self.make_key(key, version=version) for key in kept])
 
     def _failed(self, operation: str, error: Exception) -> None:
         global _errors, _skip_until
@@ -87,34 +305,56 @@ class ResilientRedisCache(RedisCache):
             return fallback
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._call(False, super().add, key, value, timeout, version)
+        added = self._call(False, super().add, key, value, timeout, version)
+        self._forget([key], version)
+        return added
 
     def get(self, key, default=None, version=None):
         return self._call(default, super().get, key, default, version)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         self._call(None, super().set, key, value, timeout, version)
+        self._forget([key], version)
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call(False, super().touch, key, timeout, version)
 
     def delete(self, key, version=None):
-        return self._call(False, super().delete, key, version)
+        deleted = self._call(False, super().delete, key, version)
+        self._forget([key], version)
+        return deleted
 
     def get_many(self, keys, version=None):
-        return self._call({}, super().get_many, keys, version)
+        keys = list(keys)
+        if not self._is_kept(keys) or is_degraded():
+            return self._call({}, super().get_many, keys, version)
+        full = {self.make_and_validate_key(key, version=version): key for key in keys}
+        kept, generation = self._kept.look_up(full, self._tracked_prefixes)
+        if len(kept) == len(full):
+            return {full[key]: value for key, value in kept.items()}
+        found = self._call({}, super().get_many, keys, version)
+        read = {made: found[key] for made, key in full.items() if key in found}
+        self._kept.keep(read, generation)
+        return found
 
     def has_key(self, key, version=None):
         return self._call(False, super().has_key, key, version)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._call(list(data), super().set_many, data, timeout, version)
+        failed = self._call(list(data), super().set_many, data, timeout, version)
+        self._forget(list(data), version)
+        return failed
 
     def delete_many(self, keys, version=None):
+        keys = list(keys)
         self._call(None, super().delete_many, keys, version)
+        self._forget(keys, version)
 
     def clear(self):
-        return self._call(False, super().clear)
+        cleared = self._call(False, super().clear)
+        if self._kept is not None:
+            self._kept.forget()
+        return cleared
 
     def incr(self, key, delta=1, version=None):
         """As for a missing key (ValueError) when Redis cannot answer: callers already

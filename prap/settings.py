@@ -186,6 +186,17 @@ PUBLIC_VERSIONS_IN_CACHE = env.bool(
     default=CACHES["default"]["BACKEND"] == "prap.cache_backends.ResilientRedisCache",
 )
 PUBLIC_VERSION_CACHE_SECONDS = env.int("PUBLIC_VERSION_CACHE_SECONDS", default=5)
+# With Redis, each process also keeps the versions it read, while Redis tells it of every
+# change to them (client tracking, prap/cache_backends.py KeptKeys): a page from the cache
+# then costs no round trip at all. The prefix is plans.cache.VERSION_KEY_PREFIX.
+PUBLIC_VERSIONS_IN_PROCESS = PUBLIC_VERSIONS_IN_CACHE and env.bool(
+    "PUBLIC_VERSIONS_IN_PROCESS",
+    default=CACHES["default"]["BACKEND"] == "prap.cache_backends.ResilientRedisCache",
+)
+if PUBLIC_VERSIONS_IN_PROCESS:
+    CACHES["default"]["OPTIONS"].update(
+        kept_in_process=["prap:version"], kept_seconds=PUBLIC_VERSION_CACHE_SECONDS
+    )
 # Each process also keeps the pages it last answered (plans/cache.py, PagesInMemory), up to
 # this many bytes, so that a page from the shared cache is not fetched from Redis on every
 # request; its freshness is still checked every time. 0 turns it off (the default with the

@@ -16,6 +16,7 @@ from django.core.management import call_command
 from accounts.models import User
 from panels.models import Panel
 from plans.cache import forget_pages_in_memory
+from prap.cache_backends import close_kept_keys
 from prap.logs import JsonFormatter, RequestContextFilter
 from tests.clock import DEMO_TODAY, on
 from tests.factories import ForceFactory, UserFactory
@@ -46,6 +47,7 @@ def _empty_cache():
     yield
     cache.clear()
     forget_pages_in_memory()
+    close_kept_keys()
 
 
 @pytest.fixture(autouse=True)

@@ -91,6 +91,9 @@ def test_a_redis_cache_url_selects_the_resilient_backend_with_short_time_outs():
         "socket_connect_timeout": 0.5,
         "socket_timeout": 0.3,
         "retry_seconds": 5.0,
+        # The content versions kept in each process (tests/prap/test_kept_keys.py).
+        "kept_in_process": ["prap:version"],
+        "kept_seconds": 5,
     }
 
 

@@ -37,14 +37,18 @@ def _redis_reachable() -> bool:
         return False
 
 
-@pytest.fixture(params=["locmem", "redis"])
+@pytest.fixture(params=["locmem", "redis", "redis-kept"])
 def shared_versions(request, settings, django_capture_on_commit_callbacks):
-    """The page cache on with the versions in the cache, in local memory or in Redis; the
-    test's writes commit (their on-commit callbacks run), as in a real request."""
-    if request.param == "redis":
+    """The page cache on with the versions in the cache, in local memory or in Redis (and
+    with Redis, kept in the process while Redis announces their changes, the default:
+    ``KeptKeys``); the test's writes commit (their on-commit callbacks run), as in a real
+    request."""
+    if request.param.startswith("redis"):
         if not _redis_reachable():
             pytest.skip(f"Redis is not reachable at {REDIS_URL} (set TEST_REDIS_URL)")
         backend = {"BACKEND": "prap.cache_backends.ResilientRedisCache", "LOCATION": REDIS_URL}
+        if request.param == "redis-kept":
+            backend["OPTIONS"] = {"kept_in_process": [VERSION_KEY_PREFIX]}
     else:
         backend = {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -155,7 +159,7 @@ def test_the_versions_in_the_cache_expire(site, settings, shared_versions):
     started = time.monotonic()
     Client().get("/national/")
     key = cache.make_and_validate_key(NATIONAL_KEY)
-    if shared_versions == "redis":
+    if shared_versions.startswith("redis"):
         ttl = cache._cache.get_client().ttl(key)  # whole seconds, rounded down
     else:
         ttl = cache._expire_info[key] - time.time()

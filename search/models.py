@@ -148,6 +148,17 @@ class CloseWords:
         ]
 
 
+def exact_query(terms: Terms) -> SearchQuery:
+    """PostgreSQL's query for ``terms``: what is wanted (``websearch_to_tsquery`` reads its
+    phrases and ``or``), and none of what is left out. Read from the whole text,
+    ``websearch_to_tsquery`` would leave a word out of its own alternative only (``a -b or
+    c`` finds a ``c`` with a ``b``), unlike SQLite and the close matches."""
+    query = SearchQuery(terms.wanted_text, search_type="websearch", config="english")
+    if terms.excluded_text:
+        query &= SearchQuery(terms.excluded_text, search_type="websearch", config="english")
+    return query
+
+
 def _any(words: tuple[str, ...]) -> str:
     return "(" + " | ".join(words) + ")"
 
@@ -202,7 +213,7 @@ class SearchDocumentQuerySet(models.QuerySet["SearchDocument"]):
         if terms.is_empty or terms.problem:
             return self.none()
         if _is_postgresql():
-            query = SearchQuery(terms.text, search_type="websearch", config="english")
+            query = exact_query(terms)
             return (
                 self.filter(search_vector=query)
                 .annotate(rank=SearchRank(F("search_vector"), query, normalization=Value(1)))
@@ -266,7 +277,7 @@ class SearchDocumentQuerySet(models.QuerySet["SearchDocument"]):
             return self
         query = close.query if close is not None else None
         if query is None:
-            query = SearchQuery(terms.text, search_type="websearch", config="english")
+            query = exact_query(terms)
         options = {
             "config": "english",
             "start_sel": START,

@@ -43,6 +43,9 @@ class Terms:
     #: The words and phrases to leave out as typed (``-word -"a phrase"``): what PostgreSQL
     #: reads to leave them out of close matches, as it does from ``text``.
     excluded_text: str = ""
+    #: The query as typed without what it leaves out: with ``excluded_text``, what
+    #: PostgreSQL reads, so that what is left out is left out of every alternative.
+    wanted_text: str = ""
     problem: str = ""
     stems: tuple[str, ...] = field(default=())  # every stem to find, for excerpts
 
@@ -89,11 +92,13 @@ def parse(raw: str | None) -> Terms:
     alternatives: list[list[tuple[str, ...]]] = [[]]
     excluded: list[tuple[str, ...]] = []
     excluded_text: list[str] = []
+    wanted_text: list[str] = []
     count = 0
     for match in _TOKEN.finditer(text):
         minus, phrase, bare = match.group(1), match.group(2), match.group(3)
         if bare is not None and bare.lower() == "or":
             alternatives.append([])
+            wanted_text.append(match.group(0))
             continue
         if bare is not None and bare.startswith("-") and len(bare) > 1:
             minus, bare = "-", bare[1:]
@@ -105,7 +110,9 @@ def parse(raw: str | None) -> Terms:
         if minus:
             excluded.append(words)
             excluded_text.append(match.group(0))
-        elif phrase is not None and len(words) > 1:
+            continue
+        wanted_text.append(match.group(0))
+        if phrase is not None and len(words) > 1:
             alternatives[-1].append(words)
         else:
             alternatives[-1].extend((word,) for word in words)
@@ -125,6 +132,7 @@ def parse(raw: str | None) -> Terms:
         alternatives=tuple(tuple(group) for group in alternatives),
         excluded=tuple(excluded),
         excluded_text=" ".join(excluded_text),
+        wanted_text=" ".join(wanted_text),
         stems=stems,
     )
 

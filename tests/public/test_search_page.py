@@ -183,6 +183,15 @@ def test_quotes_find_words_together_and_minus_leaves_words_out(client, forces):
     ]
 
 
+@pytest.mark.parametrize(
+    "q", ["custody -strip or children", "children or custody -strip", "-strip children or custody"]
+)
+def test_what_is_left_out_is_left_out_of_every_alternative(client, forces, q):
+    """Wherever ``-word`` stands, as on SQLite and in close matches (PostgreSQL's own
+    reading of the whole text would leave it out of its own alternative only)."""
+    assert titles(client, q=q, kind="deliverable") == ["Missing Black children"]
+
+
 def test_a_script_in_a_title_is_shown_as_text(client, forces):
     DeliverableFactory(
         plan=forces["strip"].plan,

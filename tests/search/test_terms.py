@@ -49,6 +49,14 @@ def test_what_to_leave_out_is_kept_as_typed_for_postgresql():
     assert parse("stop search").excluded_text == ""
 
 
+def test_what_is_wanted_is_kept_as_typed_apart_from_what_is_left_out():
+    terms = parse('custody -Youths or "stop and search" -"body-worn video" OR panel')
+
+    assert terms.wanted_text == 'custody or "stop and search" OR panel'
+    assert terms.excluded_text == '-Youths -"body-worn video"'
+    assert parse("stop search").wanted_text == "stop search"
+
+
 def test_a_hyphenated_word_needs_each_of_its_words():
     assert parse("strip-search").alternatives == ((("strip",), ("search",)),)
 

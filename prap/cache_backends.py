@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import select
 import threading
 import time
 
@@ -92,6 +93,7 @@ class KeptKeys:
         self._values: dict[str, tuple[float, object]] = {}
         self._generation = 0
         self._connection = None
+        self._poller = None
         self._pid = None
         self._retry_at = 0.0
 
@@ -174,6 +176,11 @@ class KeptKeys:
             return False
         self._connection = connection
         self._pid = os.getpid()
+        sock = getattr(connection, "_sock", None)
+        self._poller = None
+        if sock is not None:
+            self._poller = select.poll()
+            self._poller.register(sock, select.POLLIN)
         self._values.clear()
         self._generation += 1
         return True
@@ -181,6 +188,8 @@ class KeptKeys:
     def _drain(self) -> bool:
         connection = self._connection
         try:
+            if self._poller is not None and not self._poller.poll(0):
+                return True  # nothing arrived: one system call, the usual case
             while connection.can_read(timeout=0):
                 message = connection.read_response()
                 if message[0] != b"message":
@@ -211,6 +220,7 @@ class KeptKeys:
 
     def _drop_connection(self) -> None:
         connection, self._connection = self._connection, None
+        self._poller = None
         self._values.clear()
         self._generation += 1
         if connection is not None:

@@ -97,13 +97,13 @@ class KeptKeys:
         self._pid = None
         self._retry_at = 0.0
 
-    def look_up(self, keys, tracked_prefixes) -> tuple[dict, int | None]:
+    def look_up(self, keys) -> tuple[dict, int | None]:
         """``(kept, generation)``: the values kept of ``keys`` (the cache's full keys), and
         the generation to pass to :meth:`keep` with those read from Redis; ``({}, None)``
         when nothing can be kept now."""
         now = time.monotonic()
         with self._lock:
-            if not self._watching(now, tracked_prefixes):
+            if not self._watching(now):
                 return {}, None
             kept = {}
             for key in keys:
@@ -142,7 +142,7 @@ class KeptKeys:
     def is_watching(self) -> bool:
         return self._connection is not None and self._pid == os.getpid()
 
-    def _watching(self, now: float, tracked_prefixes) -> bool:
+    def _watching(self, now: float) -> bool:
         if self._connection is not None and self._pid != os.getpid():
             # A forked process: the connection is its parent's.
             self._connection = None
@@ -150,10 +150,10 @@ class KeptKeys:
         if self._connection is None:
             if now < self._retry_at or is_degraded(now):
                 return False
-            return self._connect(tracked_prefixes)
+            return self._connect()
         return self._drain()
 
-    def _connect(self, tracked_prefixes) -> bool:
+    def _connect(self) -> bool:
         import redis
 
         try:
@@ -164,7 +164,7 @@ class KeptKeys:
             connection.read_response()
             connection.send_command("CLIENT", "ID")
             client_id = connection.read_response()
-            prefixes = [part for prefix in tracked_prefixes for part in ("PREFIX", prefix)]
+            prefixes = [part for prefix in self.prefixes for part in ("PREFIX", prefix)]
             connection.send_command(
                 "CLIENT", "TRACKING", "ON", "REDIRECT", client_id, "BCAST", *prefixes
             )
@@ -274,10 +274,11 @@ class ResilientRedisCache(RedisCache):
         self._kept_prefixes = kept_prefixes
         self._kept = None
         if kept_prefixes:
+            # Tracked as Redis names them: with the cache's key prefix and version.
+            tracked = [self.make_key(prefix) for prefix in kept_prefixes]
             self._kept = kept_keys(
-                self._servers[0], options, kept_prefixes, kept_seconds, self.retry_seconds
+                self._servers[0], options, tracked, kept_seconds, self.retry_seconds
             )
-            self._tracked_prefixes = [self.make_key(prefix) for prefix in kept_prefixes]
 
     def _is_kept(self, keys) -> bool:
         return self._kept is not None and all(key.startswith(self._kept_prefixes) for key in keys)
@@ -339,7 +340,7 @@ class ResilientRedisCache(RedisCache):
         if not self._is_kept(keys) or is_degraded():
             return self._call({}, super().get_many, keys, version)
         full = {self.make_and_validate_key(key, version=version): key for key in keys}
-        kept, generation = self._kept.look_up(full, self._tracked_prefixes)
+        kept, generation = self._kept.look_up(full)
         if len(kept) == len(full):
             return {full[key]: value for key, value in kept.items()}
         found = self._call({}, super().get_many, keys, version)

@@ -276,3 +276,29 @@ def test_keeping_the_versions_can_be_turned_off_and_needs_redis():
     local = settings_with(CACHE_URL="locmemcache://prap")
     assert local["kept"] is False
     assert "kept_in_process" not in local["options"]
+
+
+def test_two_sites_sharing_one_redis_under_their_own_key_prefixes_track_their_own_keys(
+    settings, other_client
+):
+    """A ``key_prefix`` of its own (two sites on one Redis): each tracks the keys Redis holds
+    under its prefix, and a write of one is never taken for a write of the other."""
+    from prap.cache_backends import ResilientRedisCache
+
+    options = {"kept_in_process": ["prap:version"], "retry_seconds": 60}
+    site_a = ResilientRedisCache(REDIS_URL, {"KEY_PREFIX": "site-a", "OPTIONS": options})
+    site_b = ResilientRedisCache(REDIS_URL, {"KEY_PREFIX": "site-b", "OPTIONS": options})
+    try:
+        assert site_a._kept is not site_b._kept
+        assert site_a._kept.prefixes == ("site-a:1:prap:version",)
+        site_a.set(KEY, 1, 30)
+        site_b.set(KEY, 2, 30)
+        assert site_a.get_many([KEY]) == {KEY: 1}
+        assert site_b.get_many([KEY]) == {KEY: 2}
+        other_client.set(site_b.make_key(KEY), 3, ex=30)  # another process of site B
+        assert until(lambda: site_b.get_many([KEY]) == {KEY: 3})
+        assert site_a.get_many([KEY]) == {KEY: 1}
+    finally:
+        site_a.delete_many([KEY])
+        site_b.delete_many([KEY])
+        cache_backends.close_kept_keys()

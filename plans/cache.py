@@ -494,6 +494,12 @@ def normalise_query(request, parameters: QueryParameters) -> None:
     request.META["QUERY_STRING"] = query.urlencode()
 
 
+#: The request headers get_conditional_response reads.
+_CONDITIONS = frozenset(
+    ("HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
+)
+
+
 def _look_up(request, force_kwarg: str | None, kwargs: dict):
     """``(answer, key, etag)``: the answer is a 304 or the page from the cache, or None;
     key and etag are None when the page has no content version yet (not cached)."""
@@ -510,7 +516,9 @@ def _look_up(request, force_kwarg: str | None, kwargs: dict):
         return None, None, None
     key = _page_key(request, version)
     etag = f'W/"{key.rsplit(":", 1)[1]}"'
-    not_modified = get_conditional_response(request, etag=etag)
+    # Only a request with a condition can be answered 304 (or 412).
+    conditional = not _CONDITIONS.isdisjoint(request.META)
+    not_modified = get_conditional_response(request, etag=etag) if conditional else None
     if not_modified is not None:
         return _public(not_modified, etag), key, etag
     page = _cached_page(request, key)

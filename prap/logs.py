@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import functools
 import json
 import logging
+import logging.config
 import re
 from typing import Any
 
@@ -42,6 +44,9 @@ _SECRET_IN_URL = (
     ),
 )
 
+#: What a path with a secret in it has (the first pattern above).
+_SECRET_PATH_PARTS = ("/reset/", "/confirm-email/", "/key/", "/confirm/", "/unsubscribe/")
+
 # The context of the request being served (or empty outside a request).
 request_context: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
     "prap_request_context", default=None
@@ -61,10 +66,15 @@ _RECORD_ATTRIBUTES = frozenset(logging.LogRecord("", 0, "", 0, "", None, None)._
 _NEVER_SERIALISE = {"request", "server_time"}
 
 
+@functools.lru_cache(maxsize=512)
+def _is_sensitive(key: str) -> bool:
+    return bool(SENSITIVE_KEY.search(key))
+
+
 def redact(value: Any, key: str = "") -> Any:
     """Return ``value`` fit for a log line: secrets under sensitive keys replaced, containers
     walked, anything that is not plain data turned into its type name."""
-    if key and SENSITIVE_KEY.search(key):
+    if key and _is_sensitive(key):
         return REDACTED
     if value is None or isinstance(value, bool | int | float | str):
         return value
@@ -79,8 +89,13 @@ def redact(value: Any, key: str = "") -> Any:
 
 def scrub(text: str) -> str:
     """``text`` with tokens in password-reset links and secret query parameters redacted."""
-    for pattern, replacement in _SECRET_IN_URL:
-        text = pattern.sub(replacement, text)
+    (path_secret, path_redacted), (query_secret, query_redacted) = _SECRET_IN_URL
+    # Every request's path and log line comes here: the patterns run only where they can
+    # match (a link with a secret in its path, a query).
+    if any(part in text for part in _SECRET_PATH_PARTS):
+        text = path_secret.sub(path_redacted, text)
+    if "?" in text or "&" in text:
+        text = query_secret.sub(query_redacted, text)
     return text
 
 
@@ -143,9 +158,21 @@ def _gunicorn_access_fields(atoms: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+#: Everything on a record that is not an extra field of its own (``extra=``).
+_NOT_EXTRA = _RECORD_ATTRIBUTES | set(CONTEXT_FIELDS) | _NEVER_SERIALISE
+
+#: One encoder for every line: ``json.dumps`` with options builds a new one each call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object a line: timestamp (UTC, ISO 8601), level, logger, message, the request
-    context, extra fields (redacted) and the exception, if any."""
+    context, extra fields (redacted) and the exception, if any.
+
+    Every response writes a line, so this is on the path of a page answered from the cache:
+    the request's context is looked up only for fields the record does not carry already
+    (:class:`RequestContextFilter` copies them), and the encoder and the sensitive-key
+    checks are made once."""
 
     def format(self, record: logging.LogRecord) -> str:
         timestamp = dt.datetime.fromtimestamp(record.created, tz=dt.UTC)
@@ -155,16 +182,17 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": scrub(record.getMessage()),
         }
-        context = current_context()
+        attributes = record.__dict__
+        context = None
         for field in CONTEXT_FIELDS:
-            value = getattr(record, field, None)
+            value = attributes.get(field)
             if value is None:
+                if context is None:
+                    context = current_context()
                 value = context.get(field)
             entry[field] = value
-        for key, value in record.__dict__.items():
-            if key in _RECORD_ATTRIBUTES or key in CONTEXT_FIELDS or key in _NEVER_SERIALISE:
-                continue
-            if key.startswith("_"):
+        for key, value in attributes.items():
+            if key in _NOT_EXTRA or key.startswith("_"):
                 continue
             entry[key] = redact(value, key)
         if record.name == "gunicorn.access" and isinstance(record.args, dict):
@@ -173,4 +201,14 @@ class JsonFormatter(logging.Formatter):
             entry["exception"] = self.formatException(record.exc_info)
         elif record.exc_text:
             entry["exception"] = record.exc_text
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        return _ENCODER.encode(entry)
+
+
+def configure(logging_settings: dict[str, Any]) -> None:
+    """``LOGGING_CONFIG``: Django's ``dictConfig`` of ``LOGGING``, with the records made
+    without what no line here shows: the caller's file, line and function (a walk up the
+    stack for every record; the logging HOWTO's "Optimization") and the multiprocessing
+    process name."""
+    logging._srcfile = None
+    logging.logMultiprocessing = False
+    logging.config.dictConfig(logging_settings)

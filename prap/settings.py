@@ -399,6 +399,8 @@ RETURN_DEADLINE_DAYS = env.int("RETURN_DEADLINE_DAYS", default=30)
 # Security events go to the "prap.security" logger. Plain lines for a person at a terminal when
 # DEBUG is on (make run), unless LOG_FORMAT says otherwise.
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+# Django's dictConfig, with records made without the caller's file and line (prap/logs.py).
+LOGGING_CONFIG = "prap.logs.configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -203,6 +203,24 @@ def test_tokens_in_urls_are_redacted(anyone, log_lines):
     assert paths[0] == "/accounts/reset/[redacted]"
 
 
+@pytest.mark.parametrize(
+    ("text", "scrubbed"),
+    [
+        ("GET /national/ 200", "GET /national/ 200"),
+        ("nothing to hide", "nothing to hide"),
+        ("GET /accounts/reset/MQ/set-password/ 302", "GET /accounts/reset/[redacted] 302"),
+        ("/alerts/confirm/t0k/?next=/", "/alerts/confirm/[redacted]?next=/"),
+        ("/data/?api_key=s3cret&q=stop", "/data/?api_key=[redacted]&q=stop"),
+        ("q=1&session=abc", "q=1&session=[redacted]"),
+        ("/forces/keyworth/confirmation/", "/forces/keyworth/confirmation/"),
+    ],
+)
+def test_scrub_redacts_only_secrets_in_paths_and_queries(text, scrubbed):
+    from prap.logs import scrub
+
+    assert scrub(text) == scrubbed
+
+
 def test_tokens_in_alert_links_are_redacted(anyone, log_lines):
     anyone.get("/alerts/confirm/al3rt-confirm-t0ken/")
     anyone.post("/alerts/unsubscribe/al3rt-unsub-t0ken/")

@@ -247,6 +247,28 @@ def test_a_conditional_get_is_not_modified_until_something_is_published(
     assert anonymous.get("/forces/dorset/", headers={"If-None-Match": dorset}).status_code == 304
 
 
+def test_a_cached_page_answers_every_precondition_as_the_page_itself_would(page_cache, site):
+    """A page from the cache answers If-Match and If-Unmodified-Since (412) and If-Modified-
+    Since as well as If-None-Match, the same as the first time it was rendered."""
+    anonymous = Client()
+    path = roadmap(site)
+    first = anonymous.get(path)
+    assert first.status_code == 200
+    assert anonymous.get(path).status_code == 200  # from the cache from here on
+    failed = anonymous.get(path, headers={"If-Match": '"another-version"'})
+    assert failed.status_code == 412
+    # If-Match compares strongly, and the page's tag is weak: only "*" matches it.
+    assert anonymous.get(path, headers={"If-Match": first["ETag"]}).status_code == 412
+    matched = anonymous.get(path, headers={"If-Match": "*"})
+    assert matched.status_code == 200
+    assert matched.content == first.content
+    not_modified = anonymous.get(path, headers={"If-None-Match": f'"x", {first["ETag"]}'})
+    assert not_modified.status_code == 304
+    modified = anonymous.get(path, headers={"If-None-Match": '"another-version"'})
+    assert modified.status_code == 200
+    assert modified.content == first.content
+
+
 def test_staff_pages_never_get_public_cache_headers(page_cache, site, alice_client, nadia_client):
     for client, path in [
         (alice_client, f"/staff/forces/{site.force.slug}/"),

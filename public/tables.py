@@ -17,7 +17,8 @@ from django.template import Context
 from django.template.base import render_value_in_context
 from django.utils.formats import localize
 from django.utils.functional import cached_property
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django_tables2.columns import ManyToManyColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
@@ -65,6 +66,43 @@ class GovukTable(tables.Table):
             (row, mark_safe("".join([column.html(row, escaper) for column in columns])))
             for row in self.rows
         ]
+
+    def head(self, request) -> SafeString:
+        """The header cells as ``plans/govuk_table.html`` lays them out: each column's
+        heading, a link that sorts by it (the request's query string with the column's next
+        ordering) and what that link does, worked out once per column."""
+        context = Context()
+        cells = []
+        for column in self.columns:
+            header = render_value_in_context(column.header, context)
+            ordered = column.is_ordered
+            descending = ordered and column.order_by_alias.is_descending
+            direction = "descending" if descending else "ascending"
+            sort = f' aria-sort="{direction}"' if ordered else ""
+            if column.orderable:
+                params = dict(request.GET)
+                key = self.prefixed_order_by_field
+                if key not in ("", None):
+                    params[key] = column.order_by_alias.next
+                href = escape("?" + urlencode(params, doseq=True))
+                state = f" prap-sort--{direction}" if ordered else ""
+                if not ordered:
+                    hint = ", select to sort"
+                elif descending:
+                    hint = ", sorted high to low; select to sort low to high"
+                else:
+                    hint = ", sorted low to high; select to sort high to low"
+                content = (
+                    f'\n          <a class="govuk-link prap-sort{state}" href="{href}">{header}'
+                    f'<span class="govuk-visually-hidden">{hint}</span></a>\n          '
+                )
+            else:
+                content = header
+            cells.append(
+                f'\n        <th scope="col" {column.attrs["th"].as_html()}{sort}>\n'
+                f"          {content}\n        </th>\n        "
+            )
+        return mark_safe("".join(cells))
 
     def export_columns(self) -> list[tuple[str, str]]:
         """``(name, header)`` of every column a download carries, hidden ones included."""

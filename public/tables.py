@@ -160,11 +160,14 @@ class _ColumnCells:
         self.last = self.accessor.bits[-1] if self.accessor.bits else None
         self.default = bound.default
         self.empty_values = self.column.empty_values
-        self.delegated = bool(bound.link) or isinstance(
-            self.column, BaseLinkColumn | ManyToManyColumn
+        self.delegated = (
+            bool(bound.link)
+            or isinstance(self.column, BaseLinkColumn | ManyToManyColumn)
+            or self.last is None
         )
         arguments, catch_all = signature(self.render)
         self.arguments = None if catch_all else arguments
+        self.value_only = self.arguments == ("value",)
         # Column.render gives the value back as it is.
         self.plain = getattr(self.render, "__func__", None) is tables.Column.render
         self.displayed: dict[tuple[type, type], bool] = {}
@@ -200,7 +203,7 @@ class _ColumnCells:
 
     def _content(self, row):
         record = row.record
-        if self.delegated or isinstance(record, _DELEGATED_RECORDS) or self.last is None:
+        if self.delegated or isinstance(record, _DELEGATED_RECORDS):
             return row.get_cell(self.bound.name)
         # The accessor's path, resolved once (django-tables2 resolves the path to the last
         # step, then the whole accessor again): a step it cannot take leaves the value
@@ -227,7 +230,7 @@ class _ColumnCells:
             return self.default
         if self.plain:
             return value
-        if self.arguments is not None and self.arguments == ("value",):
+        if self.value_only:
             return self.render(value=value)
         kwargs = {
             "value": value,
@@ -257,12 +260,21 @@ class _ColumnCells:
         return self.displayed[key]
 
 
+#: Whether ``value[key]`` may work for a value of each type met: ``_step`` asks for every cell.
+_SUBSCRIPTABLE: dict[type, bool] = {}
+
+
 def _step(current, bit: str, accessor: Accessor):
     """One step of ``Accessor.resolve``: ``current[bit]``, else ``current.bit``, else
     ``current[int(bit)]``; called if callable (unless it alters data)."""
     kind = type(current)
-    # Without __getitem__ (and not a class) ``current[bit]`` can only raise TypeError.
-    if hasattr(kind, "__getitem__") or isinstance(current, type):
+    subscriptable = _SUBSCRIPTABLE.get(kind)
+    if subscriptable is None:
+        # Without __getitem__ (and not a class) ``current[bit]`` can only raise TypeError.
+        subscriptable = _SUBSCRIPTABLE[kind] = hasattr(kind, "__getitem__") or issubclass(
+            kind, type
+        )
+    if subscriptable:
         try:
             current = current[bit]
         except (TypeError, AttributeError, KeyError):

@@ -480,13 +480,18 @@ def stored_trend_figures(force_ids=None) -> dict[int, tuple[dict, int]]:
 def stale_trend_figures(force_ids=None) -> list[int]:
     """The ids of the forces whose stored trend figures are not what their updates and
     deliverables say: none, unless a write forgot :func:`refresh_trend_figures`
-    (``manage.py verify_derived``, the tests, and the refresh itself)."""
-    computed = computed_trend_figures(force_ids)
-    stored = stored_trend_figures(force_ids)
+    (``manage.py verify_derived`` and the tests). Four queries."""
+    return _differing(computed_trend_figures(force_ids), stored_trend_figures(force_ids))
+
+
+def _differing(computed: dict, stored: dict) -> list[int]:
+    """The forces whose figures differ between ``computed`` and ``stored`` (a force missing
+    from one has no spans and no deliverables there)."""
+    none = ({}, 0)
     return sorted(
         pk
         for pk in computed.keys() | stored.keys()
-        if computed.get(pk, ({}, 0)) != stored.get(pk, ({}, 0))
+        if computed.get(pk, none) != stored.get(pk, none)
     )
 
 
@@ -500,12 +505,7 @@ def refresh_trend_figures(force_ids) -> int:
     if not force_ids:
         return 0
     computed = computed_trend_figures(force_ids)
-    stored = stored_trend_figures(force_ids)
-    stale = [
-        pk
-        for pk in computed.keys() | stored.keys()
-        if computed.get(pk, ({}, 0)) != stored.get(pk, ({}, 0))
-    ]
+    stale = _differing(computed, stored_trend_figures(force_ids))
     if not stale:
         return 0
     StatusSpan.objects.filter(force_id__in=stale).delete()

@@ -280,6 +280,7 @@ def edit_data(deliverable, **changes):
 def own_deliverable(force_a):
     deliverable = published_deliverable()
     Plan.objects.filter(pk=deliverable.plan_id).update(force=force_a)
+    refresh_trend_figures([deliverable.plan.force_id, force_a.pk])  # the plan moved forces
     return Deliverable.objects.select_related("plan__force").get(pk=deliverable.pk)
 
 

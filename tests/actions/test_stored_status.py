@@ -16,6 +16,7 @@ from actions.models import (
     Deliverable,
     QuarterlyUpdate,
     Status,
+    refresh_trend_figures,
     stale_trend_figures,
 )
 from plans.quarters import Quarter
@@ -239,6 +240,7 @@ def test_a_write_that_forgets_the_refresh_is_caught(site):
     assert Deliverable.objects.filter(pk=site.published.pk).refresh_published_status() == 1
     assert stored(site.published) == (Status.COMPLETE, RETURN_QUARTER)
     assert Deliverable.objects.stale_published_status() == []
+    refresh_trend_figures([site.force.pk])  # the trend's figures are checked after every test
 
 
 def test_the_refresh_writes_nothing_when_nothing_changed(site, django_assert_num_queries):

@@ -136,12 +136,15 @@ class QuarterlyUpdateQuerySet(models.QuerySet["QuarterlyUpdate"]):
         """Published updates of deliverables in published plans."""
         return self.published().filter(deliverable__plan__is_published=True)
 
-    def status_spans(self) -> list[dict]:
-        """Published updates grouped by ``quarter``, ``until`` and ``status``, with a count
-        ``n``. A deliverable's status holds from an update's ``quarter`` until ``until``, the
-        quarter of its next published update (None if there is none), which gives the status
-        of every deliverable at every quarter (``actions.trend``). One grouped query whose rows
-        grow with the number of quarters, not with the number of deliverables.
+    def status_spans(self, *fields: str) -> list[dict]:
+        """Published updates grouped by ``fields``, ``quarter``, ``until`` and ``status``,
+        with a count ``n``. A deliverable's status holds from an update's ``quarter`` until
+        ``until``, the quarter of its next published update (None if there is none), which
+        gives the status of every deliverable at every quarter (``actions.trend``). One
+        grouped query whose rows grow with the number of quarters, not with the number of
+        deliverables; but it reads every one of these updates, with a subquery each: the
+        trend page reads them stored per force instead (``actions.span_models``), and this
+        computes what is stored (:func:`refresh_trend_figures`).
         """
         following = (
             QuarterlyUpdate.objects.published()
@@ -153,7 +156,7 @@ class QuarterlyUpdateQuerySet(models.QuerySet["QuarterlyUpdate"]):
             self.published()
             .annotate(until=Subquery(following))
             .order_by()
-            .values("quarter", "until", "status")
+            .values(*fields, "quarter", "until", "status")
             .annotate(n=Count("pk"))
         )
         return list(rows)
@@ -434,14 +437,120 @@ def refresh_published_statuses(force_ids) -> int:
     return Deliverable.objects.filter(plan__force_id__in=force_ids).refresh_published_status()
 
 
+def computed_trend_figures(force_ids=None) -> dict[int, tuple[dict, int]]:
+    """``{force id: (spans, size)}`` for ``force_ids`` (every force when None) as the
+    updates and deliverables say: ``spans`` ``{(quarter, until, status): n}``
+    (:meth:`QuarterlyUpdateQuerySet.status_spans` over the published updates of the active
+    deliverables of the force's public roadmap) and ``size`` how many active deliverables
+    that roadmap has. Forces with neither are left out. Two grouped queries."""
+    updates = QuarterlyUpdate.objects.on_public_roadmaps().filter(
+        deliverable__withdrawn_at__isnull=True
+    )
+    deliverables = Deliverable.objects.on_public_roadmaps().active()
+    if force_ids is not None:
+        updates = updates.filter(deliverable__plan__force_id__in=force_ids)
+        deliverables = deliverables.filter(plan__force_id__in=force_ids)
+    figures: dict[int, tuple[dict, int]] = {}
+    for row in deliverables.order_by().values("plan__force").annotate(n=Count("pk")):
+        figures[row["plan__force"]] = ({}, row["n"])
+    for row in updates.status_spans("deliverable__plan__force"):
+        spans, _ = figures.setdefault(row["deliverable__plan__force"], ({}, 0))
+        spans[(row["quarter"], row["until"], row["status"])] = row["n"]
+    return figures
+
+
+def stored_trend_figures(force_ids=None) -> dict[int, tuple[dict, int]]:
+    """The same as :func:`computed_trend_figures`, from what is stored (``StatusSpan``,
+    ``RoadmapSize``). Two queries."""
+    spans = StatusSpan.objects.all()
+    sizes = RoadmapSize.objects.all()
+    if force_ids is not None:
+        spans = spans.filter(force_id__in=force_ids)
+        sizes = sizes.filter(force_id__in=force_ids)
+    figures: dict[int, tuple[dict, int]] = {}
+    for force_id, deliverables in sizes.values_list("force_id", "deliverables"):
+        figures[force_id] = ({}, deliverables)
+    for force_id, quarter, until, status, n in spans.values_list(
+        "force_id", "quarter", "until", "status", "n"
+    ):
+        figures.setdefault(force_id, ({}, 0))[0][(quarter, until, status)] = n
+    return figures
+
+
+def stale_trend_figures(force_ids=None) -> list[int]:
+    """The ids of the forces whose stored trend figures are not what their updates and
+    deliverables say: none, unless a write forgot :func:`refresh_trend_figures`
+    (``manage.py verify_derived`` and the tests). Four queries."""
+    return _differing(computed_trend_figures(force_ids), stored_trend_figures(force_ids))
+
+
+def _differing(computed: dict, stored: dict) -> list[int]:
+    """The forces whose figures differ between ``computed`` and ``stored`` (a force missing
+    from one has no spans and no deliverables there)."""
+    none = ({}, 0)
+    return sorted(
+        pk
+        for pk in computed.keys() | stored.keys()
+        if computed.get(pk, none) != stored.get(pk, none)
+    )
+
+
+def refresh_trend_figures(force_ids) -> int:
+    """Bring the stored trend figures (``StatusSpan``, ``RoadmapSize``) of ``force_ids`` up to
+    date: registered with ``plans.cache.on_content_change`` beside
+    :func:`refresh_published_statuses`, it runs in the transaction of every write that
+    changes public pages, for the forces whose pages changed. Compares first (four queries);
+    rewrites (delete, then insert) only the forces whose figures differ. Returns how many."""
+    force_ids = list(force_ids)
+    if not force_ids:
+        return 0
+    computed = computed_trend_figures(force_ids)
+    stale = _differing(computed, stored_trend_figures(force_ids))
+    if not stale:
+        return 0
+    StatusSpan.objects.filter(force_id__in=stale).delete()
+    RoadmapSize.objects.filter(force_id__in=stale).delete()
+    spans, sizes = [], []
+    for pk in stale:
+        grouped, size = computed.get(pk, ({}, 0))
+        if size:
+            sizes.append(RoadmapSize(force_id=pk, deliverables=size))
+        spans.extend(
+            StatusSpan(force_id=pk, quarter=quarter, until=until, status=status, n=n)
+            for (quarter, until, status), n in grouped.items()
+        )
+    StatusSpan.objects.bulk_create(spans)
+    RoadmapSize.objects.bulk_create(sizes)
+    return len(stale)
+
+
 def refresh_after_saving(sender, instance, raw=False, **kwargs) -> None:
     """After any save of one update (``post_save``), even outside the write paths (a test's
-    data, the shell), refresh its deliverable's stored status. Not on loading a fixture
-    (``raw``: the restore refreshes everything once loaded). The write paths do not rely on
-    it: bulk writes send no signal, and they refresh through
-    :func:`refresh_published_statuses`."""
+    data, the shell), refresh its deliverable's stored status, and its force's trend
+    figures. Not on loading a fixture (``raw``: the restore refreshes everything once
+    loaded). The write paths do not rely on it: bulk writes send no signal, and they refresh
+    through :func:`refresh_published_statuses` and :func:`refresh_trend_figures`."""
     if not raw:
         Deliverable.objects.filter(pk=instance.deliverable_id).refresh_published_status()
+        refresh_trend_figures(
+            Deliverable.objects.filter(pk=instance.deliverable_id).values_list(
+                "plan__force_id", flat=True
+            )
+        )
+
+
+def refresh_trend_after_saving(sender, instance, raw=False, **kwargs) -> None:
+    """After any save of one deliverable or plan (``post_save``), even outside the write
+    paths, refresh its force's trend figures (a deliverable added or withdrawn, a plan
+    published or unpublished changes them). Not on loading a fixture (``raw``)."""
+    if raw:
+        return
+    if isinstance(instance, Deliverable):
+        refresh_trend_figures(
+            Deliverable.objects.filter(pk=instance.pk).values_list("plan__force_id", flat=True)
+        )
+    else:
+        refresh_trend_figures([instance.force_id])
 
 
 #: The counts of ``DeliverableQuerySet.replanning_counts_by``.
@@ -1108,4 +1217,5 @@ class QuarterlyUpdate(models.Model):
         save_versioned(self, seen_version)
 
 
+from actions.span_models import RoadmapSize, StatusSpan  # noqa: E402 - models of this app
 from actions.upload_models import StoredUpload  # noqa: E402, F401 - a model of this app

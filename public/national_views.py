@@ -14,13 +14,14 @@ from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from actions import comparison, trend
-from actions.models import Deliverable, QuarterlyUpdate
+from actions.models import Deliverable
 from actions.progress import STATUS_LABELS
 from actions.reporting import (
     latest_quarter_reported_by_force,
     with_latest_quarter_reported,
     with_replanning_counts,
 )
+from actions.span_models import RoadmapSize, StatusSpan
 from engagement.models import engagement_counts_by_force
 from panels.models import panel_counts_by_force
 from plans.cache import public_page
@@ -175,15 +176,14 @@ def trend_view(request):
     today = timezone.localdate()
     form = TrendForm(request.GET if request.GET.get("force") else None)
     force = form.cleaned_data["force"] if form.is_bound and form.is_valid() else None
-    updates = QuarterlyUpdate.objects.on_public_roadmaps().filter(
-        deliverable__withdrawn_at__isnull=True
-    )
-    deliverables = Deliverable.objects.on_public_roadmaps().active()
+    # Stored per force (actions.span_models): two small reads, whatever the data's size.
+    spans = StatusSpan.objects.all()
+    sizes = RoadmapSize.objects.all()
     if force is not None:
-        updates = updates.filter(deliverable__plan__force=force)
-        deliverables = deliverables.filter(plan__force=force)
-    spans = updates.status_spans()
-    total = deliverables.count()
+        spans = spans.for_force(force)
+        sizes = sizes.for_force(force)
+    spans = spans.spans()
+    total = sizes.total()
     mixes = trend.status_mix(spans, total, trend.trend_quarters(spans, quarter_just_ended(today)))
     context = {
         "form": form,

@@ -53,8 +53,9 @@ def _empty_cache():
 @pytest.fixture(autouse=True)
 def _stored_statuses_kept_right(request):
     """After every test that used the database, each deliverable's stored published status
-    is what its updates say (``Deliverable.published_status``): whatever the test wrote,
-    through whichever write path, kept it right."""
+    is what its updates say (``Deliverable.published_status``), and so are the trend's
+    stored figures (``actions.span_models``): whatever the test wrote, through whichever
+    write path, kept them right."""
     uses_database = request.node.get_closest_marker("django_db") or {
         "db",
         "transactional_db",
@@ -65,11 +66,12 @@ def _stored_statuses_kept_right(request):
     # The database is set up before this fixture, so it is still there when this checks.
     request.getfixturevalue("_django_db_helper")
     yield
-    from actions.models import Deliverable
+    from actions.models import Deliverable, stale_trend_figures
 
     assert Deliverable.objects.stale_published_status() == [], (
         "a write left deliverables' stored published status out of date"
     )
+    assert stale_trend_figures() == [], "a write left forces' stored trend figures out of date"
 
 
 @pytest.fixture

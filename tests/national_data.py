@@ -5,7 +5,7 @@ import random
 
 from django.utils import timezone
 
-from actions.models import Deliverable, QuarterlyUpdate, Status
+from actions.models import Deliverable, QuarterlyUpdate, Status, refresh_trend_figures
 from plans.models import Force, Plan
 from plans.quarters import Quarter, quarter_just_ended
 from workstreams.models import NationalAction, Workstream
@@ -78,6 +78,7 @@ def build_plans(forces, per_force: int, *, today: dt.date | None = None, seed: i
     QuarterlyUpdate.objects.bulk_create(updates)
     # What every write of updates does (bulk inserts send no signal).
     Deliverable.objects.filter(plan__in=plans).refresh_published_status()
+    refresh_trend_figures({plan.force_id for plan in plans})
 
 
 def forces(count: int) -> list[Force]:

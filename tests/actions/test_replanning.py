@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from actions.forms import DeliverableForm
-from actions.models import CommitmentChange, Deliverable
+from actions.models import CommitmentChange, Deliverable, refresh_trend_figures
 from actions.replanning import Commitment, is_material, reason_needed, wording
 from actions.spreadsheets.exports import export_plan
 from actions.spreadsheets.preview import ImportRefused, apply_import
@@ -53,6 +53,8 @@ def published_deliverable(**fields) -> Deliverable:
     )
     Plan.objects.filter(pk=plan.pk).update(is_published=True)
     Deliverable.objects.filter(plan=plan).record_first_publication(NOW)
+    # What publishing a plan does to the trend (an update() sends no save signal).
+    refresh_trend_figures([plan.force_id])
     return Deliverable.objects.select_related("plan").get(pk=deliverable.pk)
 
 
@@ -278,6 +280,7 @@ def edit_data(deliverable, **changes):
 def own_deliverable(force_a):
     deliverable = published_deliverable()
     Plan.objects.filter(pk=deliverable.plan_id).update(force=force_a)
+    refresh_trend_figures([deliverable.plan.force_id, force_a.pk])  # the plan moved forces
     return Deliverable.objects.select_related("plan__force").get(pk=deliverable.pk)
 
 

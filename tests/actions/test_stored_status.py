@@ -8,19 +8,19 @@ fails here. Every other test checks it too, after whatever it wrote (``tests/con
 from __future__ import annotations
 
 import io
-from contextlib import contextmanager
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models.signals import post_save
 
 from actions.models import (
     Deliverable,
     QuarterlyUpdate,
     Status,
-    refresh_after_saving,
+    refresh_trend_figures,
+    stale_trend_figures,
 )
 from plans.quarters import Quarter
+from tests.actions.test_trend_figures import without_the_save_signals
 from tests.clock import DEMO_TODAY, on
 from tests.national_data import current_status_from_rows
 from tests.public.test_public_cache import WRITES, Clients, publish_return
@@ -29,13 +29,9 @@ from tests.staff_data import PREVIOUS_QUARTER, RETURN_QUARTER, force_data, retur
 pytestmark = pytest.mark.django_db
 
 
-@contextmanager
-def without_the_save_signal():
-    post_save.disconnect(refresh_after_saving, sender=QuarterlyUpdate, dispatch_uid="status")
-    try:
-        yield
-    finally:
-        post_save.connect(refresh_after_saving, sender=QuarterlyUpdate, dispatch_uid="status")
+#: The save signals off too, so that a write path that forgot to refresh the trend's stored
+#: figures fails here as well (tests/actions/test_trend_figures.py).
+without_the_save_signal = without_the_save_signals
 
 
 def stored(deliverable: Deliverable) -> tuple[str, Quarter | None]:
@@ -205,7 +201,7 @@ STATUS_WRITES = {
 
 
 @pytest.mark.parametrize("write", [*WRITES, *STATUS_WRITES])
-def test_every_write_leaves_the_stored_status_what_the_updates_say(
+def test_every_write_leaves_the_stored_status_and_trend_what_the_updates_say(
     site, alice, nadia, sam, tmp_path, write
 ):
     assert_stored_equals_computed()
@@ -219,6 +215,7 @@ def test_every_write_leaves_the_stored_status_what_the_updates_say(
     if response is not None:
         assert response.status_code == 302, response.content.decode()[:2000]
     assert_stored_equals_computed()
+    assert stale_trend_figures() == []
 
 
 def test_publishing_and_unpublishing_change_the_stored_status(site, alice, nadia, sam, tmp_path):
@@ -243,6 +240,7 @@ def test_a_write_that_forgets_the_refresh_is_caught(site):
     assert Deliverable.objects.filter(pk=site.published.pk).refresh_published_status() == 1
     assert stored(site.published) == (Status.COMPLETE, RETURN_QUARTER)
     assert Deliverable.objects.stale_published_status() == []
+    refresh_trend_figures([site.force.pk])  # the trend's figures are checked after every test
 
 
 def test_the_refresh_writes_nothing_when_nothing_changed(site, django_assert_num_queries):

@@ -6,7 +6,12 @@ import datetime as dt
 
 import pytest
 
-from actions.models import CommitmentChange, Deliverable, QuarterlyUpdate
+from actions.models import (
+    CommitmentChange,
+    Deliverable,
+    QuarterlyUpdate,
+    refresh_trend_figures,
+)
 from plans.models import Plan
 from plans.quarters import Quarter
 from tests.clock import on
@@ -93,6 +98,7 @@ def test_a_deliverable_never_changed_says_so(client, force_a):
 def test_complete_is_never_past_its_original_due_quarter(client, replanned):
     QuarterlyUpdate.objects.filter(deliverable=replanned).update(status="complete")
     Deliverable.objects.filter(pk=replanned.pk).refresh_published_status()
+    refresh_trend_figures([replanned.plan.force_id])
     html = page(client, replanned, IN_Q4_2025)
     assert "Past its original due quarter" not in html
 

@@ -160,11 +160,21 @@ class AreaFigures:
 
 @dataclass(slots=True)
 class StopSearchFigures:
-    """All the figures, by (area slug, year, census)."""
+    """All the figures, by (area slug, year, census).
+
+    Each area's figures for a year and census are worked out the first time they are asked
+    for, and kept: a page that shows one year's forces works out those (and their
+    baseline year, for the change) and no others."""
 
     areas: list[Area]
     years: list[str]
-    by_key: dict[tuple[str, str, int], AreaFigures] = field(default_factory=dict)
+    # (slug, year, group): searches, and (census, slug, group): residents, as loaded.
+    searches: dict[tuple[str, str, str], int] = field(default_factory=dict, repr=False)
+    residents: dict[tuple[int, str, str], int] = field(default_factory=dict, repr=False)
+    _by_slug: dict[str, Area] = field(default_factory=dict, repr=False)
+    _worked_out: dict[tuple[str, str, int], AreaFigures | None] = field(
+        default_factory=dict, repr=False
+    )
 
     @classmethod
     def load(cls) -> StopSearchFigures:
@@ -191,41 +201,70 @@ class StopSearchFigures:
         searches = {(slug, year, group): n for slug, year, group, n in counts}
         residents = {(census, slug, group): n for census, slug, group, n in populations}
         # Only forces with residents have figures (not British Transport Police).
-        areas = [a for a in areas if any(key[1] == a.slug for key in residents)]
+        with_residents = {slug for _, slug, _ in residents}
+        areas = [a for a in areas if a.slug in with_residents]
         years = sorted({year for _, year, _ in searches})
-        figures = cls(areas=areas, years=years)
-        for census, census_years in CENSUS_YEARS.items():
-            for year in census_years or years:
-                national_parts: dict[str, list[tuple[int, int]]] = {g: [] for g in GROUPS}
-                for area in areas:
-                    cells = {}
-                    for group in GROUPS:
-                        n = searches.get((area.slug, year, group))
-                        pop = residents.get((census, area.slug, group))
-                        cells[group] = (n, pop)
-                        if n is not None and pop is not None:
-                            national_parts[group].append((n, pop))
-                    figures._add(area, year, census, cells)
-                national = {
-                    group: (
-                        (sum(n for n, _ in parts), sum(pop for _, pop in parts))
-                        if parts
-                        else (None, None)
-                    )
-                    for group, parts in national_parts.items()
-                }
-                figures._add(NATIONAL, year, census, national)
-        for key, item in figures.by_key.items():
-            baseline = figures.by_key.get((key[0], BASELINE_YEAR, key[2]))
-            if baseline is None or item.year == BASELINE_YEAR:
-                continue
-            for group in COMPARED_GROUPS:
-                now, then = item.groups[group].ratio, baseline.groups[group].ratio
-                if now is not None and then is not None:
-                    item.changes[group] = now.ratio - then.ratio
-        return figures
+        return cls(
+            areas=areas,
+            years=years,
+            searches=searches,
+            residents=residents,
+            _by_slug={a.slug: a for a in areas},
+        )
 
-    def _add(self, area: Area, year: str, census: int, cells: dict[str, tuple]) -> None:
+    def get(self, slug: str, year: str, census: int) -> AreaFigures | None:
+        key = (slug, year, census)
+        try:
+            return self._worked_out[key]
+        except KeyError:
+            pass
+        item = self._work_out(slug, year, census)
+        self._worked_out[key] = item
+        if item is not None and year != BASELINE_YEAR:
+            baseline = self.get(slug, BASELINE_YEAR, census)
+            if baseline is not None:
+                for group in COMPARED_GROUPS:
+                    now, then = item.groups[group].ratio, baseline.groups[group].ratio
+                    if now is not None and then is not None:
+                        item.changes[group] = now.ratio - then.ratio
+        return item
+
+    def _work_out(self, slug: str, year: str, census: int) -> AreaFigures | None:
+        """The area's figures, without the change since the baseline year; None when the
+        census gives no figures for the year, or the area has none."""
+        if census not in CENSUS_YEARS or year not in (CENSUS_YEARS[census] or self.years):
+            return None
+        if slug == NATIONAL_SLUG:
+            return self._area_figures(NATIONAL, year, census, self._national_cells(year, census))
+        area = self._by_slug.get(slug)
+        if area is None:
+            return None
+        searches, residents = self.searches, self.residents
+        cells = {
+            group: (searches.get((slug, year, group)), residents.get((census, slug, group)))
+            for group in GROUPS
+        }
+        return self._area_figures(area, year, census, cells)
+
+    def _national_cells(self, year: str, census: int) -> dict[str, tuple]:
+        """Each group's searches and residents summed over the forces that give both."""
+        searches, residents = self.searches, self.residents
+        cells = {}
+        for group in GROUPS:
+            found = False
+            total_n = total_pop = 0
+            for area in self.areas:
+                n = searches.get((area.slug, year, group))
+                pop = residents.get((census, area.slug, group))
+                if n is not None and pop is not None:
+                    found = True
+                    total_n += n
+                    total_pop += pop
+            cells[group] = (total_n, total_pop) if found else (None, None)
+        return cells
+
+    @staticmethod
+    def _area_figures(area: Area, year: str, census: int, cells: dict[str, tuple]) -> AreaFigures:
         white_n, white_pop = cells[Ethnicity.WHITE]
         groups = {
             group: GroupFigure(
@@ -236,10 +275,7 @@ class StopSearchFigures:
             )
             for group, (n, pop) in cells.items()
         }
-        self.by_key[(area.slug, year, census)] = AreaFigures(area, year, census, groups)
-
-    def get(self, slug: str, year: str, census: int) -> AreaFigures | None:
-        return self.by_key.get((slug, year, census))
+        return AreaFigures(area, year, census, groups)
 
     def years_for(self, census: int) -> list[str]:
         return list(CENSUS_YEARS.get(census) or self.years)

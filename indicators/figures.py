@@ -172,19 +172,25 @@ class StopSearchFigures:
     searches: dict[tuple[str, str, str], int] = field(default_factory=dict, repr=False)
     residents: dict[tuple[int, str, str], int] = field(default_factory=dict, repr=False)
     _by_slug: dict[str, Area] = field(default_factory=dict, repr=False)
+    _national_slugs: list[str] = field(default_factory=list, repr=False)
     _worked_out: dict[tuple[str, str, int], AreaFigures | None] = field(
         default_factory=dict, repr=False
     )
 
     @classmethod
-    def load(cls) -> StopSearchFigures:
-        """Three queries: the forces, the counts, the populations."""
-        areas = [
-            Area(slug, name, region)
-            for slug, name, region in Force.objects.order_by("name").values_list(
-                "slug", "name", "region"
-            )
-        ]
+    def load(cls, force: Force | None = None) -> StopSearchFigures:
+        """Three queries: the forces, the counts, the populations. With ``force``, the
+        figures of that force's page, its own and England and Wales's, in two: the force
+        is the only area named."""
+        if force is None:
+            areas = [
+                Area(slug, name, region)
+                for slug, name, region in Force.objects.order_by("name").values_list(
+                    "slug", "name", "region"
+                )
+            ]
+        else:
+            areas = [Area(force.slug, force.name, force.region)]
         counts = StopSearchCount.objects.values_list("force__slug", "year", "ethnicity", "searches")
         populations = Population.objects.values_list(
             "census", "force__slug", "ethnicity", "residents"
@@ -210,6 +216,8 @@ class StopSearchFigures:
             searches=searches,
             residents=residents,
             _by_slug={a.slug: a for a in areas},
+            # England and Wales: every force with residents, whichever areas are named.
+            _national_slugs=sorted(with_residents),
         )
 
     def get(self, slug: str, year: str, census: int) -> AreaFigures | None:
@@ -253,9 +261,9 @@ class StopSearchFigures:
         for group in GROUPS:
             found = False
             total_n = total_pop = 0
-            for area in self.areas:
-                n = searches.get((area.slug, year, group))
-                pop = residents.get((census, area.slug, group))
+            for slug in self._national_slugs:
+                n = searches.get((slug, year, group))
+                pop = residents.get((census, slug, group))
                 if n is not None and pop is not None:
                     found = True
                     total_n += n
@@ -359,15 +367,47 @@ def use_of_force(force: Force | None = None) -> UseOfForceFigures | None:
         area = Area(force.slug, force.name, force.region)
     else:
         area = NATIONAL
+    return _use_of_force(
+        area,
+        counts.values_list("ethnicity", "times", "year"),
+        populations.values_list("ethnicity", "residents"),
+    )
+
+
+def use_of_force_beside_national(
+    force: Force,
+) -> tuple[UseOfForceFigures | None, UseOfForceFigures | None]:
+    """``(use_of_force(force), use_of_force())`` in two queries rather than four."""
+    counts = list(UseOfForceCount.objects.values_list("force_id", "ethnicity", "times", "year"))
+    populations = list(
+        Population.objects.filter(census=USE_OF_FORCE_CENSUS).values_list(
+            "force_id", "ethnicity", "residents"
+        )
+    )
+    mine = _use_of_force(
+        Area(force.slug, force.name, force.region),
+        [row[1:] for row in counts if row[0] == force.pk],
+        [row[1:] for row in populations if row[0] == force.pk],
+    )
+    every = _use_of_force(NATIONAL, [row[1:] for row in counts], [row[1:] for row in populations])
+    return mine, every
+
+
+def _use_of_force(
+    area: Area,
+    counts: Iterable[tuple[str, int, str]],
+    populations: Iterable[tuple[str, int]],
+) -> UseOfForceFigures | None:
+    """``area``'s figures from its (group, times, year) counts and (group, residents)."""
     times: dict[str, int] = {}
     years = set()
-    for group, n, year in counts.values_list("ethnicity", "times", "year"):
+    for group, n, year in counts:
         times[group] = times.get(group, 0) + n
         years.add(year)
     if not times:
         return None
     residents: dict[str, int] = {}
-    for group, n in populations.values_list("ethnicity", "residents"):
+    for group, n in populations:
         residents[group] = residents.get(group, 0) + n
     return UseOfForceFigures(
         area=area,
@@ -454,11 +494,11 @@ class QuarterFigures:
 
 
 def _quarter_figures(counts, populations: dict[str, int | None]) -> list[QuarterFigures]:
-    """``counts`` (monthly counts) summed into each quarter and measure they hold, oldest
-    quarter first, self-defined before officer-defined. One query."""
+    """``counts`` (one force's monthly counts) summed into each quarter and measure they
+    hold, oldest quarter first, self-defined before officer-defined. One query."""
     cells: dict[tuple, dict[str, int]] = {}
     months: dict[tuple, int] = {}
-    for count in counts.by_quarter():
+    for count in counts.by_quarter(streamed=False):
         key = (count.quarter, count.measure)
         cells.setdefault(key, {})[count.ethnicity] = count.searches
         months[key] = count.months

@@ -101,9 +101,14 @@ class ForceComparison:
     #: once, as the national table reads it for every heat-map cell.
     share_by_workstream: dict[str, int | None] = field(init=False, repr=False, compare=False)
 
+    #: Heat-map band by workstream slug (None where there are no deliverables), likewise.
+    band_by_workstream: dict[str, int | None] = field(init=False, repr=False, compare=False)
+
     def __post_init__(self) -> None:
         shares = {cell.workstream.slug: cell.percent_complete for cell in self.workstreams}
         object.__setattr__(self, "share_by_workstream", shares)
+        bands = {cell.workstream.slug: cell.band for cell in self.workstreams}
+        object.__setattr__(self, "band_by_workstream", bands)
 
     @property
     def bar(self) -> list[BarSegment]:

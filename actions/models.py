@@ -584,7 +584,14 @@ class Deliverable(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("actions:deliverable", args=[self.plan.force.slug, self.pk])
+        # Kept on the instance: a roadmap links each deliverable from its grid, its list and
+        # its achievements, and reverse() costs more than the rest of a link.
+        slug = self.plan.force.slug
+        kept = self.__dict__.get("_absolute_url")
+        if kept is None or kept[0] != (slug, self.pk):
+            kept = ((slug, self.pk), reverse("actions:deliverable", args=[slug, self.pk]))
+            self.__dict__["_absolute_url"] = kept
+        return kept[1]
 
     @property
     def content_forces(self) -> tuple[int, ...]:

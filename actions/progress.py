@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from operator import add, attrgetter
 
 #: Every status, ``(stored value, label)``, in the order of a deliverable's life.
 STATUSES: tuple[tuple[str, str], ...] = (
@@ -25,6 +26,8 @@ STATUS_LABELS: Mapping[str, str] = dict(STATUSES)
 #: what has not started last, the rest as in a deliverable's life (the life order with its
 #: two ends swapped).
 DISPLAY_ORDER: tuple[str, ...] = (STATUS_ORDER[-1], *STATUS_ORDER[1:-1], STATUS_ORDER[0])
+#: A StatusCounts' counts in :data:`STATUS_ORDER` (a table reads them for every cell).
+_COUNTS = attrgetter(*STATUS_ORDER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +60,7 @@ class StatusCounts:
 
     @property
     def total(self) -> int:
-        return sum(getattr(self, status) for status in STATUS_ORDER)
+        return sum(_COUNTS(self))
 
     @property
     def percent_complete(self) -> int:
@@ -74,7 +77,7 @@ class StatusCounts:
 
     def __add__(self, other: StatusCounts) -> StatusCounts:
         return StatusCounts(
-            **{status: getattr(self, status) + getattr(other, status) for status in STATUS_ORDER}
+            **dict(zip(STATUS_ORDER, map(add, _COUNTS(self), _COUNTS(other)), strict=True))
         )
 
 

@@ -31,6 +31,7 @@ from django.test.utils import CaptureQueriesContext
 from actions.models import Deliverable, Milestone, QuarterlyUpdate
 from plans.cache import forget_pages_in_memory
 from plans.models import Plan
+from prap.runtime import settle
 from search.models import SearchDocument
 
 RESULT_MARKER = "BENCH-RESULT"
@@ -107,6 +108,7 @@ def p95(values: list[float]) -> float:
 
 def measure(requests: int) -> list[dict]:
     client = Client()
+    settle()  # as prap.wsgi does in every server process
     rows = []
     for name, path in pages():
         for _ in range(3):

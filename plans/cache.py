@@ -580,12 +580,42 @@ def _copy_during_outage(request) -> HttpResponse | None:
     return response
 
 
+class _Today:
+    """Today's date in the site's time zone (``TIME_ZONE``), as ``timezone.localdate()``
+    gives it, worked out again only once the day it found has ended (or the time zone
+    setting changed): every page from the cache needs it for its key."""
+
+    def __init__(self):
+        self._zone = None
+        self._starts = self._ends = 0.0
+        self._day = ""
+
+    def __call__(self) -> str:
+        now = time.time()
+        zone = timezone.get_default_timezone()
+        if zone is not self._zone or not self._starts <= now < self._ends:
+            day = dt.datetime.fromtimestamp(now, zone).date()
+            starts = dt.datetime.combine(day, dt.time(), tzinfo=zone).timestamp()
+            ends = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+            ends = ends.timestamp()
+            if not starts <= now < ends:  # a midnight the clocks skip: ask again next time
+                starts = ends = now
+            self._zone, self._starts, self._ends, self._day = zone, starts, ends, day.isoformat()
+            return self._day
+        return self._day
+
+
+_today = _Today()
+
+
 def _page_key(request, version: int) -> str:
     """The cache key of the page: the release, content version, today's date and the full
     address (scheme, host, path and the query as :func:`normalise_query` left it: feeds write
     absolute links)."""
-    address = request.build_absolute_uri()
-    today = timezone.localdate().isoformat()
+    # build_absolute_uri() without resolving the address against itself (urljoin): the
+    # host validated as it does, the path escaped and the query as get_full_path gives them.
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    today = _today()
     key = f"{release.current()}|{version}|{today}|{address}"
     digest = hashlib.sha256(key.encode()).hexdigest()[:40]
     return f"{PAGE_KEY_PREFIX}:{digest}"

@@ -273,12 +273,24 @@ class ResilientRedisCache(RedisCache):
         super().__init__(server, params)
         self._kept_prefixes = kept_prefixes
         self._kept = None
+        self._full_keys: dict = {}
         if kept_prefixes:
             # Tracked as Redis names them: with the cache's key prefix and version.
             tracked = [self.make_key(prefix) for prefix in kept_prefixes]
             self._kept = kept_keys(
                 self._servers[0], options, tracked, kept_seconds, self.retry_seconds
             )
+
+    def _full_key(self, key, version):
+        """The key as Redis names it, for a key kept in each process: made and validated
+        once (there are a few dozen of them), not on every request."""
+        made = self._full_keys.get((key, version))
+        if made is None:
+            made = self.make_and_validate_key(key, version=version)
+            if len(self._full_keys) >= 4096:
+                self._full_keys.clear()
+            self._full_keys[(key, version)] = made
+        return made
 
     def _is_kept(self, keys) -> bool:
         return self._kept is not None and all(key.startswith(self._kept_prefixes) for key in keys)
@@ -339,7 +351,7 @@ class ResilientRedisCache(RedisCache):
         keys = list(keys)
         if not self._is_kept(keys) or is_degraded():
             return self._call({}, super().get_many, keys, version)
-        full = {self.make_and_validate_key(key, version=version): key for key in keys}
+        full = {self._full_key(key, version): key for key in keys}
         kept, generation = self._kept.look_up(full)
         if len(kept) == len(full):
             return {full[key]: value for key, value in kept.items()}

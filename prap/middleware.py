@@ -2,6 +2,7 @@
 field limit of the one form that needs more than Django's (the quarterly return)."""
 
 import logging
+import os
 import re
 import time
 import uuid
@@ -124,7 +125,8 @@ class RequestLogMiddleware:
     def __call__(self, request):
         started = time.perf_counter()
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-        request_id = incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        # 128 random bits in hex, as uuid4().hex but without building a UUID on every request.
+        request_id = incoming if REQUEST_ID.fullmatch(incoming) else os.urandom(16).hex()
         request.request_id = request_id
         context = {
             "request_id": request_id,

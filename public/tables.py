@@ -7,7 +7,7 @@ headers that say how they sort, a scrollable region on narrow screens) and downl
 
 from __future__ import annotations
 
-import html
+from html import escape as html_escape
 
 import django_tables2 as tables
 from django.conf import settings
@@ -17,13 +17,14 @@ from django.template import Context
 from django.template.base import render_value_in_context
 from django.utils.formats import localize
 from django.utils.functional import cached_property
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django_tables2.columns import ManyToManyColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.data import TableListData
 from django_tables2.rows import BoundRow
-from django_tables2.utils import Accessor, OrderBy, OrderByTuple, signature
+from django_tables2.utils import Accessor, AttributeDict, OrderBy, OrderByTuple, signature
 
 from actions.progress import DISPLAY_ORDER, STATUS_LABELS
 from indicators.models import Ethnicity
@@ -55,28 +56,55 @@ class GovukTable(tables.Table):
         """``(row, cells)`` for each row, in order: ``cells`` is the row's cells as
         ``plans/govuk_table.html`` lays them out (the first a row header), each the same as
         django-tables2's ``BoundRow.items`` renders it. What django-tables2 works out again
-        for every cell (the cell attributes, the render method's signature) is worked out
-        once per column here, which makes a table of a few thousand cells several times
-        faster to render."""
-        columns = [_ColumnCells(self, bound) for bound in self.columns]
+        for every cell (the cell attributes, the render method's signature, the accessor's
+        path) is worked out once per column here, which makes a table of a few thousand
+        cells several times faster to render."""
+        columns = [
+            _ColumnCells(self, bound, header=index == 0) for index, bound in enumerate(self.columns)
+        ]
+        escaper = _Escaper()
+        # Each cell escaped as a template variable is (render_value_in_context).
+        return [
+            (row, mark_safe("".join([column.html(row, escaper) for column in columns])))
+            for row in self.rows
+        ]
+
+    def head(self, request) -> SafeString:
+        """The header cells as ``plans/govuk_table.html`` lays them out: each column's
+        heading, a link that sorts by it (the request's query string with the column's next
+        ordering) and what that link does, worked out once per column."""
         context = Context()
-        # A whole number shows as itself unless numbers are grouped in thousands: what
-        # rendering it in the template works out for every cell.
-        plain_numbers = not settings.USE_THOUSAND_SEPARATOR
-        body = []
-        for row in self.rows:
-            cells = []
-            for index, column in enumerate(columns):
-                content, attrs = column.cell(row)
-                if plain_numbers and type(content) is int:
-                    html = str(content)
+        cells = []
+        for column in self.columns:
+            header = render_value_in_context(column.header, context)
+            ordered = column.is_ordered
+            descending = ordered and column.order_by_alias.is_descending
+            direction = "descending" if descending else "ascending"
+            sort = f' aria-sort="{direction}"' if ordered else ""
+            if column.orderable:
+                params = dict(request.GET)
+                key = self.prefixed_order_by_field
+                if key not in ("", None):
+                    params[key] = column.order_by_alias.next
+                href = escape("?" + urlencode(params, doseq=True))
+                state = f" prap-sort--{direction}" if ordered else ""
+                if not ordered:
+                    hint = ", select to sort"
+                elif descending:
+                    hint = ", sorted high to low; select to sort low to high"
                 else:
-                    html = render_value_in_context(content, context)
-                tag = '<th scope="row" {}>{}</th>' if index == 0 else "<td {}>{}</td>"
-                cells.append(_CELL.format(tag.format(attrs, html)))
-            # Each cell escaped as a template variable is (render_value_in_context).
-            body.append((row, mark_safe("".join(cells))))
-        return body
+                    hint = ", sorted low to high; select to sort high to low"
+                content = (
+                    f'\n          <a class="govuk-link prap-sort{state}" href="{href}">{header}'
+                    f'<span class="govuk-visually-hidden">{hint}</span></a>\n          '
+                )
+            else:
+                content = header
+            cells.append(
+                f'\n        <th scope="col" {column.attrs["th"].as_html()}{sort}>\n'
+                f"          {content}\n        </th>\n        "
+            )
+        return mark_safe("".join(cells))
 
     def export_columns(self) -> list[tuple[str, str]]:
         """``(name, header)`` of every column a download carries, hidden ones included."""
@@ -88,7 +116,34 @@ class GovukTable(tables.Table):
 
 
 #: One cell in the table's markup, with the whitespace the template puts around it.
-_CELL = "\n        {}\n        "
+_CELL_START = _CELL_END = "\n        "
+_CELL = _CELL_START + "{}" + _CELL_END
+
+
+#: Rows whose cells are left to django-tables2: a model instance's (fields with choices,
+#: related objects) and a dict's (whose keys may be whole accessors).
+_DELEGATED_RECORDS = (models.Model, dict)
+
+
+class _Escaper:
+    """A cell's content as ``render_value_in_context`` writes it into a template (with
+    autoescaping on), shortened for the values that most cells hold."""
+
+    def __init__(self):
+        self.context = Context()
+        # A whole number shows as itself unless numbers are grouped in thousands.
+        self.plain_numbers = not settings.USE_THOUSAND_SEPARATOR
+
+    def __call__(self, content) -> str:
+        kind = type(content)
+        if kind is SafeString:
+            return content
+        if kind is str:
+            # What conditional_escape does to a string not marked safe.
+            return html_escape(content)
+        if kind is int and self.plain_numbers:
+            return str(content)
+        return render_value_in_context(content, self.context)
 
 
 class _ColumnCells:
@@ -97,49 +152,88 @@ class _ColumnCells:
     them. Cells it treats specially (a model instance's field with choices to display, any
     cell of a model instance row, links, many-to-many values) are left to django-tables2."""
 
-    def __init__(self, table, bound):
+    def __init__(self, table, bound, *, header: bool = False):
         self.table = table
         self.bound = bound
         self.column = bound.column
+        self.render = bound.render
         self.accessor = Accessor(bound.accessor)
+        self.path = self.accessor.bits[:-1]
+        self.last = self.accessor.bits[-1] if self.accessor.bits else None
         self.default = bound.default
-        self.delegated = bool(bound.link) or isinstance(
-            self.column, BaseLinkColumn | ManyToManyColumn
+        self.empty_values = self.column.empty_values
+        self.delegated = (
+            bool(bound.link)
+            or isinstance(self.column, BaseLinkColumn | ManyToManyColumn)
+            or self.last is None
         )
-        arguments, catch_all = signature(bound.render)
+        arguments, catch_all = signature(self.render)
         self.arguments = None if catch_all else arguments
+        self.value_only = self.arguments == ("value",)
         # Column.render gives the value back as it is.
-        self.plain = getattr(bound.render, "__func__", None) is tables.Column.render
+        self.plain = getattr(self.render, "__func__", None) is tables.Column.render
         self.displayed: dict[tuple[type, type], bool] = {}
         attrs = {**table.attrs, **self.column.attrs}
         td = attrs.get("td", attrs.get("cell", {}))
-        computed = any(callable(value) for value in td.values())
-        self.attrs = None if computed else bound.attrs["td"].as_html()
+        self.computed = _ComputedAttrs.of(bound, td)
+        self.attrs = None if self.computed else bound.attrs["td"].as_html()
+        opening, closing = ('<th scope="row" {}>', "</th>") if header else ("<td {}>", "</td>")
+        self.markup = _CELL.format(opening + "{}" + closing)
+        # The markup before and after the content, when the attributes are the same for
+        # every cell.
+        if self.attrs is not None:
+            self.before = _CELL_START + opening.format(self.attrs)
+            self.after = closing + _CELL_END
+
+    def html(self, row, escape: _Escaper) -> str:
+        """The cell in the table's markup."""
+        if self.attrs is not None:
+            return self.before + escape(self._content(row)) + self.after
+        content, attrs = self.cell(row)
+        return self.markup.format(attrs, escape(content))
 
     def cell(self, row) -> tuple[object, str]:
         """The cell's content and its attributes as HTML."""
         content = self._content(row)
         if self.attrs is not None:
             return content, self.attrs
+        if self.computed is not None:
+            return content, self.computed.as_html(row.record, content)
         self.bound.current_value = content
         self.bound.current_record = row.record
         return content, self.bound.attrs["td"].as_html()
 
     def _content(self, row):
         record = row.record
-        if self.delegated or isinstance(record, models.Model):
+        if self.delegated or isinstance(record, _DELEGATED_RECORDS):
             return row.get_cell(self.bound.name)
-        penultimate, _ = self.accessor.penultimate(record)
-        if isinstance(penultimate, models.Model) and self._displayed(record, penultimate):
-            return row.get_cell(self.bound.name)
+        # The accessor's path, resolved once (django-tables2 resolves the path to the last
+        # step, then the whole accessor again): a step it cannot take leaves the value
+        # empty, as it does.
         try:
-            value = self.accessor.resolve(record)
+            penultimate = record
+            for bit in self.path:
+                penultimate = _step(penultimate, bit, self.accessor)
+                if penultimate is None:
+                    break
         except Exception:  # as django-tables2: a value it cannot reach is empty
-            value = None
-        if value in self.column.empty_values:
+            penultimate = value = None
+        else:
+            if penultimate is None:
+                value = None
+            elif isinstance(penultimate, models.Model) and self._displayed(record, penultimate):
+                return row.get_cell(self.bound.name)
+            else:
+                try:
+                    value = _step(penultimate, self.last, self.accessor)
+                except Exception:  # as django-tables2
+                    value = None
+        if value in self.empty_values:
             return self.default
         if self.plain:
             return value
+        if self.value_only:
+            return self.render(value=value)
         kwargs = {
             "value": value,
             "record": record,
@@ -152,21 +246,127 @@ class _ColumnCells:
             if any(name not in kwargs for name in self.arguments):
                 return None
             kwargs = {name: kwargs[name] for name in self.arguments}
-        return self.bound.render(**kwargs)
+        return self.render(**kwargs)
 
     def _displayed(self, record, instance: models.Model) -> bool:
         """Whether django-tables2 shows the value through the model's ``get_FOO_display``
         (a field with choices): the same for every record and instance of the same types."""
         key = (type(record), type(instance))
         if key not in self.displayed:
-            remainder = self.accessor.bits[-1]
             try:
                 field = self.accessor.get_field(record)
             except FieldDoesNotExist:
                 field = None
-            display = getattr(instance, f"get_{remainder}_display", None)
+            display = getattr(instance, f"get_{self.last}_display", None)
             self.displayed[key] = bool(getattr(field, "choices", ()) and display)
         return self.displayed[key]
+
+
+#: Whether ``value[key]`` may work for a value of each type met: ``_step`` asks for every cell.
+_SUBSCRIPTABLE: dict[type, bool] = {}
+
+
+def _step(current, bit: str, accessor: Accessor):
+    """One step of ``Accessor.resolve``: ``current[bit]``, else ``current.bit``, else
+    ``current[int(bit)]``; called if callable (unless it alters data)."""
+    kind = type(current)
+    subscriptable = _SUBSCRIPTABLE.get(kind)
+    if subscriptable is None:
+        # Without __getitem__ (and not a class) ``current[bit]`` can only raise TypeError.
+        subscriptable = _SUBSCRIPTABLE[kind] = hasattr(kind, "__getitem__") or issubclass(
+            kind, type
+        )
+    if subscriptable:
+        try:
+            current = current[bit]
+        except (TypeError, AttributeError, KeyError):
+            current = _attribute_or_index(current, bit, accessor)
+    else:
+        current = _attribute_or_index(current, bit, accessor)
+    if callable(current):
+        if getattr(current, "alters_data", False):
+            raise ValueError(accessor.ALTERS_DATA_ERROR_FMT.format(method=current.__name__))
+        if not getattr(current, "do_not_call_in_templates", False):
+            current = current(*accessor.callable_args, **accessor.callable_kwargs)
+    return current
+
+
+def _attribute_or_index(current, bit: str, accessor: Accessor):
+    try:
+        return getattr(current, bit)
+    except (TypeError, AttributeError):
+        try:
+            return current[int(bit)]
+        except (IndexError, ValueError, KeyError, TypeError):
+            raise ValueError(f"Failed lookup for key [{bit}] in {accessor}") from None
+
+
+class _ComputedAttrs:
+    """A column's cell attributes when some are worked out from the record (callables),
+    as ``BoundColumn.attrs["td"].as_html()`` gives them: the callables are called for each
+    cell as django-tables2 calls them, and the HTML for each distinct set of their results
+    is built once."""
+
+    def __init__(self, bound, td: dict):
+        self.bound = bound
+        self.td = td
+        self.callables = [
+            (key, value, *signature(value)) for key, value in td.items() if callable(value)
+        ]
+        self.html: dict[tuple, str] = {}
+
+    @classmethod
+    def of(cls, bound, td: dict) -> _ComputedAttrs | None:
+        """For attributes with callables among them; not for nested attributes (a value
+        that is itself a dict), which django-tables2 works out a level further down."""
+        if not any(callable(value) for value in td.values()):
+            return None
+        if any(isinstance(value, dict) for value in td.values()):
+            return None
+        return cls(bound, td)
+
+    def as_html(self, record, content) -> str:
+        kwargs = {"table": self.bound._table, "bound_column": self.bound}
+        # BoundColumn.attrs passes the record and the cell's content only when both are set.
+        if record is not None and content is not None:
+            kwargs["record"] = record
+            kwargs["value"] = content
+        results = tuple(
+            self._call(function, arguments, catch_all, kwargs)
+            for _, function, arguments, catch_all in self.callables
+        )
+        try:
+            return self.html[results]
+        except KeyError:
+            pass
+        except TypeError:  # a result that cannot be a key: worked out every time
+            return self._as_html(results)
+        if any(callable(result) for result in results):
+            return self._as_html(results)
+        html = self.html[results] = self._as_html(results)
+        return html
+
+    @staticmethod
+    def _call(function, arguments, catch_all, kwargs):
+        """``call_with_appropriate`` with the signature worked out once."""
+        if catch_all:
+            return function(**kwargs)
+        if any(name not in kwargs for name in arguments):
+            return None
+        return function(**{name: kwargs[name] for name in arguments})
+
+    def _as_html(self, results: tuple) -> str:
+        computed = dict(zip((key for key, *_ in self.callables), results, strict=True))
+        attrs = AttributeDict({key: computed.get(key, value) for key, value in self.td.items()})
+        attrs["class"] = self.bound.get_td_class(attrs)
+        return attrs.as_html()
+
+
+def _localized(number) -> str:
+    """``localize(number)``: a whole number is itself unless numbers are grouped."""
+    if type(number) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(number)
+    return localize(number)
 
 
 def _percent(value) -> str:
@@ -177,8 +377,11 @@ class ForceColumn(tables.Column):
     """The force's name, linking to its roadmap; the name alone in downloads."""
 
     def render(self, value, record):
-        slug = record.force.slug
-        return format_html('<a class="govuk-link" href="/forces/{}/">{}</a>', slug, value)
+        slug = conditional_escape(record.force.slug)
+        # format_html, without its per-call overhead (a cell in every row).
+        return mark_safe(
+            f'<a class="govuk-link" href="/forces/{slug}/">{conditional_escape(value)}</a>'
+        )
 
     def value(self, value):
         return value
@@ -199,7 +402,7 @@ class HeatColumn(tables.Column):
                 "td": {
                     "class": lambda record: (
                         "govuk-table__cell govuk-table__cell--numeric prap-heat "
-                        f"prap-heat--{_band_name(record.workstream(slug).band)}"
+                        f"prap-heat--{_band_name(record.band_by_workstream[slug])}"
                     )
                 },
             },
@@ -223,17 +426,17 @@ class StatusBarColumn(tables.Column):
         if not record.counts.total:
             return NO_DELIVERABLES_BAR
         segments = record.bar
-        label = ", ".join(f"{localize(s.count)} {s.label.lower()}" for s in segments)
-        rects = format_html_join(
-            "",
-            '<rect class="prap-fill--{}" x="{}" y="0" width="{}" height="10"></rect>',
-            ((s.status, s.x, s.width) for s in segments),
+        label = ", ".join(f"{_localized(s.count)} {s.label.lower()}" for s in segments)
+        # As format_html and format_html_join would write it, without their per-call
+        # overhead (a bar in every row): x and width are numbers, which need no escaping.
+        rects = "".join(
+            f'<rect class="prap-fill--{conditional_escape(s.status)}" x="{s.x}" y="0" '
+            f'width="{s.width}" height="10"></rect>'
+            for s in segments
         )
-        return format_html(
+        return mark_safe(
             '<svg class="prap-bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" '
-            'aria-label="{}" focusable="false">{}</svg>\n',
-            label,
-            rects,
+            f'aria-label="{conditional_escape(label)}" focusable="false">{rects}</svg>\n'
         )
 
 
@@ -355,7 +558,7 @@ def _number(value, places: int) -> str:
 
 def _escaped(value) -> str:
     """``conditional_escape(value)`` for a string: a safe one as it is, another escaped."""
-    return value if hasattr(value, "__html__") else html.escape(value)
+    return value if hasattr(value, "__html__") else html_escape(value)
 
 
 class _ListOrderedOnce(TableListData):

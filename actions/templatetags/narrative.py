@@ -15,6 +15,7 @@ Usage, in any template::
 
 from __future__ import annotations
 
+import functools
 import re
 
 import nh3
@@ -57,9 +58,16 @@ def render_narrative(text: str | None) -> SafeString:
     """Markdown (lists, emphasis, http/https/mailto links, line breaks) to sanitised HTML."""
     if not text:
         return SafeString("")
-    html = _markdown.render(str(text))
-    # Safe because nh3 has just cleaned it against the allowlist above.
-    return mark_safe(_cleaner.clean(html).strip())  # nosec B308, B703
+    # Safe because nh3 has cleaned it against the allowlist above.
+    return mark_safe(_sanitised_html(str(text)))  # nosec B308, B703
+
+
+@functools.lru_cache(maxsize=2048)
+def _sanitised_html(text: str) -> str:
+    """The same text always gives the same HTML: a page rendered again after a change
+    converts only the texts that changed (a roadmap shows dozens). At most 2,048 texts are
+    kept in each process, the least recently shown dropped first."""
+    return _cleaner.clean(_markdown.render(text)).strip()
 
 
 @register.filter(is_safe=True)

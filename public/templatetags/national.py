@@ -38,6 +38,12 @@ def national_nav(context):
     return {"request": context["request"], "national_sections": NATIONAL_SECTIONS}
 
 
+@register.simple_tag(takes_context=True)
+def table_head(context, table):
+    """A ``public.tables.GovukTable``'s header cells, sorting links from the request's."""
+    return table.head(context["request"])
+
+
 @register.filter
 def status_items(counts):
     """``(status, label, count)`` of a StatusCounts in display order, complete first."""

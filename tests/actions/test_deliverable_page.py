@@ -151,3 +151,11 @@ def test_a_deliverable_of_an_earlier_plan_says_so_and_links_the_current_roadmap(
     html = page(client, old)
 
     assert "part of an earlier plan" in html
+
+
+def test_a_deliverables_address_follows_its_forces_slug(deliverable):
+    force = deliverable.plan.force
+    assert deliverable.get_absolute_url() == f"/forces/{force.slug}/deliverables/{deliverable.pk}/"
+    assert deliverable.get_absolute_url() == deliverable.get_absolute_url()
+    force.slug = "renamed-force"
+    assert deliverable.get_absolute_url() == f"/forces/renamed-force/deliverables/{deliverable.pk}/"

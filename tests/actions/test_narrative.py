@@ -152,3 +152,16 @@ def test_the_filter_is_used_from_a_template_without_double_escaping():
     template = Template("{% load narrative %}<div>{{ text|narrative }}</div>")
     html = template.render(Context({"text": "Fish & chips <3 *today*"}))
     assert html == '<div><p class="govuk-body">Fish &amp; chips &lt;3 <em>today</em></p></div>'
+
+
+def test_a_text_shown_again_is_converted_once_and_stays_the_same():
+    from actions.templatetags.narrative import _sanitised_html
+
+    text = "Shown *again* on [our page](https://example.org/again)"
+    first = render_narrative(text)
+    hits = _sanitised_html.cache_info().hits
+    again = render_narrative(text)
+    assert _sanitised_html.cache_info().hits == hits + 1
+    assert again == first
+    assert "<em>again</em>" in again and 'rel="nofollow noopener"' in again
+    assert render_narrative(text + " (edited)") != first

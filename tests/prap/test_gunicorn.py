@@ -96,3 +96,25 @@ def test_recycling_when_asked_is_spread_over_half_as_many_requests_again():
     assert config["max_requests_jitter"] == "10000"
     config = gunicorn_config(GUNICORN_MAX_REQUESTS="20000", GUNICORN_MAX_REQUESTS_JITTER="500")
     assert config["max_requests_jitter"] == "500"
+
+
+def test_a_server_process_hides_what_it_loaded_at_start_from_the_garbage_collector():
+    """prap.wsgi (what gunicorn loads in each worker) freezes the objects loaded at start,
+    the URL configuration included, so no full collection walks them during a request."""
+    script = (
+        "import gc, sys; assert gc.get_freeze_count() == 0; import prap.wsgi; "
+        "print(gc.get_freeze_count(), 'prap.urls' in sys.modules, "
+        "'public.national_urls' in sys.modules)"
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", script],
+        cwd=PROJECT,
+        env={**os.environ, "SECRET_KEY": "gunicorn-test", "DEBUG": "false"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    frozen, urls_loaded, page_urls_loaded = result.stdout.split()[-3:]
+    assert int(frozen) > 10_000
+    assert urls_loaded == page_urls_loaded == "True"

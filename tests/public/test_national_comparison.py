@@ -20,6 +20,9 @@ from workstreams.models import Workstream
 
 pytestmark = pytest.mark.django_db
 MARKER = "DRAFT-MARKER-7f3a"
+NO_DELIVERABLES = (
+    '<span aria-hidden="true">&ndash;</span><span class="govuk-visually-hidden">none</span>'
+)
 
 
 def ws(slug):
@@ -170,6 +173,44 @@ def test_the_page_shows_every_force_with_its_share_and_heat_map_cells(client, sc
     assert "0-19% complete" in html  # the legend
     assert "[invalid name]" not in html
     assert 'aria-label="1 complete, 1 at risk, 1 off track, 1 not started"' in html
+
+
+def test_a_forces_row_has_a_heat_cell_per_workstream_and_its_status_bar(client, scenario):
+    html = client.get("/national/").content.decode()
+    start = html.index('<a class="govuk-link" href="/forces/dorset/">')
+    row = html[start : html.index("</tr>", start)]
+
+    heat = (
+        '<td class="govuk-table__cell govuk-table__cell--numeric prap-heat prap-heat--{}">{}</td>'
+    )
+    assert heat.format("2", "50%") in row  # Represented: 1 of 2 complete
+    assert row.count(heat.format("0", "0%")) == 2  # Involved, Not over-policed: none complete
+    assert heat.format("none", NO_DELIVERABLES) in row  # Not under-protected: no deliverables
+    assert row.count("prap-heat--") == 4
+    bar = (
+        '<td class="govuk-table__cell"><svg class="prap-bar" viewBox="0 0 100 10" '
+        'preserveAspectRatio="none" role="img" '
+        'aria-label="1 complete, 1 at risk, 1 off track, 1 not started" focusable="false">'
+        '<rect class="prap-fill--complete" x="0.0" y="0" width="25.0" height="10"></rect>'
+        '<rect class="prap-fill--at_risk" x="25.0" y="0" width="25.0" height="10"></rect>'
+        '<rect class="prap-fill--off_track" x="50.0" y="0" width="25.0" height="10"></rect>'
+        '<rect class="prap-fill--not_started" x="75.0" y="0" width="25.0" height="10"></rect>'
+        "</svg>\n</td>"
+    )
+    assert bar in row
+
+
+def test_a_force_without_deliverables_has_no_bar_and_dashes_for_heat(client, scenario):
+    html = client.get("/national/").content.decode()
+    start = html.index('<a class="govuk-link" href="/forces/gwent/">')
+    row = html[start : html.index("</tr>", start)]
+
+    dash = '<td class="govuk-table__cell govuk-table__cell--numeric prap-heat prap-heat--none">'
+    assert row.count(dash + NO_DELIVERABLES + "</td>") == 4
+    assert (
+        '<td class="govuk-table__cell"><span class="govuk-body-s prap-muted">No deliverables'
+        "</span>\n</td>"
+    ) in row
 
 
 def test_filtering_by_region_keeps_only_that_regions_forces(client, scenario):

@@ -269,6 +269,24 @@ def test_a_cached_page_answers_every_precondition_as_the_page_itself_would(page_
     assert modified.content == first.content
 
 
+def test_a_cached_page_is_kept_per_host_and_refused_to_a_host_not_allowed(
+    page_cache, site, settings
+):
+    """The key holds the validated host: the feed's absolute links name the host asked for,
+    and a host outside ALLOWED_HOSTS gets 400 even for a page in the cache."""
+    settings.ALLOWED_HOSTS = ["testserver", "prap.example"]
+    anonymous = Client()
+    path = f"/forces/{site.force.slug}/feed/"
+    first = anonymous.get(path)
+    assert first.status_code == 200
+    assert anonymous.get(path).content == first.content  # from the cache
+    other = anonymous.get(path, HTTP_HOST="prap.example")
+    assert other.status_code == 200
+    assert b"http://prap.example/" in other.content
+    assert b"http://prap.example/" not in first.content
+    assert anonymous.get(path, HTTP_HOST="evil.example").status_code == 400
+
+
 def test_staff_pages_never_get_public_cache_headers(page_cache, site, alice_client, nadia_client):
     for client, path in [
         (alice_client, f"/staff/forces/{site.force.slug}/"),

@@ -160,21 +160,37 @@ class AreaFigures:
 
 @dataclass(slots=True)
 class StopSearchFigures:
-    """All the figures, by (area slug, year, census)."""
+    """All the figures, by (area slug, year, census).
+
+    Each area's figures for a year and census are worked out the first time they are asked
+    for, and kept: a page that shows one year's forces works out those (and their
+    baseline year, for the change) and no others."""
 
     areas: list[Area]
     years: list[str]
-    by_key: dict[tuple[str, str, int], AreaFigures] = field(default_factory=dict)
+    # (slug, year, group): searches, and (census, slug, group): residents, as loaded.
+    searches: dict[tuple[str, str, str], int] = field(default_factory=dict, repr=False)
+    residents: dict[tuple[int, str, str], int] = field(default_factory=dict, repr=False)
+    _by_slug: dict[str, Area] = field(default_factory=dict, repr=False)
+    _national_slugs: list[str] = field(default_factory=list, repr=False)
+    _worked_out: dict[tuple[str, str, int], AreaFigures | None] = field(
+        default_factory=dict, repr=False
+    )
 
     @classmethod
-    def load(cls) -> StopSearchFigures:
-        """Three queries: the forces, the counts, the populations."""
-        areas = [
-            Area(slug, name, region)
-            for slug, name, region in Force.objects.order_by("name").values_list(
-                "slug", "name", "region"
-            )
-        ]
+    def load(cls, force: Force | None = None) -> StopSearchFigures:
+        """Three queries: the forces, the counts, the populations. With ``force``, the
+        figures of that force's page, its own and England and Wales's, in two: the force
+        is the only area named."""
+        if force is None:
+            areas = [
+                Area(slug, name, region)
+                for slug, name, region in Force.objects.order_by("name").values_list(
+                    "slug", "name", "region"
+                )
+            ]
+        else:
+            areas = [Area(force.slug, force.name, force.region)]
         counts = StopSearchCount.objects.values_list("force__slug", "year", "ethnicity", "searches")
         populations = Population.objects.values_list(
             "census", "force__slug", "ethnicity", "residents"
@@ -191,41 +207,72 @@ class StopSearchFigures:
         searches = {(slug, year, group): n for slug, year, group, n in counts}
         residents = {(census, slug, group): n for census, slug, group, n in populations}
         # Only forces with residents have figures (not British Transport Police).
-        areas = [a for a in areas if any(key[1] == a.slug for key in residents)]
+        with_residents = {slug for _, slug, _ in residents}
+        areas = [a for a in areas if a.slug in with_residents]
         years = sorted({year for _, year, _ in searches})
-        figures = cls(areas=areas, years=years)
-        for census, census_years in CENSUS_YEARS.items():
-            for year in census_years or years:
-                national_parts: dict[str, list[tuple[int, int]]] = {g: [] for g in GROUPS}
-                for area in areas:
-                    cells = {}
-                    for group in GROUPS:
-                        n = searches.get((area.slug, year, group))
-                        pop = residents.get((census, area.slug, group))
-                        cells[group] = (n, pop)
-                        if n is not None and pop is not None:
-                            national_parts[group].append((n, pop))
-                    figures._add(area, year, census, cells)
-                national = {
-                    group: (
-                        (sum(n for n, _ in parts), sum(pop for _, pop in parts))
-                        if parts
-                        else (None, None)
-                    )
-                    for group, parts in national_parts.items()
-                }
-                figures._add(NATIONAL, year, census, national)
-        for key, item in figures.by_key.items():
-            baseline = figures.by_key.get((key[0], BASELINE_YEAR, key[2]))
-            if baseline is None or item.year == BASELINE_YEAR:
-                continue
-            for group in COMPARED_GROUPS:
-                now, then = item.groups[group].ratio, baseline.groups[group].ratio
-                if now is not None and then is not None:
-                    item.changes[group] = now.ratio - then.ratio
-        return figures
+        return cls(
+            areas=areas,
+            years=years,
+            searches=searches,
+            residents=residents,
+            _by_slug={a.slug: a for a in areas},
+            # England and Wales: every force with residents, whichever areas are named.
+            _national_slugs=sorted(with_residents),
+        )
 
-    def _add(self, area: Area, year: str, census: int, cells: dict[str, tuple]) -> None:
+    def get(self, slug: str, year: str, census: int) -> AreaFigures | None:
+        key = (slug, year, census)
+        try:
+            return self._worked_out[key]
+        except KeyError:
+            pass
+        item = self._work_out(slug, year, census)
+        self._worked_out[key] = item
+        if item is not None and year != BASELINE_YEAR:
+            baseline = self.get(slug, BASELINE_YEAR, census)
+            if baseline is not None:
+                for group in COMPARED_GROUPS:
+                    now, then = item.groups[group].ratio, baseline.groups[group].ratio
+                    if now is not None and then is not None:
+                        item.changes[group] = now.ratio - then.ratio
+        return item
+
+    def _work_out(self, slug: str, year: str, census: int) -> AreaFigures | None:
+        """The area's figures, without the change since the baseline year; None when the
+        census gives no figures for the year, or the area has none."""
+        if census not in CENSUS_YEARS or year not in (CENSUS_YEARS[census] or self.years):
+            return None
+        if slug == NATIONAL_SLUG:
+            return self._area_figures(NATIONAL, year, census, self._national_cells(year, census))
+        area = self._by_slug.get(slug)
+        if area is None:
+            return None
+        searches, residents = self.searches, self.residents
+        cells = {
+            group: (searches.get((slug, year, group)), residents.get((census, slug, group)))
+            for group in GROUPS
+        }
+        return self._area_figures(area, year, census, cells)
+
+    def _national_cells(self, year: str, census: int) -> dict[str, tuple]:
+        """Each group's searches and residents summed over the forces that give both."""
+        searches, residents = self.searches, self.residents
+        cells = {}
+        for group in GROUPS:
+            found = False
+            total_n = total_pop = 0
+            for slug in self._national_slugs:
+                n = searches.get((slug, year, group))
+                pop = residents.get((census, slug, group))
+                if n is not None and pop is not None:
+                    found = True
+                    total_n += n
+                    total_pop += pop
+            cells[group] = (total_n, total_pop) if found else (None, None)
+        return cells
+
+    @staticmethod
+    def _area_figures(area: Area, year: str, census: int, cells: dict[str, tuple]) -> AreaFigures:
         white_n, white_pop = cells[Ethnicity.WHITE]
         groups = {
             group: GroupFigure(
@@ -236,10 +283,7 @@ class StopSearchFigures:
             )
             for group, (n, pop) in cells.items()
         }
-        self.by_key[(area.slug, year, census)] = AreaFigures(area, year, census, groups)
-
-    def get(self, slug: str, year: str, census: int) -> AreaFigures | None:
-        return self.by_key.get((slug, year, census))
+        return AreaFigures(area, year, census, groups)
 
     def years_for(self, census: int) -> list[str]:
         return list(CENSUS_YEARS.get(census) or self.years)
@@ -323,15 +367,47 @@ def use_of_force(force: Force | None = None) -> UseOfForceFigures | None:
         area = Area(force.slug, force.name, force.region)
     else:
         area = NATIONAL
+    return _use_of_force(
+        area,
+        counts.values_list("ethnicity", "times", "year"),
+        populations.values_list("ethnicity", "residents"),
+    )
+
+
+def use_of_force_beside_national(
+    force: Force,
+) -> tuple[UseOfForceFigures | None, UseOfForceFigures | None]:
+    """``(use_of_force(force), use_of_force())`` in two queries rather than four."""
+    counts = list(UseOfForceCount.objects.values_list("force_id", "ethnicity", "times", "year"))
+    populations = list(
+        Population.objects.filter(census=USE_OF_FORCE_CENSUS).values_list(
+            "force_id", "ethnicity", "residents"
+        )
+    )
+    mine = _use_of_force(
+        Area(force.slug, force.name, force.region),
+        [row[1:] for row in counts if row[0] == force.pk],
+        [row[1:] for row in populations if row[0] == force.pk],
+    )
+    every = _use_of_force(NATIONAL, [row[1:] for row in counts], [row[1:] for row in populations])
+    return mine, every
+
+
+def _use_of_force(
+    area: Area,
+    counts: Iterable[tuple[str, int, str]],
+    populations: Iterable[tuple[str, int]],
+) -> UseOfForceFigures | None:
+    """``area``'s figures from its (group, times, year) counts and (group, residents)."""
     times: dict[str, int] = {}
     years = set()
-    for group, n, year in counts.values_list("ethnicity", "times", "year"):
+    for group, n, year in counts:
         times[group] = times.get(group, 0) + n
         years.add(year)
     if not times:
         return None
     residents: dict[str, int] = {}
-    for group, n in populations.values_list("ethnicity", "residents"):
+    for group, n in populations:
         residents[group] = residents.get(group, 0) + n
     return UseOfForceFigures(
         area=area,
@@ -418,11 +494,11 @@ class QuarterFigures:
 
 
 def _quarter_figures(counts, populations: dict[str, int | None]) -> list[QuarterFigures]:
-    """``counts`` (monthly counts) summed into each quarter and measure they hold, oldest
-    quarter first, self-defined before officer-defined. One query."""
+    """``counts`` (one force's monthly counts) summed into each quarter and measure they
+    hold, oldest quarter first, self-defined before officer-defined. One query."""
     cells: dict[tuple, dict[str, int]] = {}
     months: dict[tuple, int] = {}
-    for count in counts.by_quarter():
+    for count in counts.by_quarter(streamed=False):
         key = (count.quarter, count.measure)
         cells.setdefault(key, {})[count.ethnicity] = count.searches
         months[key] = count.months

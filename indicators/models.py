@@ -235,16 +235,18 @@ class QuarterCount:
 
 
 class MonthlyStopSearchCountQuerySet(models.QuerySet):
-    def by_quarter(self) -> Iterator[QuarterCount]:
+    def by_quarter(self, streamed: bool = True) -> Iterator[QuarterCount]:
         """The counts summed by force and police financial-year quarter: every measure and
         group of each quarter with a month loaded (zeros included), forces by slug, quarters
-        oldest first, measures and groups in their choices' order. Streams: one quarter of
-        one force is held at a time."""
+        oldest first, measures and groups in their choices' order. Streams (one quarter of
+        one force is held at a time) unless ``streamed`` is False, for a few rows (one
+        force's): read at once, without a server-side cursor's round trips."""
         rows = self.order_by("force__slug", "month").values_list(
             "force__slug", "month", "measure", "ethnicity", "searches"
         )
         quarters = groupby(
-            rows.iterator(chunk_size=2000), key=lambda row: (row[0], Quarter.containing(row[1]))
+            rows.iterator(chunk_size=2000) if streamed else rows,
+            key=lambda row: (row[0], Quarter.containing(row[1])),
         )
         for (slug, quarter), cells in quarters:
             sums: Counter = Counter()

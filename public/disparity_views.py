@@ -21,7 +21,7 @@ from indicators.figures import (
     NOT_MEANINGFUL,
     StopSearchFigures,
     quarterly_series,
-    use_of_force,
+    use_of_force_beside_national,
 )
 from indicators.models import MonthlyGroup, RecordedSearch, Source
 from indicators.rates import SMALL_COUNT
@@ -38,7 +38,7 @@ OVER_POLICED = "not-over-policed"
 @public_page(force_kwarg="slug")
 def force_disparities(request, slug):
     force = get_object_or_404(Force, slug=slug)
-    figures = StopSearchFigures.load()
+    figures = StopSearchFigures.load(force)
     years = figures.for_area(force.slug, DEFAULT_CENSUS)
     national = figures.for_area(NATIONAL_SLUG, DEFAULT_CENSUS)
     national_by_year = {item.year: item for item in national}
@@ -54,6 +54,7 @@ def force_disparities(request, slug):
     latest = years[-1] if years else None
     populations = {g.ethnicity: g.population for g in latest.in_order()} if latest else {}
     quarterly = quarterly_series(force, populations)
+    force_use_of_force, national_use_of_force = use_of_force_beside_national(force)
     context = {
         "force": force,
         "years": years,
@@ -67,8 +68,8 @@ def force_disparities(request, slug):
         "national_2011": figures.get(NATIONAL_SLUG, BASELINE_YEAR, 2011),
         "not_meaningful": NOT_MEANINGFUL.get(force.slug, ""),
         "chart": None if force.slug in NOT_MEANINGFUL else trend_chart(years, national, "Black"),
-        "use_of_force": use_of_force(force),
-        "national_use_of_force": use_of_force(),
+        "use_of_force": force_use_of_force,
+        "national_use_of_force": national_use_of_force,
         "recorded": list(
             RecordedSearch.objects.filter(force=force)
             .values("month", "officer_defined_ethnicity")

@@ -6,6 +6,7 @@ from indicators.figures import (
     NATIONAL_SLUG,
     StopSearchFigures,
     use_of_force,
+    use_of_force_beside_national,
 )
 from plans.models import Force
 
@@ -165,3 +166,52 @@ def test_a_force_is_compared_with_england_and_wales_by_its_interval(figures):
     assert derbyshire.black.ratio.lower < 4.08 < derbyshire.black.ratio.upper
     assert derbyshire.compared_with(national) == "similar"
     assert figures.get("dorset", "2022/23", 2021).compared_with(None) == ""
+
+
+def test_use_of_force_beside_national_is_the_force_and_england_and_wales_alike(
+    reference, django_assert_num_queries
+):
+    # Avon and Somerset's 21,093 uses (6,943 not reported) beside the published England
+    # and Wales total of 715,276 (17,771 not reported).
+    avon = Force.objects.get(slug="avon-and-somerset")
+    with django_assert_num_queries(2):
+        mine, every = use_of_force_beside_national(avon)
+    assert (mine.total, mine.not_reported) == (21_093, 6943)
+    assert (every.total, every.not_reported) == (715_276, 17_771)
+    assert (mine.area.slug, every.area.slug) == ("avon-and-somerset", NATIONAL_SLUG)
+    assert mine == use_of_force(avon)
+    assert every == use_of_force()
+
+
+def test_use_of_force_beside_national_has_none_for_a_force_without_figures(reference):
+    transport = Force.objects.get(slug="btp")
+    mine, every = use_of_force_beside_national(transport)
+    assert mine is None
+    assert every.total == 715_276
+
+
+def test_a_force_pages_figures_are_its_own_and_england_and_wales_as_in_every_forces(
+    figures, django_assert_num_queries
+):
+    dorset = Force.objects.get(slug="dorset")
+    with django_assert_num_queries(2):
+        own = StopSearchFigures.load(dorset)
+    assert [a.slug for a in own.areas] == ["dorset"]
+    assert own.years == figures.years
+    # England and Wales still adds up all 43 forces: 95,962 Black searches in 2020/21.
+    assert own.national("2020/21", 2011).black.searches == 95_962
+    for census in (2021, 2011):
+        assert own.for_area("dorset", census) == figures.for_area("dorset", census)
+        assert own.for_area(NATIONAL_SLUG, census) == figures.for_area(NATIONAL_SLUG, census)
+    assert own.get("merseyside", "2022/23", 2021) is None
+
+
+def test_figures_are_worked_out_once_and_only_for_a_year_the_census_gives(figures):
+    dorset = figures.get("dorset", "2022/23", 2021)
+    assert figures.get("dorset", "2022/23", 2021) is dorset
+    assert figures.get("dorset", "2022/23", 2011) is None  # Census 2011: 2020/21 only
+    assert figures.get("dorset", "2022/23", 2001) is None  # no such census
+    assert figures.get("dorset", "1999/00", 2021) is None
+    assert figures.get("atlantis", "2022/23", 2021) is None
+    # British Transport Police has no residents, so no figures.
+    assert figures.get("btp", "2022/23", 2021) is None

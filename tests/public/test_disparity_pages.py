@@ -253,7 +253,7 @@ def test_the_pages_are_cached_and_renewed_by_a_reference_load(
     with django_assert_num_queries(1):
         client.get("/forces/dorset/disparities/")
     call_command("load_reference", stdout=io.StringIO())
-    with django_assert_num_queries(14):  # rendered again
+    with django_assert_num_queries(11):  # rendered again
         client.get("/forces/dorset/disparities/")
 
 

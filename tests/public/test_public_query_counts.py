@@ -245,7 +245,7 @@ PAGES = {
     "deliverables.json": (lambda force: "/data/deliverables.json", 2),
     "updates.json": (lambda force: "/data/updates.json", 2),
     "panel-views.csv": (lambda force: "/data/panel-views.csv", 2),
-    "force disparities": (lambda force: f"/forces/{force.slug}/disparities/", 14),
+    "force disparities": (lambda force: f"/forces/{force.slug}/disparities/", 11),
     "national disparities": (lambda force: "/national/disparities/", 6),
     "national disparities filtered": (
         lambda force: "/national/disparities/?year=2020/21&group=Asian&sort=-rate",

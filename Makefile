@@ -6,10 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# The suite runs on every core (pytest-xdist); tests that share the Redis database run on one
-# worker (tests/redis_db.py). PYTEST_WORKERS=0 runs it in one process.
+# The suite runs on every core, at most eight (pytest-xdist; each worker flushes a Redis test
+# database of its own, tests/redis_db.py). PYTEST_WORKERS=0 runs it in one process.
 PYTEST_WORKERS ?= auto
-XDIST := -n $(PYTEST_WORKERS) --dist loadgroup
+XDIST := -n $(PYTEST_WORKERS) --maxprocesses 8
 # Local development defaults; real deployments set these in the environment instead.
 export DEBUG ?= true
 export SECURE_SSL_REDIRECT ?= false

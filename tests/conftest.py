@@ -21,20 +21,8 @@ from prap.logs import JsonFormatter, RequestContextFilter
 from tests.clock import DEMO_TODAY, on
 from tests.factories import ForceFactory, UserFactory
 from tests.mfa import VerifiedClient
-from tests.redis_db import shares_redis, uses_shared_redis
 
 PASSWORD = "correct horse battery staple"
-
-
-def pytest_collection_modifyitems(config, items):
-    """Tests that use the shared Redis database run on one worker (tests/redis_db.py)."""
-    verdicts = {}
-    for item in items:
-        module = item.module
-        if module not in verdicts:
-            verdicts[module] = uses_shared_redis(module)
-        if verdicts[module]:
-            item.add_marker(shares_redis)
 
 
 @pytest.fixture(autouse=True)

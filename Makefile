@@ -68,14 +68,13 @@ test: install-test
 
 # The whole suite with the system clock moved for the whole process tree (server, tests and
 # chromium) by libfaketime: make test-at WHEN=+400d, or WHEN="@2027-04-01 00:05:00" (the clock
-# starts there and runs). Needs Debian's faketime package (apt-get install -y faketime). Only
-# the date moves: the monotonic clock, which timed waits use (a lock, an event), stays real.
+# starts there and runs). Needs Debian's faketime package (apt-get install -y faketime).
 LIBFAKETIME ?= $(firstword $(wildcard /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1))
 test-at: install-test
 	@test -n "$(WHEN)" || (echo 'Say when: make test-at WHEN=+400d' >&2; exit 2)
 	@test -n "$(LIBFAKETIME)" || (echo 'libfaketime is missing: apt-get install -y faketime' >&2; exit 2)
 	@echo "Running the suite with the clock at $(WHEN): $$(env LD_PRELOAD=$(LIBFAKETIME) FAKETIME='$(WHEN)' date -u)"
-	DEBUG=false LD_PRELOAD=$(LIBFAKETIME) FAKETIME='$(WHEN)' FAKETIME_DONT_FAKE_MONOTONIC=1 $(BIN)/python -m pytest -p no:cacheprovider $(XDIST) $(PYTEST_ARGS)
+	DEBUG=false LD_PRELOAD=$(LIBFAKETIME) FAKETIME='$(WHEN)' $(BIN)/python -m pytest -p no:cacheprovider $(XDIST) $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -6,6 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suite runs on every core, at most eight (pytest-xdist; each worker flushes a Redis test
+# database of its own, tests/redis_db.py). PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
+XDIST := -n $(PYTEST_WORKERS) --maxprocesses 8
 # Local development defaults; real deployments set these in the environment instead.
 export DEBUG ?= true
 export SECURE_SSL_REDIRECT ?= false
@@ -60,7 +64,7 @@ test: install-test
 		echo "Browser tests: SKIPPED - /usr/bin/chromium is not installed (apt-get install -y chromium)."; \
 	fi
 	@command -v java >/dev/null || echo "HTML check: SKIPPED - Java is not installed (apt-get install -y default-jre-headless)."
-	DEBUG=false $(BIN)/python -m pytest
+	DEBUG=false $(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 # The whole suite with the system clock moved for the whole process tree (server, tests and
 # chromium) by libfaketime: make test-at WHEN=+400d, or WHEN="@2027-04-01 00:05:00" (the clock
@@ -70,7 +74,7 @@ test-at: install-test
 	@test -n "$(WHEN)" || (echo 'Say when: make test-at WHEN=+400d' >&2; exit 2)
 	@test -n "$(LIBFAKETIME)" || (echo 'libfaketime is missing: apt-get install -y faketime' >&2; exit 2)
 	@echo "Running the suite with the clock at $(WHEN): $$(env LD_PRELOAD=$(LIBFAKETIME) FAKETIME='$(WHEN)' date -u)"
-	DEBUG=false LD_PRELOAD=$(LIBFAKETIME) FAKETIME='$(WHEN)' $(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	DEBUG=false LD_PRELOAD=$(LIBFAKETIME) FAKETIME='$(WHEN)' $(BIN)/python -m pytest -p no:cacheprovider $(XDIST) $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -22,6 +22,7 @@ from plans.cache import all_content_changed
 from prap import cache_backends
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory
+from tests.redis_db import REDIS_URL
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +163,7 @@ def test_a_redis_that_never_answers_holds_a_request_for_one_time_out_then_is_ski
 def test_a_working_redis_is_used_normally(settings):
     import redis
 
-    location = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+    location = REDIS_URL
     try:
         redis.Redis.from_url(location, socket_connect_timeout=1).ping()
     except redis.exceptions.RedisError:

@@ -20,8 +20,8 @@ from django.core.cache.backends.redis import RedisCacheClient
 
 from prap import cache_backends
 from tests.prap.test_settings import run_django
+from tests.redis_db import REDIS_URL
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 KEY = "prap:version:national"
 OTHER = "prap:version:force:dorset"
 

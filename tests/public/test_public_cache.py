@@ -28,12 +28,12 @@ from plans.cache import all_content_changed, content_changed
 from plans.models import ContentVersion
 from tests.factories import PracticeExampleFactory
 from tests.mfa import VerifiedClient
+from tests.redis_db import REDIS_URL
 from tests.staff_data import ForceData, force_data, return_post, return_url
 from workstreams.models import NationalAction, PracticeExample
 
 pytestmark = pytest.mark.django_db
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 MARKER = "zq-draft-marker-c4e19b"
 DONE = "Forty recruits now have a mentor."
 

@@ -8,7 +8,6 @@ Redis on 127.0.0.1, database ``TEST_REDIS_URL`` (the only one flushed).
 
 from __future__ import annotations
 
-import os
 import time
 from unittest import mock
 
@@ -22,11 +21,11 @@ from plans.cache import VERSION_KEY_PREFIX, all_content_changed, content_changed
 from plans.models import ContentVersion
 from prap import cache_backends
 from tests.public.test_public_cache import DONE, publish, roadmap, text
+from tests.redis_db import REDIS_URL
 from tests.staff_data import force_data
 
 pytestmark = pytest.mark.django_db
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 NATIONAL_KEY = f"{VERSION_KEY_PREFIX}:national"
 
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from prap.logs import JsonFormatter
+from tests.prap.test_settings import run_django
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -106,15 +107,8 @@ def test_a_server_process_hides_what_it_loaded_at_start_from_the_garbage_collect
         "print(gc.get_freeze_count(), 'prap.urls' in sys.modules, "
         "'public.national_urls' in sys.modules)"
     )
-    result = subprocess.run(  # noqa: S603 - our own interpreter
-        [sys.executable, "-c", script],
-        cwd=PROJECT,
-        env={**os.environ, "SECRET_KEY": "gunicorn-test", "DEBUG": "false"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    result = run_django(["-c", script])
+    assert result.returncode == 0, result.stderr
     frozen, urls_loaded, page_urls_loaded = result.stdout.split()[-3:]
     assert int(frozen) > 10_000
     assert urls_loaded == page_urls_loaded == "True"

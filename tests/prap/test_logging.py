@@ -3,15 +3,13 @@ UTC timestamps, and never a password, token or session id."""
 
 import json
 import logging
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
 
 from tests.conftest import PASSWORD
+from tests.prap.test_settings import run_django
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.prap.urls")]
 
@@ -231,26 +229,13 @@ def test_tokens_in_alert_links_are_redacted(anyone, log_lines):
 
 
 def test_the_configured_logging_writes_json_lines_to_stdout():
-    env = {
-        **os.environ,
-        "SECRET_KEY": "logging-test-only",
-        "DEBUG": "false",
-        "DJANGO_SETTINGS_MODULE": "prap.settings",
-    }
     script = (
         "import django, logging; django.setup(); "
         "logging.getLogger('prap.security').warning('sign in failed', "
         "extra={'event': 'sign_in_failed', 'password': 'never-shown'})"
     )
-    result = subprocess.run(  # noqa: S603 - our own interpreter
-        [sys.executable, "-c", script],
-        cwd=PROJECT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    result = run_django(["-c", script])
+    assert result.returncode == 0, result.stderr
     line = json.loads(result.stdout.strip().splitlines()[-1])
     assert line["logger"] == "prap.security"
     assert line["event"] == "sign_in_failed"

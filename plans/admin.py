@@ -11,7 +11,11 @@ class PublicContentAdmin:
     here marks all public content changed (``plans.cache``), in the change's transaction.
     Admin edits are rare and may touch any page (a force's name, a workstream's aim), so
     they mark everything rather than work out which pages.
+
+    A web address typed without its scheme ("www.dorset.police.uk") is taken as https.
     """
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_related(self, request, form, formsets, change):
         # After save_model and the inlines, in the admin's transaction.
@@ -39,7 +43,6 @@ class PublicContentAdmin:
 
 @admin.register(Force)
 class ForceAdmin(PublicContentAdmin, SimpleHistoryAdmin):
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "slug", "region", "country"]
     list_filter = ["country", "region"]
     search_fields = ["name", "slug", "region"]

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from plans.admin import PublicContentAdmin
@@ -23,7 +22,6 @@ class NationalActionAdmin(PublicContentAdmin, SimpleHistoryAdmin):
 
 @admin.register(PracticeExample)
 class PracticeExampleAdmin(PublicContentAdmin, SimpleHistoryAdmin):
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "force", "workstream", "is_demo", "updated_at"]
     list_filter = ["workstream", "is_demo", "force__region"]
     search_fields = ["title", "summary", "force__name"]

@@ -2,8 +2,9 @@
 without JavaScript."""
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import ERROR_TITLE, axe_violations, screenshot
 from tests.conftest import PASSWORD
 from tests.mfa import code_from_secret
 
@@ -31,7 +32,7 @@ def test_every_two_step_page_has_no_accessibility_violations(page, force_a, alic
     audit(page, "set-up", problems)
     page.get_by_label("Security code").fill("12")
     page.get_by_role("button", name="Continue").click()
-    assert page.title().startswith("Error:")
+    expect(page).to_have_title(ERROR_TITLE)
     audit(page, "set-up-error", problems)
     page.locator(".govuk-error-summary a").click()
     assert page.evaluate("document.activeElement.id") == "id_code"
@@ -49,6 +50,7 @@ def test_every_two_step_page_has_no_accessibility_violations(page, force_a, alic
     audit(page, "confirm-password", problems)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
     audit(page, "recovery-codes-new", problems)
     page.context.clear_cookies()
     password_step(page, alice)
@@ -56,6 +58,7 @@ def test_every_two_step_page_has_no_accessibility_violations(page, force_a, alic
     audit(page, "verify", problems)
     page.get_by_label("Security code").fill("not a code")
     page.get_by_role("button", name="Continue").click()
+    expect(page).to_have_title(ERROR_TITLE)
     audit(page, "verify-error", problems)
     assert problems == {}
 

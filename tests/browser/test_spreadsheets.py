@@ -7,9 +7,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from actions.models import Deliverable, QuarterlyUpdate, Status
-from tests.browser.conftest import axe_violations, screenshot, sign_in
+from tests.browser.conftest import ERROR_TITLE, axe_violations, screenshot, sign_in
 from tests.staff_data import RETURN_QUARTER, force_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -71,7 +72,7 @@ def test_a_coordinator_exports_edits_and_imports_the_plan(
     page.get_by_role("button", name="Upload and check").click()
     summary = page.locator(".govuk-error-summary")
     assert "This file is a PDF document, not a spreadsheet." in summary.inner_text()
-    assert page.title().startswith("Error:")
+    expect(page).to_have_title(ERROR_TITLE)
     assert_accessible_and_fits(page, "spreadsheet-upload-error")
 
     page.locator("input[type=file][name=plan_file]").set_input_files(

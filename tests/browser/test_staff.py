@@ -4,12 +4,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from playwright.sync_api import expect
 
 from accounts.models import User
 from actions.models import QuarterlyUpdate, Status
 from panels.models import Panel, PanelView, Verdict
 from tests.accounts.test_access_matrix import EXPECTED_KIND, KINDS, OK, staff_url_names
-from tests.browser.conftest import axe_violations, screenshot, sign_in
+from tests.browser.conftest import ERROR_TITLE, axe_violations, screenshot, sign_in
 from tests.factories import EngagementActionFactory, PracticeExampleFactory, UserFactory
 from tests.staff_data import RETURN_QUARTER, force_data
 
@@ -48,7 +49,7 @@ def test_a_coordinator_signs_in_and_publishes_a_quarterly_return(page, reference
     # Complete needs to say what was done: an error summary, and nothing typed is lost.
     summary = page.locator(".govuk-error-summary")
     assert "Say what was done" in summary.inner_text()
-    assert page.title().startswith("Error:")
+    expect(page).to_have_title(ERROR_TITLE)
     assert (
         row(page, data.silent).get_by_label("What was done").input_value()
         == "Data collection started in all districts."

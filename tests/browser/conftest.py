@@ -25,11 +25,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 DESKTOP = {"width": 1280, "height": 900}
+NARROW = {"width": 320, "height": 720}
 #: The title of a page that shows an error summary; check it with
 #: ``expect(page).to_have_title(ERROR_TITLE)``, which waits for the page the click loads
 #: (``page.title()`` read at once may still be the empty title of a page being loaded).
 ERROR_TITLE = re.compile(r"^Error: ")
-NARROW = {"width": 320, "height": 720}
 
 
 def pytest_collection_modifyitems(config, items):

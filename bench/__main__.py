@@ -14,7 +14,8 @@ documents, and rebuilding the whole index. Figures go to stdout as a table and t
 The load test runs in interleaved rounds (``--rounds``, 3): each round drives every path once,
 so a burst of other work on a shared machine falls on all of them alike, and each page's
 ratio to ``/healthz`` is taken within its round; the report gives the median and the spread
-(lowest and highest) over the rounds. The force measured is the generated force with the
+(lowest and highest) over the rounds. wrk asks for each page as a browser does, accepting
+gzip (the cached pages are sent compressed), and for ``/national/`` once more without it. The force measured is the generated force with the
 most deliverables (``seed_demo --scale`` multiplies those; Dorset's real roadmap stays the
 same at every scale). The site logs at ``BENCH_LOG_LEVEL`` (default ``INFO``, as in
 production: the request log line is part of each request's cost).
@@ -51,8 +52,17 @@ PYTHON = sys.executable
 PORT = int(os.environ.get("BENCH_PORT", 8765))
 
 
+#: What browsers send: a public page from the cache is sent to them gzip-compressed.
+BROWSER_ACCEPT_ENCODING = "gzip, deflate, br, zstd"
+ACCEPT_ENCODING = f"Accept-Encoding: {BROWSER_ACCEPT_ENCODING}"
+#: A load path ending with this is asked for without ``Accept-Encoding`` (as ``curl`` does):
+#: the page uncompressed. Shown beside the others, not judged by the cached-page target.
+UNCOMPRESSED = " (uncompressed)"
+
+
 def load_paths(force: str) -> list[str]:
-    """``/healthz`` first: the floor every other path is compared with."""
+    """``/healthz`` first: the floor every other path is compared with. Each is asked for
+    as a browser asks (with ``Accept-Encoding``) unless it ends with :data:`UNCOMPRESSED`."""
     return [
         "/healthz",
         f"/forces/{force}/",
@@ -62,6 +72,7 @@ def load_paths(force: str) -> list[str]:
         "/search/?q=stop+and+search",
         f"/forces/{force}/disparities/",
         "/national/disparities/",
+        "/national/" + UNCOMPRESSED,
     ]
 
 
@@ -173,6 +184,8 @@ def wait_until_up(url: str, seconds: float = 30) -> None:
 
 
 def drive(path: str, duration: int, connections: int, script: Path) -> dict:
+    address = path.removesuffix(UNCOMPRESSED)
+    headers = [] if path.endswith(UNCOMPRESSED) else ["--header", ACCEPT_ENCODING]
     output = subprocess.run(
         [
             "wrk",
@@ -184,9 +197,10 @@ def drive(path: str, duration: int, connections: int, script: Path) -> dict:
             f"{duration}s",
             "--timeout",
             "10s",
+            *headers,
             "--script",
             str(script),
-            f"http://127.0.0.1:{PORT}{path}",
+            f"http://127.0.0.1:{PORT}{address}",
         ],
         check=True,
         capture_output=True,
@@ -336,6 +350,8 @@ def targets(report: dict) -> list[dict]:
     load = report.get("load")
     if load:
         for row in load["results"][1:]:
+            if row["path"].endswith(UNCOMPRESSED):
+                continue  # for comparison: browsers ask for the page compressed
             rows.append(
                 {
                     "target": (

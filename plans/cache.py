@@ -21,7 +21,10 @@ so a page from the cache costs no database query (:func:`_read_shared_versions`)
   there. The response says ``Cache-Control: public, max-age=PUBLIC_MAX_AGE`` and carries a
   weak ``ETag`` made of the same things, so a conditional GET gets 304 Not Modified until
   the content changes, without rendering anything. ``Vary: Cookie`` warns shared caches
-  that a request with cookies may get another page.
+  that a request with cookies may get another page. A client that accepts gzip (every
+  browser) gets the page gzip-compressed, compressed once per stored page and kept beside
+  it (:class:`StoredPage`), with ``Vary: Accept-Encoding``: a public page carries no
+  secret, so compressing it cannot leak one (BREACH).
 - Anyone else (signed in, the header links to the staff pages; or a message to show) gets
   the page rendered afresh, ``Cache-Control: private, no-cache``: no shared cache keeps it
   and nobody else ever receives it.
@@ -34,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gzip
 import hashlib
 import logging
 import secrets
@@ -41,12 +45,14 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import wraps
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.http import HttpResponse, QueryDict
+from django.http.request import split_domain_port, validate_host
 from django.template.loader import render_to_string
 from django.urls import Resolver404, get_resolver, get_urlconf
 from django.utils import timezone
@@ -64,6 +70,22 @@ VERSION_KEY_PREFIX = "prap:version"
 #: In every page (base.html); replaced by a notice when a copy is served during an outage.
 OUTAGE_PLACEHOLDER = b"<!--prap:outage-notice-->"
 DEMO_FLAG_KEY_PREFIX = "prap:demo-data-loaded"
+#: zlib's default level: a 50 KB page to about a sixth of its size in about a millisecond.
+GZIP_LEVEL = 6
+
+
+class StoredPage(NamedTuple):
+    """A public page as the cache keeps it: its bytes and the headers it was sent with, and
+    the same bytes gzip-compressed once a client that accepts gzip has asked for it (None
+    until then)."""
+
+    content: bytes
+    headers: dict
+    compressed: bytes | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.content) + len(self.compressed or b"")
 
 
 class _EveryForce:
@@ -255,6 +277,8 @@ def demo_data_loaded(request=None) -> bool:
 def is_shared_visit(request) -> bool:
     """True when the page is the same as for everyone: no session (so nobody signed in)
     and no message waiting to be shown."""
+    if not request.META.get("HTTP_COOKIE"):
+        return True  # no cookie at all (most visits): nothing to parse
     cookies = request.COOKIES
     return not cookies.get(settings.SESSION_COOKIE_NAME) and not cookies.get(
         CookieStorage.cookie_name
@@ -332,7 +356,7 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         store = getattr(response, "_prap_store", None)
         if store is not None:
-            _store(response, *store)
+            return _store(request, response, *store)
         return response
 
     @staticmethod
@@ -354,7 +378,7 @@ class PublicPageCacheMiddleware:
             page = _cached_page(request, key) if key is not None else None
             if page is None:
                 return None
-            for name, value in page[1].items():
+            for name, value in page.headers.items():
                 if name.lower() not in ("content-type", "content-length"):
                     answer.headers.setdefault(name, value)
         request.resolver_match = match  # for the request log
@@ -388,18 +412,25 @@ def _public_match_in(resolver, path: str):
     return match
 
 
-def _store(response, key: str, latest_key: str) -> None:
+def _store(request, response, key: str, latest_key: str):
     """Keep the page under ``key`` with the headers it is sent with, and where the address
-    last stored its page (``latest_key``), for a database outage."""
-    page = (response.content, dict(response.headers))
+    last stored its page (``latest_key``), for a database outage; the response, compressed
+    for a client that accepts gzip (as it will be from the cache)."""
+    compressed = accepts_gzip(request)
+    page = StoredPage(
+        response.content,
+        dict(response.headers),
+        _compress(response.content) if compressed else None,
+    )
     latest = (key, timezone.now().isoformat(timespec="seconds"))
     cache.set_many({key: page, latest_key: latest}, settings.PUBLIC_PAGE_CACHE_SECONDS)
     _pages_in_memory.put(key, page)
+    return _compressed_response(page) if compressed else response
 
 
 class PagesInMemory:
-    """The pages this process last answered, by cache key, up to ``limit`` bytes of content
-    (``PUBLIC_PAGE_MEMORY_BYTES``), least recently used dropped first.
+    """The pages this process last answered, by cache key, up to ``limit`` bytes of content,
+    compressed copies included (``PUBLIC_PAGE_MEMORY_BYTES``), least recently used dropped first.
 
     A page's key holds everything the page depends on (release, content version, date,
     address), so what is under a key never changes: a page found here is the page the shared
@@ -411,7 +442,7 @@ class PagesInMemory:
     """
 
     def __init__(self):
-        self._pages: OrderedDict[str, tuple[float, tuple[bytes, dict]]] = OrderedDict()
+        self._pages: OrderedDict[str, tuple[float, StoredPage]] = OrderedDict()
         self._size = 0
 
     def get(self, key: str):
@@ -425,13 +456,13 @@ class PagesInMemory:
         self._pages.move_to_end(key)
         return page
 
-    def put(self, key: str, page: tuple[bytes, dict]) -> None:
+    def put(self, key: str, page: StoredPage) -> None:
         limit = settings.PUBLIC_PAGE_MEMORY_BYTES
-        if limit <= 0 or len(page[0]) > limit:
+        if limit <= 0 or page.size > limit:
             return
         self._drop(key)
         self._pages[key] = (time.monotonic() + settings.PUBLIC_PAGE_CACHE_SECONDS, page)
-        self._size += len(page[0])
+        self._size += page.size
         while self._size > limit:
             self._drop(next(iter(self._pages)))
 
@@ -442,7 +473,7 @@ class PagesInMemory:
     def _drop(self, key: str) -> None:
         entry = self._pages.pop(key, None)
         if entry is not None:
-            self._size -= len(entry[1][0])
+            self._size -= entry[1].size
 
 
 _pages_in_memory = PagesInMemory()
@@ -524,8 +555,7 @@ def _look_up(request, force_kwarg: str | None, kwargs: dict):
     page = _cached_page(request, key)
     if page is not None:
         # Stored with the caching headers it was sent with (public_page).
-        content, headers = page
-        return HttpResponse(content, headers=headers), key, etag
+        return _from_cache(request, key, page), key, etag
     return None, key, etag
 
 
@@ -544,6 +574,75 @@ def _cached_page(request, key: str):
     return page
 
 
+def _from_cache(request, key: str, page: StoredPage) -> HttpResponse:
+    """The stored page as the response to ``request``: gzip-compressed for a client that
+    accepts it (compressed now, and kept, if nobody had asked for it that way before)."""
+    if not accepts_gzip(request):
+        return _stored_response(page.content, page.headers)
+    if page.compressed is None:
+        page = page._replace(compressed=_compress(page.content))
+        _keep(key, page)
+    return _compressed_response(page)
+
+
+def _compressed_response(page: StoredPage) -> HttpResponse:
+    response = _stored_response(page.compressed, page.headers)
+    response["Content-Encoding"] = "gzip"
+    response["Content-Length"] = str(len(page.compressed))
+    return response
+
+
+def _stored_response(content: bytes, headers: dict) -> HttpResponse:
+    """A response with a stored page's content and headers. The headers were a response's
+    (``dict(response.headers)``), checked by Django when they were set: they are given to
+    this one as they are, without checking each name and value again (``ResponseHeaders``
+    keeps them by lower-case name; a third of the time of a page from the cache otherwise).
+    """
+    response = HttpResponse(content)
+    response.headers._store = {name.lower(): (name, value) for name, value in headers.items()}
+    return response
+
+
+def _compress(content: bytes) -> bytes:
+    # mtime=0: the same page compresses to the same bytes in every process.
+    return gzip.compress(content, compresslevel=GZIP_LEVEL, mtime=0)
+
+
+def accepts_gzip(request) -> bool:
+    """Whether the request's ``Accept-Encoding`` accepts gzip: named (or ``x-gzip``), or
+    covered by ``*``, with a quality above 0 (RFC 9110, 12.5.3)."""
+    return _accepts_gzip(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+
+
+@functools.lru_cache(maxsize=256)
+def _accepts_gzip(header: str) -> bool:
+    named = anything = None
+    for item in header.split(","):
+        coding, _, parameters = item.partition(";")
+        coding = coding.strip().lower()
+        quality = 1.0
+        for parameter in parameters.split(";"):
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if coding in ("gzip", "x-gzip"):
+            named = quality if named is None else max(named, quality)
+        elif coding == "*":
+            anything = quality
+    if named is not None:
+        return named > 0
+    return anything is not None and anything > 0
+
+
+def _keep(key: str, page: StoredPage) -> None:
+    """Keep ``page`` under ``key`` in the shared cache and this process's memory."""
+    cache.set(key, page, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    _pages_in_memory.put(key, page)
+
+
 def _latest_key(request) -> str:
     address = f"{release.current()}|{request.build_absolute_uri()}"
     return f"{LATEST_KEY_PREFIX}:{hashlib.sha256(address.encode()).hexdigest()[:40]}"
@@ -557,11 +656,11 @@ def _copy_during_outage(request) -> HttpResponse | None:
     page = cache.get(latest[0]) if latest else None
     if page is None:
         return None
-    content, headers = page
+    content = page.content
     # Sent as it was, but never as a page a shared cache may keep or revalidate by tag.
     headers = {
         name: value
-        for name, value in headers.items()
+        for name, value in page.headers.items()
         if name.lower() not in ("cache-control", "etag", "content-length")
     }
     stored_at = dt.datetime.fromisoformat(latest[1])
@@ -614,11 +713,29 @@ def _page_key(request, version: int) -> str:
     absolute links)."""
     # build_absolute_uri() without resolving the address against itself (urljoin): the
     # host validated as it does, the path escaped and the query as get_full_path gives them.
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    address = f"{request.scheme}://{_host(request)}{request.get_full_path()}"
     today = _today()
     key = f"{release.current()}|{version}|{today}|{address}"
     digest = hashlib.sha256(key.encode()).hexdigest()[:40]
     return f"{PAGE_KEY_PREFIX}:{digest}"
+
+
+def _host(request) -> str:
+    """``request.get_host()``, the host checked against ``ALLOWED_HOSTS`` (a disallowed one
+    raises ``DisallowedHost``, 400 Bad Request), with the outcome of the check remembered for
+    each host and setting: it runs for every page from the cache."""
+    host = request._get_raw_host()
+    if _allowed_host(host, tuple(settings.ALLOWED_HOSTS), settings.DEBUG):
+        return host
+    return request.get_host()  # raises as Django does
+
+
+@functools.lru_cache(maxsize=64)
+def _allowed_host(host: str, allowed_hosts: tuple, debug: bool) -> bool:
+    if debug and not allowed_hosts:
+        allowed_hosts = (".localhost", "127.0.0.1", "[::1]")
+    domain, _ = split_domain_port(host)
+    return bool(domain) and validate_host(domain, allowed_hosts)
 
 
 def _storable(request, response) -> bool:
@@ -636,7 +753,9 @@ def _public(response, etag: str | None):
     if response.status_code not in (200, 304):
         return response
     patch_cache_control(response, public=True, max_age=settings.PUBLIC_MAX_AGE)
-    patch_vary_headers(response, ["Cookie"])
+    # Cookie: a visitor with one may get another page; Accept-Encoding: a page from the
+    # cache is gzip-compressed for a client that accepts it (_from_cache).
+    patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
     if etag is not None:
         response["ETag"] = etag
     return response

@@ -17,8 +17,12 @@ import functools
 import json
 import logging
 import logging.config
+import math
 import re
+import time
 from typing import Any
+
+import orjson
 
 REDACTED = "[redacted]"
 
@@ -161,8 +165,41 @@ def _gunicorn_access_fields(atoms: dict[str, Any]) -> dict[str, Any]:
 #: Everything on a record that is not an extra field of its own (``extra=``).
 _NOT_EXTRA = _RECORD_ATTRIBUTES | set(CONTEXT_FIELDS) | _NEVER_SERIALISE
 
-#: One encoder for every line: ``json.dumps`` with options builds a new one each call.
+
+#: For what orjson refuses (a lone surrogate in a string, an integer over 64 bits).
 _ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+
+
+def _encode(entry: dict[str, Any]) -> str:
+    """The line's JSON, with orjson (a tenth of the time of ``json.dumps``: every response
+    writes a line); anything else is written as ``str()`` writes it."""
+    try:
+        return orjson.dumps(entry, default=str).decode()
+    except TypeError:  # orjson.JSONEncodeError
+        return _ENCODER.encode(entry)
+
+
+class _Timestamps:
+    """``created`` (seconds since the epoch) as ``2026-12-07T11:13:00.409Z``, as
+    ``datetime.fromtimestamp(created, UTC).isoformat(timespec="milliseconds")`` writes it,
+    with the date and time worked out once a second (every line has one)."""
+
+    def __init__(self):
+        self._last = (None, "")
+
+    def __call__(self, created: float) -> str:
+        # Rounded to the microsecond as datetime does, then cut to the millisecond.
+        fraction, whole = math.modf(created)
+        second, micro = int(whole), round(fraction * 1_000_000)
+        if micro >= 1_000_000:
+            second, micro = second + 1, micro - 1_000_000
+        last = self._last  # one tuple, replaced whole: safe in every thread
+        if last[0] != second:
+            last = self._last = (second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)))
+        return f"{last[1]}.{micro // 1000:03d}Z"
+
+
+_timestamp = _Timestamps()
 
 
 class JsonFormatter(logging.Formatter):
@@ -175,9 +212,8 @@ class JsonFormatter(logging.Formatter):
     checks are made once."""
 
     def format(self, record: logging.LogRecord) -> str:
-        timestamp = dt.datetime.fromtimestamp(record.created, tz=dt.UTC)
         entry: dict[str, Any] = {
-            "timestamp": timestamp.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "timestamp": _timestamp(record.created),
             "level": record.levelname,
             "logger": record.name,
             "message": scrub(record.getMessage()),
@@ -191,24 +227,27 @@ class JsonFormatter(logging.Formatter):
                     context = current_context()
                 value = context.get(field)
             entry[field] = value
-        for key, value in attributes.items():
-            if key in _NOT_EXTRA or key.startswith("_"):
-                continue
-            entry[key] = redact(value, key)
+        # The extra fields by name: the record's other attributes left out in one set
+        # operation rather than one test each.
+        for key in sorted(attributes.keys() - _NOT_EXTRA):
+            if not key.startswith("_"):
+                entry[key] = redact(attributes[key], key)
         if record.name == "gunicorn.access" and isinstance(record.args, dict):
             entry.update(_gunicorn_access_fields(record.args))
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         elif record.exc_text:
             entry["exception"] = record.exc_text
-        return _ENCODER.encode(entry)
+        return _encode(entry)
 
 
 def configure(logging_settings: dict[str, Any]) -> None:
     """``LOGGING_CONFIG``: Django's ``dictConfig`` of ``LOGGING``, with the records made
     without what no line here shows: the caller's file, line and function (a walk up the
-    stack for every record; the logging HOWTO's "Optimization") and the multiprocessing
-    process name."""
+    stack for every record; the logging HOWTO's "Optimization"), the thread, the process id
+    and the multiprocessing process name."""
     logging._srcfile = None
+    logging.logThreads = False
+    logging.logProcesses = False
     logging.logMultiprocessing = False
     logging.config.dictConfig(logging_settings)

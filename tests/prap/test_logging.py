@@ -1,6 +1,7 @@
 """Structured logs: a JSON line per request and per security event, with the request's context,
 UTC timestamps, and never a password, token or session id."""
 
+import datetime as dt
 import json
 import logging
 from pathlib import Path
@@ -242,3 +243,36 @@ def test_the_configured_logging_writes_json_lines_to_stdout():
     assert line["password"] == "[redacted]"
     assert line["timestamp"].endswith("Z")
     assert "never-shown" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "created",
+    [
+        0.0,
+        1.9994999,
+        1.9999995,  # rounds up to the next second, as datetime does
+        1796638380.409,
+        1796638380.0005,
+        1796638399.9999996,
+        1796716799.9996,  # the last millisecond of a day
+    ],
+)
+def test_timestamps_are_written_as_datetime_writes_them(created):
+    from prap.logs import _Timestamps
+
+    expected = dt.datetime.fromtimestamp(created, tz=dt.UTC).isoformat(timespec="milliseconds")
+    stamp = _Timestamps()
+    assert stamp(created) == expected.replace("+00:00", "Z")
+    assert stamp(created + 1) != stamp(created)  # the next second is worked out afresh
+
+
+def test_a_line_orjson_cannot_write_is_written_all_the_same():
+    from prap.logs import JsonFormatter
+
+    record = logging.LogRecord("prap.test", logging.INFO, "", 0, "odd \ud800 text", None, None)
+    record.big = 2**70
+    record.thing = object()
+    line = json.loads(JsonFormatter().format(record))
+    assert line["message"] == "odd \ud800 text"
+    assert line["big"] == 2**70
+    assert line["thing"] == "<object>"

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from plans import cache as page_cache
-from plans.cache import PagesInMemory, forget_pages_in_memory
+from plans.cache import PagesInMemory, StoredPage, forget_pages_in_memory
 from tests.public.test_public_cache import DONE, publish, roadmap, text
 from tests.public.test_public_cache_versions import alice_client, shared_versions, site  # noqa: F401
 
@@ -30,8 +30,8 @@ SECURITY_HEADERS = (
 )
 
 
-def page(size: int) -> tuple[bytes, dict]:
-    return (b"x" * size, {"Content-Type": "text/html"})
+def page(size: int) -> StoredPage:
+    return StoredPage(b"x" * size, {"Content-Type": "text/html"})
 
 
 class TestPagesInMemory:

@@ -285,6 +285,10 @@ def test_a_cached_page_is_kept_per_host_and_refused_to_a_host_not_allowed(
     assert b"http://prap.example/" in other.content
     assert b"http://prap.example/" not in first.content
     assert anonymous.get(path, HTTP_HOST="evil.example").status_code == 400
+    # The check of a host is remembered for the setting it was made with, not past it.
+    settings.ALLOWED_HOSTS = ["testserver"]
+    assert anonymous.get(path, HTTP_HOST="prap.example").status_code == 400
+    assert anonymous.get(path).content == first.content
 
 
 def test_staff_pages_never_get_public_cache_headers(page_cache, site, alice_client, nadia_client):

@@ -21,7 +21,7 @@ from alerts.events import shorten
 from alerts.models import EventKind
 from plans.fields import QuarterField, to_quarter
 from plans.quarters import Quarter
-from plans.versioning import save_content, save_versioned
+from plans.versioning import pages_will_change, save_content, save_versioned
 
 MAX_EVIDENCE_LINKS = 20
 MAX_LINK_LENGTH = 500
@@ -529,8 +529,9 @@ def refresh_after_saving(sender, instance, raw=False, **kwargs) -> None:
     data, the shell), refresh its deliverable's stored status, and its force's trend
     figures. Not on loading a fixture (``raw``: the restore refreshes everything once
     loaded). The write paths do not rely on it: bulk writes send no signal, and they refresh
-    through :func:`refresh_published_statuses` and :func:`refresh_trend_figures`."""
-    if not raw:
+    through :func:`refresh_published_statuses` and :func:`refresh_trend_figures`, which run
+    for the same force before the write commits (so this does nothing inside one)."""
+    if not raw and not pages_will_change():
         Deliverable.objects.filter(pk=instance.deliverable_id).refresh_published_status()
         refresh_trend_figures(
             Deliverable.objects.filter(pk=instance.deliverable_id).values_list(
@@ -542,8 +543,10 @@ def refresh_after_saving(sender, instance, raw=False, **kwargs) -> None:
 def refresh_trend_after_saving(sender, instance, raw=False, **kwargs) -> None:
     """After any save of one deliverable or plan (``post_save``), even outside the write
     paths, refresh its force's trend figures (a deliverable added or withdrawn, a plan
-    published or unpublished changes them). Not on loading a fixture (``raw``)."""
-    if raw:
+    published or unpublished changes them). Not on loading a fixture (``raw``), nor inside a
+    write of ``plans.versioning``, which refreshes them for the same force before it commits
+    (:func:`refresh_trend_figures`, through ``on_content_change``)."""
+    if raw or pages_will_change():
         return
     if isinstance(instance, Deliverable):
         refresh_trend_figures(

@@ -15,10 +15,11 @@ The load test runs in interleaved rounds (``--rounds``, 3): each round drives ev
 so a burst of other work on a shared machine falls on all of them alike, and each page's
 ratio to ``/healthz`` is taken within its round; the report gives the median and the spread
 (lowest and highest) over the rounds. wrk asks for each page as a browser does, accepting
-gzip (the cached pages are sent compressed), and for ``/national/`` once more without it. The force measured is the generated force with the
-most deliverables (``seed_demo --scale`` multiplies those; Dorset's real roadmap stays the
-same at every scale). The site logs at ``BENCH_LOG_LEVEL`` (default ``INFO``, as in
-production: the request log line is part of each request's cost).
+gzip (the cached pages are sent compressed), and for ``/national/`` once more without it.
+The force measured is the generated force with the most deliverables (``seed_demo --scale``
+multiplies those; Dorset's real roadmap stays the same at every scale). The site logs at
+``BENCH_LOG_LEVEL`` (default ``INFO``, as in production: the request log line is part of
+each request's cost).
 
 Options: ``--scales 1,10``, ``--requests 50``, ``--duration 10`` (seconds per wrk run),
 ``--rounds 3``, ``--connections 16``, ``--port 8765``, ``--skip-load``, ``--database-url``

@@ -77,7 +77,7 @@ def save_versioned(
     The public pages that show ``obj`` (its ``content_forces``) change with it.
     """
     model = type(obj)
-    with transaction.atomic():
+    with transaction.atomic(), _pages_will_change():
         claimed = model._default_manager.filter(pk=obj.pk, version=seen_version).update(
             version=F("version") + 1
         )
@@ -93,7 +93,7 @@ def save_versioned(
 def save_content(obj: models.Model, *, after_save: Callable[[], None] | None = None) -> None:
     """Save ``obj``, which has no version to check (a new object, national data), run
     ``after_save`` and renew the public pages that show it, in one transaction."""
-    with transaction.atomic():
+    with transaction.atomic(), _pages_will_change():
         obj.save()
         if after_save is not None:
             after_save()
@@ -103,12 +103,30 @@ def save_content(obj: models.Model, *, after_save: Callable[[], None] | None = N
 def delete_content(obj: models.Model) -> None:
     """Delete ``obj`` and renew the public pages that showed it, in one transaction."""
     forces = obj.content_forces  # read while the object is still there
-    with transaction.atomic():
+    with transaction.atomic(), _pages_will_change():
         obj.delete()
         pages_changed(forces)
 
 
 _writing_content: ContextVar[bool] = ContextVar("writing_content", default=False)
+_changing_pages: ContextVar[bool] = ContextVar("changing_pages", default=False)
+
+
+@contextmanager
+def _pages_will_change() -> Iterator[None]:
+    token = _changing_pages.set(True)
+    try:
+        yield
+    finally:
+        _changing_pages.reset(token)
+
+
+def pages_will_change() -> bool:
+    """Whether this code runs inside a write of this module (``save_versioned``,
+    ``save_content``, ``delete_content``, ``writing_content``), which renews the public pages
+    of what it writes, and runs the derived data's hooks (``plans.cache.on_content_change``)
+    for them, before it commits: a ``post_save`` safety net has nothing to add there."""
+    return _changing_pages.get()
 
 
 @contextmanager
@@ -120,7 +138,7 @@ def writing_content(*forces) -> Iterator[None]:
     """
     token = _writing_content.set(True)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), _pages_will_change():
             yield
             if not transaction.get_rollback():  # the block gave up without raising
                 content_changed(*forces)

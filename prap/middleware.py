@@ -34,6 +34,9 @@ def _text(body: str, status: int = 200) -> HttpResponse:
     response = HttpResponse(body, content_type="text/plain; charset=utf-8", status=status)
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
+    # Answered above CommonMiddleware, which sets it on every other response: without it
+    # the server would send these few bytes chunked.
+    response["Content-Length"] = str(len(response.content))
     return response
 
 

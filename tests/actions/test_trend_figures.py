@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import io
 from contextlib import contextmanager
+from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models.signals import post_save
 
+from actions import models as actions_models
 from actions.models import (
     Deliverable,
     QuarterlyUpdate,
@@ -206,4 +208,29 @@ def test_verify_derived_reports_stale_trend_figures(site):
     with pytest.raises(CommandError, match="trend figures of 1 forces"):
         call_command("verify_derived", stdout=io.StringIO(), stderr=io.StringIO())
     call_command("verify_derived", "--fix", stdout=io.StringIO())
+    assert stale_trend_figures() == []
+
+
+def test_a_write_path_refreshes_the_figures_once_not_again_from_the_save_signal(site, clients):
+    """The safety net stands aside inside a write of ``plans.versioning``, which refreshes
+    the figures for the same force before it commits (four queries a save, not eight)."""
+    calls = []
+    original = actions_models.refresh_trend_figures
+
+    def counted(force_ids):
+        calls.append(list(force_ids))
+        return original(force_ids)
+
+    with mock.patch.object(actions_models, "refresh_trend_figures", counted):
+        response = clients.alice.post(
+            f"/staff/deliverables/{site.published.pk}/withdraw/",
+            {"reason": "Folded into the pay review.", "version": site.published.version},
+        )
+        assert response.status_code == 302
+        assert calls == []  # only the write's own hook ran (registered before the patch)
+        assert stored(site.force)[1] == 3
+
+        # A single save outside the write paths (the shell, a test's data): the net catches it.
+        Deliverable.objects.get(pk=site.drafted.pk).save()
+        assert calls == [[site.force.pk]]
     assert stale_trend_figures() == []

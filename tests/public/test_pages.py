@@ -11,6 +11,7 @@ def test_healthz_answers_ok_without_touching_the_database(client, django_assert_
     assert response.status_code == 200
     assert response.content == b"ok"
     assert response["Content-Type"].startswith("text/plain")
+    assert response["Content-Length"] == "2"  # not sent chunked
 
 
 @pytest.mark.django_db

@@ -50,6 +50,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.http import HttpResponse, QueryDict
 from django.http.request import split_domain_port, validate_host
@@ -513,16 +514,28 @@ def normalise_query(request, parameters: QueryParameters) -> None:
     request._prap_query_normalised = True
     if not request.META.get("QUERY_STRING"):
         return  # nothing to leave out (most requests)
-    query = QueryDict(mutable=True)
-    for name in sorted(set(request.GET) & parameters.names):
-        values = [value for value in request.GET.getlist(name) if value != ""]
+    # As WSGIRequest.GET reads it: the bytes of the query, decoded with the request's encoding.
+    given = get_bytes_from_wsgi(request.META, "QUERY_STRING", "")
+    normalised = _normalised_query(given, request.encoding, parameters)
+    if normalised != request.META["QUERY_STRING"]:
+        request.META["QUERY_STRING"] = normalised
+        request.__dict__.pop("GET", None)  # read again, from what is left, if it is read
+
+
+@functools.lru_cache(maxsize=1024)
+def _normalised_query(given: bytes, encoding: str | None, parameters: QueryParameters) -> str:
+    """The query string :func:`normalise_query` leaves, remembered for the addresses asked
+    for most (parsing and writing a query costs more than the rest of a page from the cache).
+    """
+    asked = QueryDict(given, encoding=encoding)
+    query = QueryDict(mutable=True, encoding=encoding)
+    for name in sorted(set(asked) & parameters.names):
+        values = [value for value in asked.getlist(name) if value != ""]
         if not values and name in parameters.kept_empty:
             values = [""]
         if values:
             query.setlist(name, values)
-    query._mutable = False
-    request.GET = query
-    request.META["QUERY_STRING"] = query.urlencode()
+    return query.urlencode()
 
 
 #: The request headers get_conditional_response reads.
@@ -586,10 +599,9 @@ def _from_cache(request, key: str, page: StoredPage) -> HttpResponse:
 
 
 def _compressed_response(page: StoredPage) -> HttpResponse:
-    response = _stored_response(page.compressed, page.headers)
-    response["Content-Encoding"] = "gzip"
-    response["Content-Length"] = str(len(page.compressed))
-    return response
+    headers = {**page.headers, "Content-Length": str(len(page.compressed))}
+    headers["Content-Encoding"] = "gzip"
+    return _stored_response(page.compressed, headers)
 
 
 def _stored_response(content: bytes, headers: dict) -> HttpResponse:

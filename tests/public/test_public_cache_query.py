@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from plans.cache import all_content_changed
+from plans.cache import QueryParameters, all_content_changed, normalise_query
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +76,24 @@ def test_the_order_of_compared_forces_is_kept(page_cache):
 def test_a_form_sent_with_no_choice_still_says_what_to_do(page_cache):
     assert "There is a problem" not in page("/")
     assert "There is a problem" in page("/?force=&x=1")
+
+
+def test_the_query_left_is_read_as_the_request_would_have_read_it(rf):
+    """A query sent as raw UTF-8 bytes (the server hands them on as Latin-1 text) keeps its
+    text; what is left for the view is parsed from the query string left."""
+    request = rf.get("/search/")
+    request.META["QUERY_STRING"] = "q=caf\xc3\xa9+bar&utm_source=x&workstream="
+    assert request.GET["utm_source"] == "x"  # read before, as any middleware might
+    normalise_query(request, QueryParameters(frozenset({"q", "workstream"}), frozenset()))
+    assert request.META["QUERY_STRING"] == "q=caf%C3%A9+bar"
+    assert request.GET.dict() == {"q": "café bar"}
+    assert request.get_full_path() == "/search/?q=caf%C3%A9+bar"
+
+
+def test_the_same_query_is_left_as_each_page_reads_it(rf):
+    """The query left is remembered by the parameters of the page too, not the address only."""
+    first, second = rf.get("/a/?region=1&force=2"), rf.get("/b/?region=1&force=2")
+    normalise_query(first, QueryParameters(frozenset({"region"}), frozenset()))
+    normalise_query(second, QueryParameters(frozenset({"force"}), frozenset()))
+    assert first.GET.dict() == {"region": "1"}
+    assert second.GET.dict() == {"force": "2"}

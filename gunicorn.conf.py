@@ -23,6 +23,8 @@ timeout = _int("GUNICORN_TIMEOUT", 30)
 # On SIGTERM (a deploy or scale-down), workers finish the requests they have for this long.
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 20)
 # Keep-alive with the proxy in front: a little longer than nothing, shorter than its own.
+# Only threaded and asynchronous workers keep a connection alive: the synchronous workers
+# above close each one after its response, whatever this says.
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 
 # Workers are not recycled (0): recycling guards against a leak, and none is known (pages

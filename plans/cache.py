@@ -53,7 +53,6 @@ from django.core.cache import cache
 from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.http import HttpResponse, QueryDict
-from django.http.request import split_domain_port, validate_host
 from django.template.loader import render_to_string
 from django.urls import Resolver404, get_resolver, get_urlconf
 from django.utils import timezone
@@ -733,21 +732,21 @@ def _page_key(request, version: int) -> str:
 
 
 def _host(request) -> str:
-    """``request.get_host()``, the host checked against ``ALLOWED_HOSTS`` (a disallowed one
-    raises ``DisallowedHost``, 400 Bad Request), with the outcome of the check remembered for
-    each host and setting: it runs for every page from the cache."""
+    """``request.get_host()``: the host checked against ``ALLOWED_HOSTS`` by Django (a
+    disallowed one raises ``DisallowedHost``, 400 Bad Request), a host that passed the check
+    remembered with the settings it passed under: it runs for every page from the cache."""
     host = request._get_raw_host()
-    if _allowed_host(host, tuple(settings.ALLOWED_HOSTS), settings.DEBUG):
-        return host
-    return request.get_host()  # raises as Django does
+    passed = (host, tuple(settings.ALLOWED_HOSTS), settings.DEBUG)
+    if passed not in _hosts_allowed:
+        host = request.get_host()  # raises for a host not allowed
+        if len(_hosts_allowed) >= 64:
+            _hosts_allowed.clear()
+        _hosts_allowed.add(passed)
+    return host
 
 
-@functools.lru_cache(maxsize=64)
-def _allowed_host(host: str, allowed_hosts: tuple, debug: bool) -> bool:
-    if debug and not allowed_hosts:
-        allowed_hosts = (".localhost", "127.0.0.1", "[::1]")
-    domain, _ = split_domain_port(host)
-    return bool(domain) and validate_host(domain, allowed_hosts)
+#: (host, ALLOWED_HOSTS, DEBUG) for the hosts that passed Django's check (:func:`_host`).
+_hosts_allowed: set[tuple] = set()
 
 
 def _storable(request, response) -> bool:

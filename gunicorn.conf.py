@@ -52,11 +52,16 @@ limit_request_line = 4094
 limit_request_fields = 100
 limit_request_field_size = 8190
 
+# One line per request, the application's: gunicorn writes it once the response is sent,
+# with the request id, user and force the application left and its own bytes, address and
+# time (prap/gunicorn_logging.py), and the application writes none of its own.
+logger_class = "prap.gunicorn_logging.RequestLineLogger"
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-# The path without its query string (which may carry a token), the status, size, duration and
-# the request id the application set, so a line here matches the application's lines.
+# gunicorn's own format, for a logger_class that uses it (RequestLineLogger writes its line
+# itself): the path without its query string (which may carry a token), the status, size,
+# duration and the request id the application set.
 access_log_format = (
     '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms request_id=%({x-request-id}o)s "%(a)s"'
 )

@@ -11,9 +11,10 @@ framework's floor), the Dorset roadmap and the national comparison, and each pag
 documents, and rebuilding the whole index. Figures go to stdout as a table and to
 ``bench-results/<time>.json``.
 
-The load test runs in interleaved rounds (``--rounds``, 3): each round drives every path once,
-so a burst of other work on a shared machine falls on all of them alike, and each page's
-ratio to ``/healthz`` is taken within its round; the report gives the median and the spread
+The load test runs in interleaved rounds (``--rounds``, 3): each round drives ``/healthz``,
+then each page followed by ``/healthz`` again, so each page's ratio to ``/healthz`` is taken
+against the floor measured just before and just after it (the mean of the two), and a burst
+of other work on a shared machine falls on both; the report gives the median and the spread
 (lowest and highest) over the rounds. wrk asks for each page as a browser does, accepting
 gzip (the cached pages are sent compressed), and for ``/national/`` once more without it.
 The force measured is the generated force with the most deliverables (``seed_demo --scale``
@@ -246,18 +247,39 @@ def load_test(
         paths = load_paths(force)
         for path in paths:
             drive(path, 2, connections, Path(script.name))  # warm caches and connections
-        runs: dict[str, list[dict]] = {path: [] for path in paths}
-        for _ in range(rounds):
-            for path in paths:
-                runs[path].append(drive(path, duration, connections, Path(script.name)))
-            floor = runs[paths[0]][-1]["requests_per_second"] or 1
-            for path in paths:
-                run = runs[path][-1]
-                run["ratio_to_healthz"] = round(run["requests_per_second"] / floor, 3)
-        return [summarise(path, runs[path]) for path in paths]
+
+        def drive_one(path: str) -> dict:
+            return drive(path, duration, connections, Path(script.name))
+
+        return [summarise(path, found) for path, found in bracketed(paths, rounds, drive_one)]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def bracketed(paths: list[str], rounds: int, drive_one) -> list[tuple[str, list[dict]]]:
+    """Each path's runs, each run with its ratio to the floor (``paths[0]``, ``/healthz``)
+    measured just before and just after it: every round drives the floor, then each page
+    followed by the floor again (floor, page, floor, page... floor). On a shared machine the
+    speed of the processor drifts over seconds; a page compared with a floor measured
+    minutes earlier in the round carried that drift into its ratio."""
+    floor_path, pages = paths[0], paths[1:]
+    runs: dict[str, list[dict]] = {path: [] for path in paths}
+    for _ in range(rounds):
+        before = drive_one(floor_path)
+        before["ratio_to_healthz"] = 1.0
+        runs[floor_path].append(before)
+        for path in pages:
+            run = drive_one(path)
+            after = drive_one(floor_path)
+            after["ratio_to_healthz"] = 1.0
+            runs[floor_path].append(after)
+            floor = (before["requests_per_second"] + after["requests_per_second"]) / 2 or 1
+            run["healthz_around"] = round(floor, 1)
+            run["ratio_to_healthz"] = round(run["requests_per_second"] / floor, 3)
+            runs[path].append(run)
+            before = after
+    return [(path, runs[path]) for path in paths]
 
 
 def summarise(path: str, runs: list[dict]) -> dict:

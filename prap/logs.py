@@ -162,6 +162,29 @@ def _gunicorn_access_fields(atoms: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+#: Where the application leaves its part of a request's line (request id, user, force, path)
+#: for the server that writes the line (:mod:`prap.gunicorn_logging`): the WSGI environ,
+#: which gunicorn hands to its access logger once the response is sent.
+REQUEST_LINE_FIELDS = "prap.request_line"
+
+_server_writes_request_lines = False
+
+
+def server_writes_request_lines() -> bool:
+    """Whether the server this process runs under writes one line per request with the
+    application's fields (gunicorn with ``prap.gunicorn_logging.RequestLineLogger``, as
+    ``gunicorn.conf.py`` sets): the application then leaves them to it (``REQUEST_LINE_FIELDS``)
+    instead of writing a line of its own, and every request has one line, not two."""
+    return _server_writes_request_lines
+
+
+def set_server_writes_request_lines(writes: bool) -> None:
+    """Said by the server's logger when it is set up (in gunicorn's master, before the
+    workers fork: each worker inherits it)."""
+    global _server_writes_request_lines
+    _server_writes_request_lines = writes
+
+
 #: Everything on a record that is not an extra field of its own (``extra=``).
 _NOT_EXTRA = _RECORD_ATTRIBUTES | set(CONTEXT_FIELDS) | _NEVER_SERIALISE
 

@@ -16,7 +16,13 @@ from django.http import HttpResponse, QueryDict
 from django.utils.cache import add_never_cache_headers
 from django.utils.datastructures import MultiValueDict
 
-from prap.logs import request_context, resolved_user, scrub
+from prap.logs import (
+    REQUEST_LINE_FIELDS,
+    request_context,
+    resolved_user,
+    scrub,
+    server_writes_request_lines,
+)
 from prap.security import DeniedAsNotFound, log_event
 
 request_logger = logging.getLogger("prap.request")
@@ -25,6 +31,9 @@ health_logger = logging.getLogger("prap.health")
 # An X-Request-ID from the proxy is kept when it looks like an id (so a line in the proxy's
 # log and ours can be matched); anything else is replaced, so nobody can write into our logs.
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{8,128}")
+
+# What the application gives the server's request line (prap.gunicorn_logging).
+REQUEST_LINE_CONTEXT = ("request_id", "user_id", "force", "path")
 
 # Pages that show private data: never stored by the browser or any cache on the way.
 NO_STORE_PREFIXES = ("/staff/", "/accounts/", "/admin/")
@@ -117,7 +126,9 @@ def _force_slug(request, user) -> str | None:
 class RequestLogMiddleware:
     """Give every request an id (``X-Request-ID``, propagated from the proxy when sensible),
     make it and the request's path available to every log line written while serving it, and
-    write one line per response: method, path, status, duration, user id and force.
+    write one line per response: method, path, status, duration, user id and force. Under
+    gunicorn with ``prap.gunicorn_logging`` the server writes that line once the response is
+    sent, with these fields and its own (bytes, address): one line per request, not two.
 
     Refusals are security events: a 403, and a 404 raised as ``DeniedAsNotFound``.
     """
@@ -148,6 +159,12 @@ class RequestLogMiddleware:
             if response.status_code == 403 and not getattr(request, "_prap_refusal_logged", False):
                 log_event("permission_denied", request, level=logging.WARNING, status=403)
             response["X-Request-ID"] = request_id
+            if server_writes_request_lines():
+                # One line per request: the server writes it once the response is sent.
+                request.META[REQUEST_LINE_FIELDS] = {
+                    field: context[field] for field in REQUEST_LINE_CONTEXT
+                }
+                return response
             duration_ms = round((time.perf_counter() - started) * 1000, 1)
             status = response.status_code
             request_logger.log(

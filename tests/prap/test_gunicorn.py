@@ -112,3 +112,135 @@ def test_a_server_process_hides_what_it_loaded_at_start_from_the_garbage_collect
     frozen, urls_loaded, page_urls_loaded = result.stdout.split()[-3:]
     assert int(frozen) > 10_000
     assert urls_loaded == page_urls_loaded == "True"
+
+
+def _access(logger, status: int, environ: dict, sent: int = 120):
+    """What a gunicorn worker calls once a response is sent."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    response = SimpleNamespace(status=f"{status} X", status_code=status, sent=sent)
+    logger.access(response, None, environ, dt.timedelta(microseconds=12_345))
+
+
+def _request_line_logger(stream):
+    from gunicorn.config import Config
+
+    from prap.gunicorn_logging import RequestLineLogger
+
+    config = Config()
+    config.set("accesslog", "-")
+    logger = RequestLineLogger(config)
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    logger.access_log.handlers = [handler]
+    return logger
+
+
+def test_gunicorn_writes_the_request_line_with_the_fields_the_application_left():
+    import io
+
+    from prap import logs
+
+    stream = io.StringIO()
+    try:
+        logger = _request_line_logger(stream)
+        assert logs.server_writes_request_lines()
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": "/forces/dorset/",
+            "REMOTE_ADDR": "10.0.0.7",
+            "prap.request_line": {
+                "request_id": "3f2a9c0e5b7d4e1f8a6b2c9d0e1f2a3b",
+                "user_id": 7,
+                "force": "dorset",
+                "path": "/forces/dorset/",
+            },
+        }
+        _access(logger, 200, environ, sent=48213)
+        _access(logger, 502, {**environ, "prap.request_line": None})
+        _access(logger, 200, {"REQUEST_METHOD": "GET", "PATH_INFO": "/accounts/reset/MQ/tok-9/"})
+    finally:
+        logs.set_server_writes_request_lines(False)
+    page, failed, unlogged = (json.loads(line) for line in stream.getvalue().splitlines())
+    assert page == {
+        "timestamp": page["timestamp"],
+        "level": "INFO",
+        "logger": "prap.request",
+        "message": "GET /forces/dorset/ 200",
+        "request_id": "3f2a9c0e5b7d4e1f8a6b2c9d0e1f2a3b",
+        "user_id": 7,
+        "force": "dorset",
+        "method": "GET",
+        "path": "/forces/dorset/",
+        "bytes": 48213,
+        "duration_ms": 12.3,
+        "remote_addr": "10.0.0.7",
+        "status": 200,
+    }
+    # A request the application did not log (a probe), and a server error: WARNING.
+    assert failed["level"] == "WARNING"
+    assert failed["request_id"] is None
+    assert failed["path"] == "/forces/dorset/"
+    assert unlogged["path"] == "/accounts/reset/[redacted]"
+    assert "tok-9" not in stream.getvalue()
+
+
+def test_one_line_per_request_from_a_gunicorn_worker(tmp_path):
+    """gunicorn.conf.py as deployed: a page through the application (a 503 here: the
+    database has no tables) and a probe answered above the request log each get one
+    prap.request line, and no gunicorn.access line."""
+    import socket
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env.update(
+        SECRET_KEY="gunicorn-test-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH",
+        DEBUG="false",
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="false",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'empty.db'}",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY="1",
+    )
+    log = tmp_path / "gunicorn.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "prap.wsgi"],
+            cwd=PROJECT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/no-such-page/", timeout=10)
+                raise AssertionError("the page answered without a database")
+            except urllib.error.HTTPError as error:
+                page_status, request_id = error.code, error.headers["X-Request-ID"]
+                body = error.read()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    assert not [line for line in lines if line["logger"] == "gunicorn.access"]
+    requests = [line for line in lines if line["logger"] == "prap.request"]
+    assert [line["path"] for line in requests] == ["/healthz", "/no-such-page/"]
+    probe_line, page_line = requests
+    assert probe_line["request_id"] is None and probe_line["status"] == 200
+    assert page_line["status"] == page_status == 503
+    assert page_line["level"] == "WARNING"
+    assert page_line["request_id"] == request_id
+    assert page_line["bytes"] == len(body)
+    assert page_line["remote_addr"] == "127.0.0.1"

@@ -276,3 +276,37 @@ def test_a_line_orjson_cannot_write_is_written_all_the_same():
     assert line["message"] == "odd \ud800 text"
     assert line["big"] == 2**70
     assert line["thing"] == "<object>"
+
+
+@pytest.fixture
+def server_writes_lines():
+    from prap import logs
+
+    logs.set_server_writes_request_lines(True)
+    yield
+    logs.set_server_writes_request_lines(False)
+
+
+def test_under_a_server_that_writes_the_line_the_application_leaves_its_fields_to_it(
+    client, alice, log_lines, server_writes_lines
+):
+    """One line per request (prap.gunicorn_logging): the application writes none of its own
+    and hands the server the request id, the signed-in user, the force and the path."""
+    client.force_login(alice)
+    response = client.get("/forces/dorset/")
+    assert log_lines(logger="prap.request") == []
+    fields = response.wsgi_request.META["prap.request_line"]
+    assert fields == {
+        "request_id": response["X-Request-ID"],
+        "user_id": alice.pk,
+        "force": "dorset",
+        "path": "/forces/dorset/",
+    }
+
+
+def test_the_fields_left_for_the_server_carry_the_path_without_its_secret(
+    anyone, server_writes_lines
+):
+    response = anyone.get("/accounts/reset/MQ/set-token-123/")
+    fields = response.wsgi_request.META["prap.request_line"]
+    assert fields["path"] == "/accounts/reset/[redacted]"

@@ -142,3 +142,42 @@ def test_memory_counts_the_compressed_copy_too(settings):
     assert pages.get("c") is not None
     pages.put("d", StoredPage(b"x" * 200, {}, b"z" * 51))  # 251 bytes: larger than the room
     assert pages.get("d") is None
+
+
+def test_a_page_from_the_cache_is_a_response_like_any_other():
+    """StoredPageResponse is made without HttpResponse.__init__ (which checks every header
+    again): it must have every attribute that sets, so Django and the server treat it alike
+    (a new attribute in a later Django fails here)."""
+    from django.http import HttpResponse
+
+    from plans.cache import StoredPageResponse
+
+    headers = {"Content-Type": "text/html; charset=utf-8", "Vary": "Cookie", "ETag": 'W/"1"'}
+    made = StoredPageResponse(b"<p>page</p>", {k.lower(): (k, v) for k, v in headers.items()})
+    usual = HttpResponse(b"<p>page</p>", headers=headers)
+    assert set(vars(made)) == set(vars(usual))
+    assert made.content == usual.content
+    assert made.status_code == usual.status_code == 200
+    assert made.charset == usual.charset == "utf-8"
+    assert made.reason_phrase == "OK"
+    assert list(made.items()) == list(usual.items())
+    assert made["vary"] == "Cookie"
+    made["X-Request-ID"] = "abc"  # the request log adds its header, checked as usual
+    assert ("X-Request-ID", "abc") in made.items()
+    with pytest.raises(Exception, match="newline"):
+        made["X-Bad"] = "a\nb"
+    assert list(made) == [b"<p>page</p>"]
+
+
+def test_each_response_from_the_cache_has_headers_of_its_own(
+    page_cache,  # noqa: F811
+    site,  # noqa: F811
+):
+    browser = Client(headers=BROWSER)
+    browser.get(roadmap(site))
+    first = browser.get(roadmap(site))
+    second = browser.get(roadmap(site))
+    assert first["X-Request-ID"] != second["X-Request-ID"]
+    first["X-Extra"] = "only on the first"
+    assert not second.has_header("X-Extra")
+    assert not browser.get(roadmap(site)).has_header("X-Extra")

@@ -123,6 +123,12 @@ def _force_slug(request, user) -> str | None:
     return None
 
 
+def _end_request_context() -> None:
+    """Lines written from now on belong to no request (set, not reset: a response nobody
+    closed must not leave its request's context behind for the next one to restore)."""
+    request_context.set(None)
+
+
 class RequestLogMiddleware:
     """Give every request an id (``X-Request-ID``, propagated from the proxy when sensible),
     make it and the request's path available to every log line written while serving it, and
@@ -150,7 +156,7 @@ class RequestLogMiddleware:
             "force": None,
             "_request": request,
         }
-        token = request_context.set(context)
+        request_context.set(context)
         try:
             response = self.get_response(request)
             user = resolved_user(request)
@@ -164,17 +170,22 @@ class RequestLogMiddleware:
                 request.META[REQUEST_LINE_FIELDS] = {
                     field: context[field] for field in REQUEST_LINE_CONTEXT
                 }
-                return response
-            duration_ms = round((time.perf_counter() - started) * 1000, 1)
-            status = response.status_code
-            request_logger.log(
-                logging.WARNING if status >= 500 else logging.INFO,
-                f"{request.method} {context['path']} {status}",
-                extra={"status": status, "duration_ms": duration_ms},
-            )
-            return response
-        finally:
-            request_context.reset(token)
+            else:
+                duration_ms = round((time.perf_counter() - started) * 1000, 1)
+                status = response.status_code
+                request_logger.log(
+                    logging.WARNING if status >= 500 else logging.INFO,
+                    f"{request.method} {context['path']} {status}",
+                    extra={"status": status, "duration_ms": duration_ms},
+                )
+        except BaseException:
+            _end_request_context()
+            raise
+        # Django writes its line for a response of 400 or more ("Service Unavailable: /path",
+        # django.request) once the middleware have returned it (BaseHandler.get_response):
+        # the request's context stays until the response is closed, so that line has it too.
+        response._resource_closers.append(_end_request_context)
+        return response
 
     def process_exception(self, request, exception):
         if isinstance(exception, DeniedAsNotFound):

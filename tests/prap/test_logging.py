@@ -310,3 +310,26 @@ def test_the_fields_left_for_the_server_carry_the_path_without_its_secret(
     response = anyone.get("/accounts/reset/MQ/set-token-123/")
     fields = response.wsgi_request.META["prap.request_line"]
     assert fields["path"] == "/accounts/reset/[redacted]"
+
+
+def test_django_s_line_for_an_error_response_carries_the_request_s_context(anyone, log_lines):
+    """A 4xx or 5xx response returned rather than raised (the database-outage page, say) is
+    logged by Django once every middleware has returned it: still with the request's id."""
+    response = anyone.get("/test/unavailable/")
+    assert response.status_code == 503
+    [error] = log_lines(logger="django.request")
+    assert error["message"] == "Service Unavailable: /test/unavailable/"
+    assert error["request_id"] == response["X-Request-ID"]
+    assert error["path"] == "/test/unavailable/"
+    logging.getLogger("prap.test").warning("after the response was closed")
+    [after] = log_lines(logger="prap.test")
+    assert after["request_id"] is None
+
+
+def test_a_request_that_raised_leaves_no_context_behind(anyone, log_lines):
+    anyone.raise_request_exception = True
+    with pytest.raises(RuntimeError):
+        anyone.get("/test/breaks/")
+    logging.getLogger("prap.test").warning("after the failed request")
+    [after] = log_lines(logger="prap.test")
+    assert after["request_id"] is None

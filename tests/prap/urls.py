@@ -42,3 +42,12 @@ urlpatterns = [
     path("staff/test/", staff_page),
     path("", include("prap.urls")),
 ]
+
+
+@login_not_required
+def unavailable(request):
+    # Returned, not raised: Django logs it after every middleware has returned it.
+    return HttpResponse("come back later", status=503)
+
+
+urlpatterns.insert(0, path("test/unavailable/", unavailable))

@@ -427,7 +427,7 @@ def _store(request, response, key: str, latest_key: str):
     latest = (key, timezone.now().isoformat(timespec="seconds"))
     cache.set_many({key: page, latest_key: latest}, settings.PUBLIC_PAGE_CACHE_SECONDS)
     _pages_in_memory.put(key, page)
-    return _compressed_response(page) if compressed else response
+    return _page_response(key, page, compressed=True) if compressed else response
 
 
 class PagesInMemory:
@@ -592,15 +592,17 @@ def _from_cache(request, key: str, page: StoredPage) -> HttpResponse:
     """The stored page as the response to ``request``: gzip-compressed for a client that
     accepts it (compressed now, and kept, if nobody had asked for it that way before)."""
     if not accepts_gzip(request):
-        return StoredPageResponse(page.content, _header_store(key, page, compressed=False))
+        return _page_response(key, page, compressed=False)
     if page.compressed is None:
         page = page._replace(compressed=_compress(page.content))
         _keep(key, page)
-    return StoredPageResponse(page.compressed, _header_store(key, page, compressed=True))
+    return _page_response(key, page, compressed=True)
 
 
-def _compressed_response(page: StoredPage) -> HttpResponse:
-    return StoredPageResponse(page.compressed, _compressed_store(page))
+def _page_response(key: str, page: StoredPage, compressed: bool) -> HttpResponse:
+    """The page under ``key`` as a response, plain or gzip-compressed."""
+    content = page.compressed if compressed else page.content
+    return StoredPageResponse(content, _header_store(key, page, compressed))
 
 
 def _compressed_store(page: StoredPage) -> dict:
@@ -647,7 +649,7 @@ class StoredPageResponse(HttpResponse):
     were stored (``_store``, see :class:`_StoredHeaders`), without checking each name and
     value again and without working out a default ``Content-Type`` first: this is most of
     what a page from the cache costs above ``/healthz``. Every attribute ``HttpResponse``
-    sets is set (``tests/public/test_public_cache.py`` compares them), so the middleware
+    sets is set (``tests/public/test_compressed_pages.py`` compares them), so the middleware
     above and the server treat it as any other response.
     """
 

@@ -20,9 +20,14 @@ import traceback
 
 from gunicorn import glogging
 
-from prap.logs import REQUEST_LINE_FIELDS, scrub, set_server_writes_request_lines
-
-REQUEST_LOGGER = "prap.request"
+from prap.logs import (
+    REQUEST_LINE_CONTEXT,
+    REQUEST_LINE_FIELDS,
+    REQUEST_LOGGER,
+    request_line_level,
+    scrub,
+    set_server_writes_request_lines,
+)
 
 
 def request_line(status: int, environ: dict, duration_ms: float, sent: int | None):
@@ -31,15 +36,16 @@ def request_line(status: int, environ: dict, duration_ms: float, sent: int | Non
     fields = environ.get(REQUEST_LINE_FIELDS)
     method = environ.get("REQUEST_METHOD", "")
     if fields is None:
-        fields = {
-            "request_id": None,
-            "user_id": None,
-            "force": None,
-            "path": scrub(environ.get("PATH_INFO", "")),
-        }
-    level = logging.WARNING if status >= 500 else logging.INFO
+        fields = dict.fromkeys(REQUEST_LINE_CONTEXT)
+        fields["path"] = scrub(environ.get("PATH_INFO", ""))
     record = logging.LogRecord(
-        REQUEST_LOGGER, level, "", 0, f"{method} {fields['path']} {status}", None, None
+        REQUEST_LOGGER,
+        request_line_level(status),
+        "",
+        0,
+        f"{method} {fields['path']} {status}",
+        None,
+        None,
     )
     record.__dict__.update(fields)
     record.method = method

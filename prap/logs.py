@@ -167,6 +167,18 @@ def _gunicorn_access_fields(atoms: dict[str, Any]) -> dict[str, Any]:
 #: which gunicorn hands to its access logger once the response is sent.
 REQUEST_LINE_FIELDS = "prap.request_line"
 
+#: The logger of each request's one line, whoever writes it.
+REQUEST_LOGGER = "prap.request"
+
+#: The fields the application leaves there (the rest of the line is the server's).
+REQUEST_LINE_CONTEXT = ("request_id", "user_id", "force", "path")
+
+
+def request_line_level(status: int) -> int:
+    """The level of a request's line: WARNING for a server error, INFO otherwise."""
+    return logging.WARNING if status >= 500 else logging.INFO
+
+
 _server_writes_request_lines = False
 
 

@@ -17,23 +17,23 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.datastructures import MultiValueDict
 
 from prap.logs import (
+    REQUEST_LINE_CONTEXT,
     REQUEST_LINE_FIELDS,
+    REQUEST_LOGGER,
     request_context,
+    request_line_level,
     resolved_user,
     scrub,
     server_writes_request_lines,
 )
 from prap.security import DeniedAsNotFound, log_event
 
-request_logger = logging.getLogger("prap.request")
+request_logger = logging.getLogger(REQUEST_LOGGER)
 health_logger = logging.getLogger("prap.health")
 
 # An X-Request-ID from the proxy is kept when it looks like an id (so a line in the proxy's
 # log and ours can be matched); anything else is replaced, so nobody can write into our logs.
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{8,128}")
-
-# What the application gives the server's request line (prap.gunicorn_logging).
-REQUEST_LINE_CONTEXT = ("request_id", "user_id", "force", "path")
 
 # Pages that show private data: never stored by the browser or any cache on the way.
 NO_STORE_PREFIXES = ("/staff/", "/accounts/", "/admin/")
@@ -174,7 +174,7 @@ class RequestLogMiddleware:
                 duration_ms = round((time.perf_counter() - started) * 1000, 1)
                 status = response.status_code
                 request_logger.log(
-                    logging.WARNING if status >= 500 else logging.INFO,
+                    request_line_level(status),
                     f"{request.method} {context['path']} {status}",
                     extra={"status": status, "duration_ms": duration_ms},
                 )

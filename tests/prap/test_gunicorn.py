@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from prap.logs import JsonFormatter
-from tests.prap.test_settings import run_django
+from tests.prap.test_settings import production_env, run_django
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -197,26 +197,17 @@ def test_one_line_per_request_from_a_gunicorn_worker(tmp_path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env.update(
-        SECRET_KEY="gunicorn-test-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH",
-        DEBUG="false",
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="false",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'empty.db'}",
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        WEB_CONCURRENCY="1",
-        STATIC_ROOT=str(tmp_path / "static"),
-    )
+    overrides = {
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+        "STATIC_ROOT": str(tmp_path / "static"),
+    }
     # The error page names hashed static files: they need collecting, as for a deploy.
-    collected = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-        cwd=PROJECT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    collected = run_django(
+        ["manage.py", "collectstatic", "--noinput", "--verbosity", "0"], **overrides
     )
     assert collected.returncode == 0, collected.stderr
 
@@ -233,7 +224,7 @@ def test_one_line_per_request_from_a_gunicorn_worker(tmp_path):
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "prap.wsgi"],
             cwd=PROJECT,
-            env=env,
+            env=production_env(**overrides),
             stdout=out,
             stderr=subprocess.STDOUT,
         )

@@ -33,15 +33,20 @@ UNSET = (
 )
 
 
-def run_django(args: list[str], **overrides: str | None) -> subprocess.CompletedProcess:
-    """Run a command with the production environment; an override of None unsets it."""
+def production_env(**overrides: str | None) -> dict[str, str]:
+    """The production environment for a process of the project; an override of None unsets
+    it."""
     env = {k: v for k, v in os.environ.items() if k not in UNSET}
     env.update(PRODUCTION_ENV, DJANGO_SETTINGS_MODULE="prap.settings", **overrides)
-    env = {k: v for k, v in env.items() if v is not None}
+    return {k: v for k, v in env.items() if v is not None}
+
+
+def run_django(args: list[str], **overrides: str | None) -> subprocess.CompletedProcess:
+    """Run a command with the production environment; an override of None unsets it."""
     return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
         [sys.executable, *args],
         cwd=PROJECT,
-        env=env,
+        env=production_env(**overrides),
         capture_output=True,
         text=True,
         timeout=120,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Max
 
@@ -23,6 +24,17 @@ from workstreams.models import Workstream
 #: sideways); a longer plan shows this many around the current quarter, two before it.
 WINDOW = 6
 WINDOW_BEFORE = 2
+
+#: What a roadmap never shows of a deliverable, left unread (its description and texts as
+#: first published are on its own page).
+ROADMAP_DEFERRED = (
+    "description",
+    "lead",
+    "original_title",
+    "original_description",
+    "created_at",
+    "updated_at",
+)
 
 
 @dataclass(frozen=True)
@@ -86,9 +98,10 @@ class Roadmap:
     def current_quarter(self) -> Quarter:
         return Quarter.containing(self.today)
 
-    @property
+    @cached_property
     def current_column(self) -> int | None:
-        """Index of the current quarter's column, or None when the grid does not show it."""
+        """Index of the current quarter's column, or None when the grid does not show it.
+        (Kept: the grid asks it of every cell.)"""
         current = self.current_quarter
         return self.quarters.index(current) if current in self.quarters else None
 
@@ -136,7 +149,8 @@ class Roadmap:
 def build_roadmap(
     plan: Plan, today: dt.date, *, include_drafts: bool = False, every_quarter: bool = False
 ) -> Roadmap:
-    """The roadmap of ``plan`` as of ``today``: four queries whatever the plan's size.
+    """The roadmap of ``plan`` as of ``today``: four queries whatever the plan's size, none
+    of them reading other plans' updates.
 
     The plan's quarters run over its period, widened if a deliverable starts earlier or ends
     later. The grid shows all of them when there are at most :data:`WINDOW` (or with
@@ -149,16 +163,24 @@ def build_roadmap(
     workstreams = list(Workstream.objects.all())
     deliverables = list(
         Deliverable.objects.filter(plan=plan)
+        .defer(*ROADMAP_DEFERRED)
         .with_current_status(include_drafts=include_drafts)
         .order_by("workstream__order", "start_quarter", "order", "pk")
     )
-    updates = QuarterlyUpdate.objects.filter(deliverable__plan=plan)
+    # The updates are looked up by their deliverables' keys, not joined to the plan: joined,
+    # PostgreSQL reads every force's updates to find this plan's (a scan that grows with
+    # the whole country's data); by key it reads this plan's alone, through the index.
+    complete = [d.pk for d in deliverables if d.current_status == Status.COMPLETE]
+    completions = (
+        QuarterlyUpdate.objects.filter(deliverable_id__in=complete, status=Status.COMPLETE)
+        .only("deliverable_id", "quarter", "done")
+        .order_by("-quarter")
+    )
     if not include_drafts:
-        updates = updates.published()
-    completions = updates.filter(status=Status.COMPLETE).order_by("-quarter")
+        completions = completions.published()
     latest_published_at = (
         QuarterlyUpdate.objects.published()
-        .filter(deliverable__plan=plan)
+        .filter(deliverable_id__in=[d.pk for d in deliverables])
         .aggregate(latest=Max("published_at"))["latest"]
     )
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import lru_cache
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -32,8 +33,15 @@ def to_quarter(value) -> Quarter | None:
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
-        return Quarter.from_first_day(value)
+        return _quarter_starting(value)
     return Quarter.parse(str(value))
+
+
+@lru_cache(maxsize=1024)
+def _quarter_starting(day: dt.date) -> Quarter:
+    """The quarter starting on ``day``, kept: a page reads the same few quarters thousands of
+    times (five per deliverable on a roadmap), and a Quarter never changes."""
+    return Quarter.from_first_day(day)
 
 
 class QuarterFormField(forms.Field):

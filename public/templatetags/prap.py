@@ -1,7 +1,10 @@
 """Template helpers shared by every page."""
 
+from functools import lru_cache
+
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
 
 from actions.progress import DISPLAY_ORDER, STATUS_LABELS, StatusCounts
 
@@ -36,6 +39,13 @@ def nav_item(context, href: str, label: str):
 @register.filter
 def status_tag(status: str, label: str = ""):
     """A status shown in words and colour: ``{{ deliverable.current_status|status_tag }}``."""
+    return _status_tag(status, str(label), get_language())
+
+
+@lru_cache(maxsize=64)
+def _status_tag(status: str, label: str, language: str | None):
+    """The tag of ``status`` in ``language``, made once: a roadmap shows hundreds of them,
+    all among half a dozen."""
     from actions.models import Status
 
     text = label or Status(status).label

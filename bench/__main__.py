@@ -1,33 +1,35 @@
 """Benchmark PRAP Tracker at national scale and at 10x: ``make bench`` or ``python -m bench``.
 
-For each data size it builds a fresh PostgreSQL database, loads the reference data and
-``seed_demo --scale N``, then measures every page in-process (SQL queries per request, median
-and p95 server time over at least 50 requests, peak memory of the CSV export). At national
-size it also serves the site with gunicorn on 127.0.0.1 and drives it with ``wrk`` for a fixed
-time and connection count: requests per second and p50/p95/p99 latency for ``/healthz`` (the
-framework's floor), the Dorset roadmap and the national comparison, and each page's ratio to
-``/healthz``. It also times the search page (plain, filtered, a phrase, a misspelling,
-``/search.json``) and the two writes that keep the search index current: rewriting one force's
-documents, and rebuilding the whole index. Figures go to stdout as a table and to
-``bench-results/<time>.json``.
+For each data size it builds a fresh PostgreSQL database of its own, loads the reference data
+and ``seed_demo --scale N``, then measures every page in-process (SQL queries per request,
+median and p95 server time over at least 50 requests, peak memory of the CSV export) in rounds
+(``--rounds``): each round measures every size in turn, so the 10x/1x ratio of a page is taken
+within a round, between figures of the same minutes, and reported as the median over the rounds
+with its spread. At national size it also serves the site with gunicorn on 127.0.0.1 and drives
+it with ``wrk`` for a fixed time and connection count: requests per second and p50/p95/p99
+latency for ``/healthz`` (the framework's floor), the Dorset roadmap and the national
+comparison, and each page's ratio to ``/healthz``. It also times the search page (plain,
+filtered, a phrase, a misspelling, ``/search.json``) and the two writes that keep the search
+index current: rewriting one force's documents, and rebuilding the whole index. Figures go to
+stdout as a table and to ``bench-results/<time>.json``.
 
-The load test runs in interleaved rounds (``--rounds``, 3): each round drives ``/healthz``,
-then each page followed by ``/healthz`` again, so each page's ratio to ``/healthz`` is taken
-against the floor measured just before and just after it (the mean of the two), and a burst
-of other work on a shared machine falls on both; the report gives the median and the spread
-(lowest and highest) over the rounds. wrk asks for each page as a browser does, accepting
-gzip (the cached pages are sent compressed), and for ``/national/`` once more without it.
-The force measured is the generated force with the most deliverables (``seed_demo --scale``
-multiplies those; Dorset's real roadmap stays the same at every scale). The site logs at
-``BENCH_LOG_LEVEL`` (default ``INFO``, as in production: the request log line is part of
-each request's cost).
+The load test runs in interleaved rounds (``--rounds``, 3): each round drives ``/healthz``, then
+each page followed by ``/healthz`` again, so each page's ratio to ``/healthz`` is taken against
+the floor measured just before and just after it (the mean of the two), and a burst of other
+work on a shared machine falls on both; the report gives the median and the spread (lowest and
+highest) over the rounds. wrk asks for each page as a browser does, accepting gzip (the cached
+pages are sent compressed), and for ``/national/`` once more without it. The force measured is
+the generated force with the most deliverables (``seed_demo --scale`` multiplies those; Dorset's
+real roadmap stays the same at every scale). The site logs at ``BENCH_LOG_LEVEL`` (default
+``INFO``, as in production: the request log line is part of each request's cost).
 
 Options: ``--scales 1,10``, ``--requests 50``, ``--duration 10`` (seconds per wrk run),
-``--rounds 3``, ``--connections 16``, ``--port 8765``, ``--skip-load``, ``--database-url``
-(or ``BENCH_DATABASE_URL``; default ``postgres://postgres@127.0.0.1:5432/prap_bench``, dropped
-and recreated), ``--cache-url`` (or ``BENCH_CACHE_URL``; default the local-memory cache; with
-``redis://127.0.0.1:6379/15`` the site runs as in production, versions read from Redis; that
-Redis database is emptied between measurements).
+``--rounds 3``, ``--connections 16``, ``--port 8765``, ``--skip-load``, ``--database-url`` (or
+``BENCH_DATABASE_URL``; default ``postgres://postgres@127.0.0.1:5432/prap_bench``; each scale's
+database is that name with ``_x<scale>`` appended, ``prap_bench_x1`` and ``prap_bench_x10``,
+dropped and recreated), ``--cache-url`` (or ``BENCH_CACHE_URL``; default the local-memory cache;
+with ``redis://127.0.0.1:6379/15`` the site runs as in production, versions read from Redis;
+that Redis database is emptied between measurements).
 """
 
 from __future__ import annotations
@@ -103,6 +105,13 @@ def environment(database_url: str) -> dict[str, str]:
     return env
 
 
+def database_for(database_url: str, scale: int) -> str:
+    """The database of one scale: ``database_url``'s name with ``_x<scale>`` appended, so
+    every scale's data is there at once and the pages of each are measured in turn."""
+    parts = urlsplit(database_url)
+    return urlunsplit(parts._replace(path=f"{parts.path.rstrip('/')}_x{scale}"))
+
+
 def recreate_database(database_url: str) -> None:
     import psycopg
 
@@ -164,6 +173,65 @@ def measure_pages(database_url: str, requests: int) -> list[dict]:
         text=True,
     )
     return result_of(result.stdout)
+
+
+#: The in-process timings of a page, combined over the rounds by their median.
+TIMINGS = ("median_ms", "p95_ms", "cached_median_ms", "cached_p95_ms")
+
+
+def combine_rounds(rounds: list[list[dict]]) -> list[dict]:
+    """One row per page from its rows of every round (``measure_pages`` output, the pages in
+    the same order each time): each timing the median over the rounds, with the spread
+    (lowest-highest) of the uncached median; the queries and the rest as in the first
+    round, and every round kept."""
+    combined = []
+    for rows in zip(*rounds, strict=True):
+        row = dict(rows[0])
+        for name in TIMINGS:
+            values = [r[name] for r in rows if r[name] != ""]
+            row[name] = round(statistics.median(values), 2) if values else ""
+        medians = [r["median_ms"] for r in rows]
+        row["median_spread"] = f"{min(medians)}-{max(medians)}"
+        row["rounds"] = list(rows)
+        combined.append(row)
+    return combined
+
+
+def compare_scales(small: list[dict], big: list[dict]) -> list[dict]:
+    """Each page at the largest scale against the smallest, round by round: in each round
+    the two scales are measured one after the other, so a ratio is taken between figures of
+    the same minutes, and a slow stretch of the machine falls on both. The median ratio over
+    the rounds, with its spread."""
+
+    def ratios(a: dict, b: dict, name: str) -> list[float]:
+        return [
+            round(y[name] / x[name], 2)
+            for x, y in zip(a["rounds"], b["rounds"], strict=True)
+            if x[name] and y[name]
+        ]
+
+    comparison = []
+    for a, b in zip(small, big, strict=True):
+        row = {
+            "page": a["page"],
+            "queries": f"{a['queries']} -> {b['queries']}",
+            "same_queries": all(
+                x["queries"] == y["queries"] for x, y in zip(a["rounds"], b["rounds"], strict=True)
+            ),
+            "peak_kib": f"{a['peak_kib']} -> {b['peak_kib']}" if a["peak_kib"] else "",
+            "write": a["path"] == "(write)",
+        }
+        for name, column in (
+            ("median_ms", "median_ratio"),
+            ("p95_ms", "p95_ratio"),
+            ("cached_median_ms", "cached_median_ratio"),
+        ):
+            found = ratios(a, b, name)
+            row[column] = round(statistics.median(found), 2) if found else ""
+            if name == "median_ms":
+                row["median_ratio_spread"] = f"{min(found)}-{max(found)}" if found else ""
+        comparison.append(row)
+    return comparison
 
 
 def result_of(output: str):
@@ -228,6 +296,15 @@ def load_test(
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk (make bench does this).")
     env = environment(database_url)
+    # The shared cache may hold the pages of the scale measured last: served from it, they
+    # would be another database's pages.
+    subprocess.run(
+        [PYTHON, "-m", "bench.measure", "--empty-caches"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     config = ROOT / "gunicorn.conf.py"
     command = [PYTHON, "-m", "gunicorn", "prap.wsgi", "--bind", f"127.0.0.1:{PORT}"]
     command += ["--config", str(config)] if config.exists() else ["--workers", "2"]
@@ -328,10 +405,6 @@ def machine() -> dict:
         "python": platform.python_version(),
         "load_average_at_start": os.getloadavg(),
     }
-
-
-def ratio(big: float, small: float) -> float | str:
-    return round(big / small, 2) if small else ""
 
 
 def targets(report: dict) -> list[dict]:
@@ -473,14 +546,27 @@ def main() -> None:
         "scales": {},
     }
     scales = [int(s) for s in options.scales.split(",")]
+    databases = {scale: database_for(database_url, scale) for scale in scales}
+    counts_by_scale = {}
     for scale in scales:
         print(f"Loading scale {scale}...", flush=True)
-        counts = load(database_url, scale)
-        pages = measure_pages(database_url, options.requests)
-        report["scales"][scale] = {"data": counts, "pages": pages}
-        print_table(f"Data at scale {scale}", [counts], list(counts))
+        counts_by_scale[scale] = load(databases[scale], scale)
         print_table(
-            f"Pages at scale {scale} (in-process, {options.requests} requests each)",
+            f"Data at scale {scale}", [counts_by_scale[scale]], list(counts_by_scale[scale])
+        )
+    # The pages in rounds, each round measuring every scale in turn (``compare_scales``).
+    measured: dict[int, list[list[dict]]] = {scale: [] for scale in scales}
+    for number in range(1, options.rounds + 1):
+        for scale in scales:
+            print(f"Pages at scale {scale}, round {number}...", flush=True)
+            measured[scale].append(measure_pages(databases[scale], options.requests))
+    for scale in scales:
+        pages = combine_rounds(measured[scale])
+        report["scales"][scale] = {"data": counts_by_scale[scale], "pages": pages}
+        print_table(
+            f"Pages at scale {scale} (in-process, {options.requests} requests each, median "
+            f"over {options.rounds} rounds; median_spread: the uncached median's "
+            "lowest-highest)",
             pages,
             [
                 "page",
@@ -488,70 +574,63 @@ def main() -> None:
                 "queries",
                 "cached_queries",
                 "median_ms",
+                "median_spread",
                 "p95_ms",
                 "cached_median_ms",
                 "cached_p95_ms",
                 "peak_kib",
             ],
         )
-        if scale == scales[0] and not options.skip_load:
-            load_rows = load_test(
-                database_url,
-                options.duration,
-                options.connections,
-                options.rounds,
-                counts["scaled force"],
-            )
-            report["load"] = {
-                "scale": scale,
-                "connections": options.connections,
-                "duration_s": options.duration,
-                "rounds": options.rounds,
-                "cache": options.cache_url or "local memory",
-                "results": load_rows,
-            }
-            print_table(
-                f"Load at scale {scale}: wrk, {options.connections} connections, "
-                f"{options.duration}s each, {options.rounds} interleaved rounds (median, "
-                "lowest-highest), gunicorn on 127.0.0.1",
-                load_rows,
-                [
-                    "path",
-                    "requests_per_second",
-                    "rps_spread",
-                    "ratio_to_healthz",
-                    "ratio_spread",
-                    "p50_ms",
-                    "p95_ms",
-                    "p95_spread",
-                    "p99_ms",
-                    "errors",
-                ],
-            )
+    if not options.skip_load:
+        scale = scales[0]
+        load_rows = load_test(
+            databases[scale],
+            options.duration,
+            options.connections,
+            options.rounds,
+            counts_by_scale[scale]["scaled force"],
+        )
+        report["load"] = {
+            "scale": scale,
+            "connections": options.connections,
+            "duration_s": options.duration,
+            "rounds": options.rounds,
+            "cache": options.cache_url or "local memory",
+            "results": load_rows,
+        }
+        print_table(
+            f"Load at scale {scale}: wrk, {options.connections} connections, "
+            f"{options.duration}s each, {options.rounds} interleaved rounds (median, "
+            "lowest-highest), gunicorn on 127.0.0.1",
+            load_rows,
+            [
+                "path",
+                "requests_per_second",
+                "rps_spread",
+                "ratio_to_healthz",
+                "ratio_spread",
+                "p50_ms",
+                "p95_ms",
+                "p95_spread",
+                "p99_ms",
+                "errors",
+            ],
+        )
     if len(scales) > 1:
-        base, big = report["scales"][scales[0]]["pages"], report["scales"][scales[-1]]["pages"]
-        comparison = [
-            {
-                "page": a["page"],
-                "queries": f"{a['queries']} -> {b['queries']}",
-                "same_queries": a["queries"] == b["queries"],
-                "median_ratio": ratio(b["median_ms"], a["median_ms"]),
-                "p95_ratio": ratio(b["p95_ms"], a["p95_ms"]),
-                "cached_median_ratio": ratio(b["cached_median_ms"], a["cached_median_ms"]),
-                "peak_kib": f"{a['peak_kib']} -> {b['peak_kib']}" if a["peak_kib"] else "",
-                "write": a["path"] == "(write)",
-            }
-            for a, b in zip(base, big, strict=True)
-        ]
+        comparison = compare_scales(
+            report["scales"][scales[0]]["pages"], report["scales"][scales[-1]]["pages"]
+        )
         report["comparison"] = comparison
         print_table(
-            f"Scale {scales[0]} vs {scales[-1]}",
+            f"Scale {scales[0]} vs {scales[-1]} (the ratio in each round, median over the "
+            "rounds; median_ratio_spread: lowest-highest)",
             comparison,
             [
                 "page",
                 "queries",
                 "same_queries",
                 "median_ratio",
+                "median_ratio_spread",
                 "p95_ratio",
                 "cached_median_ratio",
                 "peak_kib",

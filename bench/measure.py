@@ -109,6 +109,7 @@ def p95(values: list[float]) -> float:
 def measure(requests: int) -> list[dict]:
     client = Client()
     settle()  # as prap.wsgi does in every server process
+    empty_caches()  # the shared cache may hold another scale's pages
     rows = []
     for name, path in pages():
         for _ in range(3):
@@ -209,10 +210,13 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--counts", action="store_true")
+    parser.add_argument("--empty-caches", action="store_true")
     options = parser.parse_args()
     # The site's own log lines share stdout (at the production level, INFO): the result is
     # the line with the marker.
-    if options.counts:
+    if options.empty_caches:
+        empty_caches()
+    elif options.counts:
         print(RESULT_MARKER, json.dumps(counts()), flush=True)
     else:
         print(RESULT_MARKER, json.dumps(measure(options.requests) + reindex(options.requests)))

@@ -1,7 +1,8 @@
-"""The benchmark's load rounds: each page's ratio is taken against the floor measured just
-before and just after it (bench/__main__.py, ``bracketed``)."""
+"""The benchmark's rounds (bench/__main__.py). Under load, each page's ratio is taken against the
+floor measured just before and just after it (``bracketed``); in process, each page's growth
+from 1x to 10x within each round (``combine_rounds``, ``compare_scales``)."""
 
-from bench.__main__ import bracketed, summarise
+from bench.__main__ import bracketed, combine_rounds, compare_scales, database_for, summarise
 
 
 def test_each_page_is_compared_with_the_floor_run_on_either_side_of_it():
@@ -42,3 +43,57 @@ def test_the_summary_gives_the_median_ratio_and_its_spread_over_the_rounds():
     assert summary["ratio_to_healthz"] == 0.82
     assert summary["ratio_spread"] == "0.7-0.9"
     assert summary["requests_per_second"] == 800
+
+
+def page_row(page: str, median: float, queries: int = 5, cached: float = 0.2) -> dict:
+    return {
+        "page": page,
+        "path": f"/{page}/",
+        "status": 200,
+        "queries": queries,
+        "cached_queries": 0,
+        "median_ms": median,
+        "p95_ms": median * 1.5,
+        "cached_median_ms": cached,
+        "cached_p95_ms": cached * 2,
+        "peak_kib": "",
+    }
+
+
+def test_the_pages_of_each_scale_are_combined_over_the_rounds_by_their_median():
+    rounds = [
+        [page_row("home", 10), page_row("forces", 20)],
+        [page_row("home", 30), page_row("forces", 22)],
+        [page_row("home", 12), page_row("forces", 60)],
+    ]
+    home, forces = combine_rounds(rounds)
+    assert (home["median_ms"], home["median_spread"]) == (12, "10-30")
+    assert home["p95_ms"] == 18
+    assert (forces["median_ms"], forces["median_spread"]) == (22, "20-60")
+    assert [row["median_ms"] for row in forces["rounds"]] == [20, 22, 60]
+
+
+def test_a_pages_growth_is_taken_within_each_round_so_a_slow_stretch_falls_on_both_sizes():
+    # The machine is twice as slow in the second round; the page is 1.5x at 10x throughout.
+    small = combine_rounds([[page_row("home", 10)], [page_row("home", 20)], [page_row("home", 10)]])
+    big = combine_rounds([[page_row("home", 15)], [page_row("home", 30)], [page_row("home", 15)]])
+    [row] = compare_scales(small, big)
+    assert row["median_ratio"] == 1.5
+    assert row["median_ratio_spread"] == "1.5-1.5"
+    assert row["p95_ratio"] == 1.5
+    assert row["same_queries"] is True
+    # Had the 10x figures all come from the slow round, the medians alone would say 3x.
+    assert 30 / small[0]["median_ms"] == 3
+
+
+def test_a_page_whose_queries_differ_in_any_round_does_not_have_the_same_queries():
+    small = combine_rounds([[page_row("home", 10, queries=5)], [page_row("home", 10, queries=5)]])
+    big = combine_rounds([[page_row("home", 12, queries=5)], [page_row("home", 12, queries=6)]])
+    [row] = compare_scales(small, big)
+    assert row["same_queries"] is False
+
+
+def test_each_scale_has_a_database_of_its_own():
+    url = "postgres://postgres@127.0.0.1:5432/prap_bench"
+    assert database_for(url, 1) == "postgres://postgres@127.0.0.1:5432/prap_bench_x1"
+    assert database_for(url, 10) == "postgres://postgres@127.0.0.1:5432/prap_bench_x10"

@@ -220,6 +220,8 @@ def compare_scales(small: list[dict], big: list[dict]) -> list[dict]:
             ),
             "peak_kib": f"{a['peak_kib']} -> {b['peak_kib']}" if a["peak_kib"] else "",
             "write": a["path"] == "(write)",
+            # A file of every row: its time follows its rows; judged by its memory.
+            "download": a["path"].endswith(".csv"),
         }
         for name, column in (
             ("median_ms", "median_ratio"),
@@ -422,9 +424,10 @@ def targets(report: dict) -> list[dict]:
                 "met": not grown,
             }
         )
+        pages = [row for row in comparison if not row.get("download")]
         for column, label in (("cached_median_ratio", "cached"), ("median_ratio", "uncached")):
-            over = [f"{r['page']} {r[column]}x" for r in comparison if r[column] and r[column] > 2]
-            worst = max((r[column] for r in comparison if r[column]), default=0)
+            over = [f"{r['page']} {r[column]}x" for r in pages if r[column] and r[column] > 2]
+            worst = max((r[column] for r in pages if r[column]), default=0)
             rows.append(
                 {
                     "target": f"10x time <= 2x, every page ({label})",

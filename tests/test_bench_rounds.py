@@ -2,7 +2,14 @@
 floor measured just before and just after it (``bracketed``); in process, each page's growth
 from 1x to 10x within each round (``combine_rounds``, ``compare_scales``)."""
 
-from bench.__main__ import bracketed, combine_rounds, compare_scales, database_for, summarise
+from bench.__main__ import (
+    bracketed,
+    combine_rounds,
+    compare_scales,
+    database_for,
+    summarise,
+    targets,
+)
 
 
 def test_each_page_is_compared_with_the_floor_run_on_either_side_of_it():
@@ -97,3 +104,17 @@ def test_each_scale_has_a_database_of_its_own():
     url = "postgres://postgres@127.0.0.1:5432/prap_bench"
     assert database_for(url, 1) == "postgres://postgres@127.0.0.1:5432/prap_bench_x1"
     assert database_for(url, 10) == "postgres://postgres@127.0.0.1:5432/prap_bench_x10"
+
+
+def test_the_growth_targets_judge_pages_and_leave_the_file_of_every_row_to_its_memory():
+    small = combine_rounds([[page_row("home", 10), page_row("deliverables.csv", 50)]])
+    big = combine_rounds([[page_row("home", 25), page_row("deliverables.csv", 400)]])
+    small[1]["path"] = big[1]["path"] = "/data/deliverables.csv"
+    small[1]["peak_kib"], big[1]["peak_kib"] = 990, 1020
+    report = {"scales": {}, "comparison": compare_scales(small, big)}
+
+    found = {row["target"]: row for row in targets(report)}
+
+    uncached = found["10x time <= 2x, every page (uncached)"]
+    assert (uncached["figure"], uncached["met"]) == ("over: home 2.5x", False)
+    assert found["CSV export peak memory flat (10x within 25%)"]["met"] is True

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from actions.models import Deliverable, Status
 from actions.roadmap import build_roadmap
-from panels.models import Panel, PanelView
+from panels.models import Panel
 from plans.cache import all_content_changed
 from plans.quarters import Quarter
 from tests.clock import on
@@ -23,6 +23,7 @@ from tests.factories import (
     QuarterlyUpdateFactory,
     WorkstreamFactory,
 )
+from tests.panels.panel_data import panel_view
 
 pytestmark = pytest.mark.django_db
 
@@ -81,15 +82,7 @@ def add_every_kind(plan, workstream, panel, count: int) -> None:
         QuarterlyUpdateFactory(deliverable=late, status=Status.AT_RISK, done="Slipping.")
         challenged = DeliverableFactory(plan=plan, workstream=workstream, title=f"Doubted {n}")
         QuarterlyUpdateFactory(deliverable=challenged, status=Status.ON_TRACK)
-        PanelView.objects.create(
-            panel=panel,
-            force=plan.force,
-            quarter=Quarter(2024, 1),
-            deliverable=challenged,
-            verdict="disagree",
-            reasons="Not convinced.",
-            published_at=published,
-        )
+        panel_view(panel, challenged, Quarter(2024, 1), published_at=published)
         drafted = DeliverableFactory(plan=plan, workstream=workstream, title=f"Drafted {n}")
         QuarterlyUpdateFactory(
             deliverable=drafted, status=Status.COMPLETE, done="Not yet public.", published_at=None

@@ -179,6 +179,22 @@ def measure_pages(database_url: str, requests: int) -> list[dict]:
 TIMINGS = ("median_ms", "p95_ms", "cached_median_ms", "cached_p95_ms")
 
 
+def median_of(values: list[float], digits: int = 2) -> float | str:
+    """The median of ``values``, or "" when there are none (a figure a row does not have)."""
+    return round(statistics.median(values), digits) if values else ""
+
+
+def spread(values: list[float]) -> str:
+    """Lowest-highest of ``values``, as the tables print it ("" when there are none)."""
+    return f"{min(values)}-{max(values)}" if values else ""
+
+
+def is_download(row: dict) -> bool:
+    """A file of every row (the CSV export): its time follows its rows, so it is judged by
+    its memory, not by the pages' time targets."""
+    return row["path"].endswith(".csv")
+
+
 def combine_rounds(rounds: list[list[dict]]) -> list[dict]:
     """One row per page from its rows of every round (``measure_pages`` output, the pages in
     the same order each time): each timing the median over the rounds, with the spread
@@ -188,10 +204,8 @@ def combine_rounds(rounds: list[list[dict]]) -> list[dict]:
     for rows in zip(*rounds, strict=True):
         row = dict(rows[0])
         for name in TIMINGS:
-            values = [r[name] for r in rows if r[name] != ""]
-            row[name] = round(statistics.median(values), 2) if values else ""
-        medians = [r["median_ms"] for r in rows]
-        row["median_spread"] = f"{min(medians)}-{max(medians)}"
+            row[name] = median_of([r[name] for r in rows if r[name] != ""])
+        row["median_spread"] = spread([r["median_ms"] for r in rows])
         row["rounds"] = list(rows)
         combined.append(row)
     return combined
@@ -212,6 +226,7 @@ def compare_scales(small: list[dict], big: list[dict]) -> list[dict]:
 
     comparison = []
     for a, b in zip(small, big, strict=True):
+        uncached = ratios(a, b, "median_ms")
         row = {
             "page": a["page"],
             "queries": f"{a['queries']} -> {b['queries']}",
@@ -220,18 +235,12 @@ def compare_scales(small: list[dict], big: list[dict]) -> list[dict]:
             ),
             "peak_kib": f"{a['peak_kib']} -> {b['peak_kib']}" if a["peak_kib"] else "",
             "write": a["path"] == "(write)",
-            # A file of every row: its time follows its rows; judged by its memory.
-            "download": a["path"].endswith(".csv"),
+            "download": is_download(a),
+            "median_ratio": median_of(uncached),
+            "median_ratio_spread": spread(uncached),
+            "p95_ratio": median_of(ratios(a, b, "p95_ms")),
+            "cached_median_ratio": median_of(ratios(a, b, "cached_median_ms")),
         }
-        for name, column in (
-            ("median_ms", "median_ratio"),
-            ("p95_ms", "p95_ratio"),
-            ("cached_median_ms", "cached_median_ratio"),
-        ):
-            found = ratios(a, b, name)
-            row[column] = round(statistics.median(found), 2) if found else ""
-            if name == "median_ms":
-                row["median_ratio_spread"] = f"{min(found)}-{max(found)}" if found else ""
         comparison.append(row)
     return comparison
 
@@ -364,24 +373,20 @@ def bracketed(paths: list[str], rounds: int, drive_one) -> list[tuple[str, list[
 def summarise(path: str, runs: list[dict]) -> dict:
     """Median and spread (lowest to highest) over the rounds of one path."""
 
-    def median(name: str) -> float:
-        return round(statistics.median(run[name] for run in runs), 3)
-
-    def spread(name: str) -> str:
-        values = [run[name] for run in runs]
-        return f"{min(values)}-{max(values)}"
+    def of(name: str) -> list[float]:
+        return [run[name] for run in runs]
 
     return {
         "path": path,
         "rounds": len(runs),
-        "requests_per_second": median("requests_per_second"),
-        "rps_spread": spread("requests_per_second"),
-        "ratio_to_healthz": median("ratio_to_healthz"),
-        "ratio_spread": spread("ratio_to_healthz"),
-        "p50_ms": median("p50_ms"),
-        "p95_ms": median("p95_ms"),
-        "p95_spread": spread("p95_ms"),
-        "p99_ms": median("p99_ms"),
+        "requests_per_second": median_of(of("requests_per_second"), 3),
+        "rps_spread": spread(of("requests_per_second")),
+        "ratio_to_healthz": median_of(of("ratio_to_healthz"), 3),
+        "ratio_spread": spread(of("ratio_to_healthz")),
+        "p50_ms": median_of(of("p50_ms"), 3),
+        "p95_ms": median_of(of("p95_ms"), 3),
+        "p95_spread": spread(of("p95_ms")),
+        "p99_ms": median_of(of("p99_ms"), 3),
         "errors": sum(run["errors"] for run in runs),
         "runs": runs,
     }
@@ -486,7 +491,7 @@ def page_targets(report: dict) -> list[dict]:
     first = [
         row
         for row in report["scales"][scales[0]]["pages"]
-        if row["path"] != "(write)" and not row["path"].endswith(".csv")
+        if row["path"] != "(write)" and not is_download(row)
     ]
     over = [f"{row['page']} {row['p95_ms']}" for row in first if row["p95_ms"] >= PAGE_P95_MS]
     worst = max((row["p95_ms"] for row in first), default=0)

@@ -58,9 +58,10 @@ class WorkstreamRoadmap:
     lanes: list[list[Slot[Deliverable]]] = field(default_factory=list)
     achievements: list[Achievement] = field(default_factory=list)
 
-    @property
+    @cached_property
     def counts(self) -> StatusCounts:
-        """Counts by current status of the active (not withdrawn) deliverables."""
+        """Counts by current status of the active (not withdrawn) deliverables (worked out
+        once: the page says them four times)."""
         return StatusCounts.from_statuses(
             d.current_status for d in self.deliverables if not d.is_withdrawn
         )
@@ -110,7 +111,7 @@ class Roadmap:
         """The grid's minimum-width step in the stylesheet: its number of quarters, up to 16."""
         return min(len(self.quarters), 16)
 
-    @property
+    @cached_property
     def counts(self) -> StatusCounts:
         total = StatusCounts()
         for part in self.workstreams:

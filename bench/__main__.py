@@ -215,7 +215,9 @@ def compare_scales(small: list[dict], big: list[dict]) -> list[dict]:
     """Each page at the largest scale against the smallest, round by round: in each round
     the two scales are measured one after the other, so a ratio is taken between figures of
     the same minutes, and a slow stretch of the machine falls on both. The median ratio over
-    the rounds, with its spread."""
+    the rounds, with its spread; beside it, how much the page itself grew (``bytes_ratio``):
+    a page that shows ten times as much, such as the roadmap of a force with ten times the
+    deliverables, is told apart from one that only has more data behind it."""
 
     def ratios(a: dict, b: dict, name: str) -> list[float]:
         return [
@@ -236,6 +238,7 @@ def compare_scales(small: list[dict], big: list[dict]) -> list[dict]:
             "peak_kib": f"{a['peak_kib']} -> {b['peak_kib']}" if a["peak_kib"] else "",
             "write": a["path"] == "(write)",
             "download": is_download(a),
+            "bytes_ratio": round(b["bytes"] / a["bytes"], 2) if a.get("bytes") else "",
             "median_ratio": median_of(uncached),
             "median_ratio_spread": spread(uncached),
             "p95_ratio": median_of(ratios(a, b, "p95_ms")),
@@ -637,6 +640,7 @@ def main() -> None:
                 "page",
                 "queries",
                 "same_queries",
+                "bytes_ratio",
                 "median_ratio",
                 "median_ratio_spread",
                 "p95_ratio",

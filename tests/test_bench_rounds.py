@@ -52,11 +52,14 @@ def test_the_summary_gives_the_median_ratio_and_its_spread_over_the_rounds():
     assert summary["requests_per_second"] == 800
 
 
-def page_row(page: str, median: float, queries: int = 5, cached: float = 0.2) -> dict:
+def page_row(
+    page: str, median: float, queries: int = 5, cached: float = 0.2, size: int = 1000
+) -> dict:
     return {
         "page": page,
         "path": f"/{page}/",
         "status": 200,
+        "bytes": size,
         "queries": queries,
         "cached_queries": 0,
         "median_ms": median,
@@ -118,3 +121,13 @@ def test_the_growth_targets_judge_pages_and_leave_the_file_of_every_row_to_its_m
     uncached = found["10x time <= 2x, every page (uncached)"]
     assert (uncached["figure"], uncached["met"]) == ("over: home 2.5x", False)
     assert found["CSV export peak memory flat (10x within 25%)"]["met"] is True
+
+
+def test_a_pages_growth_in_time_is_shown_beside_its_growth_in_size():
+    """A roadmap with ten times the deliverables is a page 7.5 times larger: its time is read
+    against that, where a page of the same size that takes longer has only more data behind."""
+    small = combine_rounds([[page_row("roadmap", 20, size=60_000), page_row("home", 10)]])
+    big = combine_rounds([[page_row("roadmap", 60, size=450_000), page_row("home", 11)]])
+    roadmap, home = compare_scales(small, big)
+    assert (roadmap["bytes_ratio"], roadmap["median_ratio"]) == (7.5, 3.0)
+    assert (home["bytes_ratio"], home["median_ratio"]) == (1.0, 1.1)

@@ -10,6 +10,7 @@ symbols only) gets the form's message with status 400, which is never cached.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Page, Paginator
@@ -25,6 +26,18 @@ from search.terms import START, STOP, Terms, excerpt, mark, parse
 
 RESULTS_PER_PAGE = 20
 SEARCH_PARAMETERS = (*SearchFilter.base_filters, "page")
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how many objects there are, rather than counting them itself."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
 
 
 @dataclass
@@ -63,7 +76,14 @@ def _search(request) -> Search:
         .annotate(n=Count("pk"))
     )
     search.kinds = [(kind.value, kind.label, counts.get(kind.value, 0)) for kind in Kind]
-    paginator = Paginator(found.with_headlines(terms, close), RESULTS_PER_PAGE)
+    # The results are those counted under their kind (or under every kind): counting them
+    # again would read every match once more.
+    kind = filterset.form.cleaned_data.get("kind")
+    paginator = CountedPaginator(
+        found.with_headlines(terms, close),
+        RESULTS_PER_PAGE,
+        count=counts.get(kind, 0) if kind else sum(counts.values()),
+    )
     search.page = paginator.get_page(request.GET.get("page"))
     search.close_matches = close is not None and paginator.count > 0
     if search.close_matches:

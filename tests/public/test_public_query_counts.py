@@ -226,17 +226,17 @@ PAGES = {
     "coverage": (lambda force: "/national/coverage/", 5),
     "trend": (lambda force: "/national/trend/", 5),
     "trend of a force": (lambda force: f"/national/trend/?force={force.slug}", 6),
-    "search": (lambda force: "/search/?q=deliverable", 10),
+    "search": (lambda force: "/search/?q=deliverable", 9),
     "search filtered": (
         lambda force: (
             "/search/?q=deliverable+-zzz&kind=deliverable&region=Region+1"
             "&workstream=involved&status=on_track&quarter=2023-Q2&page=2"
         ),
-        10,
+        9,
     ),
     "search with nothing typed": (lambda force: "/search/", 6),
-    "search close matches": (lambda force: "/search/?q=delivrable", 11),
-    "search.json": (lambda force: "/search.json?q=community+panel&force=force-1", 9),
+    "search close matches": (lambda force: "/search/?q=delivrable", 10),
+    "search.json": (lambda force: "/search.json?q=community+panel&force=force-1", 8),
     "open data": (lambda force: "/data/", 13),  # with the panel views' count
     "forces.csv": (lambda force: "/data/forces.csv", 4),  # the latest quarters grouped apart
     "deliverables.csv": (lambda force: "/data/deliverables.csv", 2),

@@ -159,6 +159,31 @@ def test_results_are_counted_by_kind_and_filtered_by_kind(client, forces):
 
 
 @pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"kind": "update"},
+        {"kind": "engagement"},
+        {"force": "kent"},
+        {"force": "kent", "kind": "practice"},
+    ],
+)
+def test_the_count_is_of_the_results_listed_under_any_filters(client, forces, filters):
+    """The total comes from the counts by kind (the results of the kind chosen, or of every
+    kind), not from counting the matches again: it is the number of results listed."""
+    body = found(client, q="panel", **filters)
+    assert body["count"] == len(body["results"])
+    html = main(client.get("/search/", {"q": "panel", **filters}))
+    if body["count"]:
+        result = "result" if body["count"] == 1 else "results"
+        assert f"{body['count']} {result} for \u2018panel\u2019" in html
+    else:
+        assert "No results for \u2018panel\u2019" in html
+    if "kind" not in filters:
+        assert body["count"] == sum(body["kinds"].values())
+
+
+@pytest.mark.parametrize(
     ("filters", "expected"),
     [
         ({"force": "kent"}, ["Reform use of stop and search", "Youth panel on stop and search"]),

@@ -21,8 +21,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from actions.models import Deliverable, QuarterlyUpdate
-from plans.models import Force, ReturnState
+from actions.models import Deliverable, QuarterlyUpdate, latest_quarter_by_force
+from plans.models import Force, Plan, ReturnState
 from plans.quarters import Quarter
 
 
@@ -44,10 +44,10 @@ def with_latest_quarter_reported(forces: QuerySet[Force]) -> QuerySet[Force]:
 def latest_quarter_reported_by_force() -> dict[int, Quarter]:
     """``{force id: the newest quarter of any of its *public* updates}`` (published, in a
     published plan), as :func:`with_latest_quarter_reported` annotates it; forces with none
-    are left out. One grouped query over the deliverables' stored latest quarters, whatever
-    the number of forces.
+    are left out. One query, reading each published plan's newest stored quarter from the
+    end of an index (:func:`actions.models.latest_quarter_by_force`).
     """
-    return Deliverable.objects.public().latest_quarter_by_force()
+    return latest_quarter_by_force(Plan.objects.published())
 
 
 def with_replanning_counts(forces: QuerySet[Force], today: dt.date) -> QuerySet[Force]:

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from actions.models import Deliverable
+from actions.models import Deliverable, latest_quarter_by_force
 from actions.roadmap import build_roadmap
 from panels.models import Panel, PanelView, latest_challenges
 from plans.cache import public_page
@@ -47,10 +47,10 @@ def home(request):
     form = FindForceForm(request.GET if "force" in request.GET else None)
     if form.is_bound and form.is_valid():
         return redirect(form.cleaned_data["force"])
-    # Each force's latest quarter reported, in one grouped query: the newest of them is the
-    # latest quarter, and the forces whose latest it is are those reporting it.
+    # Each force's latest quarter reported, in one query: the newest of them is the latest
+    # quarter, and the forces whose latest it is are those reporting it.
     latest_by_force = list(
-        Deliverable.objects.on_public_roadmaps().latest_quarter_by_force().values()
+        latest_quarter_by_force(Plan.objects.published().newest_per_force()).values()
     )
     latest_quarter = max(latest_by_force, default=None)
     forces = list(Force.objects.order_by("region", "name"))
@@ -79,7 +79,7 @@ def force_list(request):
             "plan__force", today=timezone.localdate()
         )
     }
-    latest = Deliverable.objects.on_public_roadmaps().latest_quarter_by_force()
+    latest = latest_quarter_by_force(Plan.objects.published().newest_per_force())
     with_plan = set(Plan.objects.published().newest_per_force().values_list("force_id", flat=True))
     for force in forces:
         row = progress.get(force.pk, {})

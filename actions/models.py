@@ -587,10 +587,11 @@ def _reason_problem(before: Commitment, after: Commitment, reason: str) -> str:
     return "Give the reason for this change (the public will read it): " + " and ".join(needs) + "."
 
 
-def latest_quarter_by_force(plans) -> dict[int, Quarter]:
+def latest_quarter_by_force(plans, *, with_none: bool = False) -> dict[int, Quarter | None]:
     """``{force id: the newest quarter of any published update of a deliverable of
-    plans}``, forces with none left out: the newest of their deliverables' stored
-    ``published_status_quarter`` (each one's latest published update).
+    plans}``: the newest of their deliverables' stored ``published_status_quarter`` (each
+    one's latest published update). Forces with none are left out, or with ``with_none``
+    given as None, so the keys are every force with a plan among ``plans``.
 
     One query whose cost follows the number of plans, not of deliverables: each plan's
     newest quarter is read from the end of the index on (plan, stored quarter), where
@@ -600,12 +601,14 @@ def latest_quarter_by_force(plans) -> dict[int, Quarter]:
         .order_by("-published_status_quarter")
         .values("published_status_quarter")[:1]
     )
-    latest: dict[int, Quarter] = {}
+    latest: dict[int, Quarter | None] = {}
     rows = plans.order_by().annotate(newest=Subquery(newest)).values_list("force_id", "newest")
     for force_id, stored in rows:
         quarter = to_quarter(stored)
-        if quarter is not None and (force_id not in latest or quarter > latest[force_id]):
+        if quarter is not None and (latest.get(force_id) is None or quarter > latest[force_id]):
             latest[force_id] = quarter
+        elif with_none:
+            latest.setdefault(force_id, None)
     return latest
 
 

@@ -47,21 +47,23 @@ def home(request):
     form = FindForceForm(request.GET if "force" in request.GET else None)
     if form.is_bound and form.is_valid():
         return redirect(form.cleaned_data["force"])
-    # Each force's latest quarter reported, in one query: the newest of them is the latest
-    # quarter, and the forces whose latest it is are those reporting it.
-    latest_by_force = list(
-        latest_quarter_by_force(Plan.objects.published().newest_per_force()).values()
+    # Each force with a published plan and its latest quarter reported, in one query: the
+    # newest of them is the latest quarter, and the forces whose latest it is are those
+    # reporting it.
+    latest_by_force = latest_quarter_by_force(
+        Plan.objects.published().newest_per_force(), with_none=True
     )
-    latest_quarter = max(latest_by_force, default=None)
+    reported = [quarter for quarter in latest_by_force.values() if quarter is not None]
+    latest_quarter = max(reported, default=None)
     forces = list(Force.objects.order_by("region", "name"))
     context = {
         "form": form,
         "regions": _by_region(forces),
         "force_count": len(forces),
-        "forces_with_plan": Plan.objects.published().newest_per_force().count(),
+        "forces_with_plan": len(latest_by_force),
         "counts": Deliverable.objects.on_public_roadmaps().status_counts(),
         "latest_quarter": latest_quarter,
-        "forces_reporting_latest": latest_by_force.count(latest_quarter) if latest_quarter else 0,
+        "forces_reporting_latest": reported.count(latest_quarter) if latest_quarter else 0,
     }
     return render(request, "plans/home.html", context)
 
@@ -79,11 +81,11 @@ def force_list(request):
             "plan__force", today=timezone.localdate()
         )
     }
-    latest = latest_quarter_by_force(Plan.objects.published().newest_per_force())
-    with_plan = set(Plan.objects.published().newest_per_force().values_list("force_id", flat=True))
+    # Each force with a published plan (a key) and its latest quarter reported, in one query.
+    latest = latest_quarter_by_force(Plan.objects.published().newest_per_force(), with_none=True)
     for force in forces:
         row = progress.get(force.pk, {})
-        force.has_public_plan = force.pk in with_plan
+        force.has_public_plan = force.pk in latest
         force.counts = row.get("counts")
         force.replanned_count = row.get("replanned", 0)
         force.overdue_count = row.get("overdue", 0)

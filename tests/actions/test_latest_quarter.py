@@ -75,6 +75,14 @@ def test_the_newest_published_quarter_of_each_forces_plans(forces):
     assert found == {a.pk: Q3, b.pk: Q1, c.pk: Q2}
 
 
+def test_every_force_with_a_plan_given_with_none(forces):
+    """The home page and /forces/ take the forces with a published plan from the same query:
+    force D's plan has no published update."""
+    a, b, c, d = forces
+    found = latest_quarter_by_force(Plan.objects.published().newest_per_force(), with_none=True)
+    assert found == {a.pk: Q3, b.pk: Q1, c.pk: Q2, d.pk: None}
+
+
 def test_every_published_plan_for_the_national_figures(forces):
     a, b, c, _ = forces
     # Force A's older plan reported Q4 2024/25; force D's unpublished plan is not counted.

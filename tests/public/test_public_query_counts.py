@@ -192,9 +192,9 @@ def build_figures(forces) -> None:
 # Queries when the page is rendered (the cache empty): the first is always the read of the
 # content version (plans.cache). From the cache, a page costs that one query alone.
 PAGES = {
-    "home": (lambda force: "/", 7),
+    "home": (lambda force: "/", 5),
     "find a force": (lambda force: f"/?force={force.slug}", 2),
-    "directory": (lambda force: "/forces/", 7),
+    "directory": (lambda force: "/forces/", 6),
     "directory filtered": (lambda force: "/forces/?region=Region+1&country=England", 7),
     # The panel: its page and latest statement (one query), the roadmap's marks (one).
     "roadmap": (lambda force: force.get_absolute_url(), 11),
